@@ -1,0 +1,39 @@
+namespace Bpf.Compiler.Ir;
+
+/// <summary>
+/// A basic block of the control-flow graph between code generation and emission, libpcap's
+/// <c>struct block</c>: straight-line <see cref="Stmts"/>, then one <see cref="Branch"/> that is either
+/// a conditional jump (to <see cref="True"/> / <see cref="False"/>) or a return (no successors).
+/// </summary>
+public sealed class Block
+{
+    /// <summary>Creates a block ending in <paramref name="branch"/>.</summary>
+    public Block(Stmt branch) => Branch = branch;
+
+    /// <summary>A number unique within one graph (assigned by whoever numbers the graph).</summary>
+    public int Id { get; set; }
+
+    /// <summary>The statements before the branch.</summary>
+    public List<Stmt> Stmts { get; } = [];
+
+    /// <summary>The final conditional jump (class JMP) or return (class RET).</summary>
+    public Stmt Branch { get; set; }
+
+    /// <summary>Successor when the branch condition holds (null for returns).</summary>
+    public Block? True { get; set; }
+
+    /// <summary>Successor when it does not (null for returns).</summary>
+    public Block? False { get; set; }
+
+    /// <summary>
+    /// Code generation's negation flag (libpcap's <c>sense</c>): when set, the meanings of
+    /// <see cref="True"/> and <see cref="False"/> are swapped until the graph is finished.
+    /// </summary>
+    public bool Sense { get; set; }
+
+    /// <summary>True when the block ends in a return.</summary>
+    public bool IsReturn => Opcodes.ClassOf(Branch.Code) == Opcodes.Ret;
+
+    /// <inheritdoc />
+    public override string ToString() => $"B{Id}";
+}
