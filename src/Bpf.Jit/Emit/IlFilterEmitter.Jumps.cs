@@ -1,0 +1,64 @@
+using System.Reflection.Emit;
+
+namespace Bpf.Jit.Emit;
+
+/// <summary>Jumps become direct IL branches; a target that is the next instruction falls through.</summary>
+internal sealed partial class IlFilterEmitter
+{
+    private void EmitJump(int index, Instruction insn)
+    {
+        var op = Opcodes.OpOf(insn.Code);
+        var next = index + 1;
+        if (op == Opcodes.Ja)
+        {
+            BranchTo(BasicBlock.JumpTarget(index, insn.K), next);
+            return;
+        }
+        int whenTrue = next + insn.Jt, whenFalse = next + insn.Jf;
+        if (whenTrue == whenFalse)
+        {
+            // Both ways lead to the same place: the comparison has no effect (A is unchanged).
+            BranchTo(whenTrue, next);
+            return;
+        }
+        _il.Emit(OpCodes.Ldloc, _a);
+        if (Opcodes.SrcOf(insn.Code) == Opcodes.X)
+            _il.Emit(OpCodes.Ldloc, _x);
+        else
+            LoadConstant(insn.K);
+        if (op == Opcodes.Jset)
+            _il.Emit(OpCodes.And);
+
+        // Branch on the condition to one target and fall through (or jump) to the other.
+        if (whenFalse == next)
+            _il.Emit(BranchIf(op), _labels[whenTrue]);
+        else
+        {
+            _il.Emit(BranchUnless(op), _labels[whenFalse]);
+            BranchTo(whenTrue, next);
+        }
+    }
+
+    private void BranchTo(int target, int next)
+    {
+        if (target != next)
+            _il.Emit(OpCodes.Br, _labels[target]);
+    }
+
+    // Comparisons are unsigned, as in libpcap; JSET has already reduced the operands to A & operand.
+    private static OpCode BranchIf(ushort op) => op switch
+    {
+        Opcodes.Jeq => OpCodes.Beq,
+        Opcodes.Jgt => OpCodes.Bgt_Un,
+        Opcodes.Jge => OpCodes.Bge_Un,
+        _ => OpCodes.Brtrue,
+    };
+
+    private static OpCode BranchUnless(ushort op) => op switch
+    {
+        Opcodes.Jeq => OpCodes.Bne_Un,
+        Opcodes.Jgt => OpCodes.Ble_Un,
+        Opcodes.Jge => OpCodes.Blt_Un,
+        _ => OpCodes.Brfalse,
+    };
+}

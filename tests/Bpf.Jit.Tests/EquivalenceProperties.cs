@@ -1,0 +1,46 @@
+using Bpf.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+
+namespace Bpf.Jit.Tests;
+
+/// <summary>
+/// Random valid programs over random, possibly truncated packets: the JIT returns exactly what
+/// libpcap's bpf_filter returns. Each property checks a batch of packets per program, so thousands
+/// of program/packet pairs run in well under a second.
+/// </summary>
+public class EquivalenceProperties
+{
+    private const int PacketsPerProgram = 8;
+
+    [LibpcapProperty(MaxTest = 1500)]
+    public Property ForwardPrograms_JitMatchesLibpcap() =>
+        Prop.ForAll(WithPackets(ProgramGen.ForwardProgram), SameOnEveryPacket);
+
+    [LibpcapProperty(MaxTest = 600)]
+    public Property LoopPrograms_JitMatchesLibpcap() =>
+        Prop.ForAll(WithPackets(LoopProgramGen.Program), SameOnEveryPacket);
+
+    [LibpcapProperty(MaxTest = 300)]
+    public Property GeneratedPrograms_PassLibpcapValidation() =>
+        Prop.ForAll(ProgramGen.ForwardProgram.Or(LoopProgramGen.Program).ToArbitrary(),
+            program => Libpcap.Validate(program) && ProgramChecks.FindError(program) is null);
+
+    private static Arbitrary<ProgramRun[]> WithPackets(Gen<Instruction[]> programs) =>
+        programs.SelectMany(program => ProgramGen.Packet.ArrayOf(PacketsPerProgram)
+                .Select(packets => packets.Select(p => new ProgramRun(program, p.Packet, p.WireLength)).ToArray()))
+            .ToArbitrary();
+
+    private static bool SameOnEveryPacket(ProgramRun[] runs)
+    {
+        var jit = BpfJit.Compile(new BpfProgram(runs[0].Program));
+        foreach (var run in runs)
+        {
+            var expected = Libpcap.Filter(run.Program, run.Packet, run.WireLength);
+            var actual = jit(run.Packet, run.WireLength);
+            if (actual != expected)
+                throw new Xunit.Sdk.XunitException($"jit {actual} != libpcap {expected} for {run}");
+        }
+        return true;
+    }
+}
