@@ -1,0 +1,84 @@
+using Bpf;
+using Bpf.Capture;
+using Capture.Pcapfile.Pcap;
+using Capture.Pcapfile.PcapNg;
+
+namespace Capture.Pcapfile;
+
+/// <summary>
+/// A forward-only reader of pcap or pcapng files. <see cref="Open(string)"/> detects the format.
+/// Packets come out as spans into one large reusable buffer: nothing is allocated per packet, and a
+/// packet's bytes stay valid only until the next read.
+/// </summary>
+/// <remarks>
+/// A malformed file yields every packet before the damage; the read that reaches the damage throws
+/// an <see cref="InvalidDataException"/> (see <see cref="CaptureFileError"/>) naming its offset.
+/// </remarks>
+public abstract class CaptureFileReader : IPacketSource
+{
+    private protected CaptureFileReader(ReadBuffer buffer) => Buffer = buffer;
+
+    private protected ReadBuffer Buffer { get; }
+
+    /// <summary>The container format.</summary>
+    public abstract CaptureFileFormat Format { get; }
+
+    /// <summary>The link type of the file (of its first interface for pcapng).</summary>
+    public abstract LinkType LinkType { get; }
+
+    /// <summary>The snapshot length as libpcap reports it (0 in the file means the link type's maximum).</summary>
+    public abstract int Snaplen { get; }
+
+    /// <summary>The resolution of the file's timestamps (of its first interface for pcapng).</summary>
+    public abstract TimestampPrecision TimestampPrecision { get; }
+
+    /// <summary>The length in bytes of the frame check sequence at the end of each packet, when the file says.</summary>
+    public abstract int? FcsLength { get; }
+
+    /// <summary>The file offset of the next unread byte, for progress reports.</summary>
+    public long Position => Buffer.Position;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidDataException">The next record is malformed or truncated.</exception>
+    public abstract bool TryReadPacket(out CapturedPacket packet);
+
+    /// <summary>Opens a capture file, detecting pcap or pcapng from its first bytes.</summary>
+    /// <exception cref="InvalidDataException">The file is neither, or its header is malformed.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    public static CaptureFileReader Open(string path) => Open(OpenFile(path), leaveOpen: false);
+
+    /// <summary>Reads a capture from a stream positioned at its start, detecting the format.</summary>
+    /// <exception cref="InvalidDataException">The data is neither format, or its header is malformed.</exception>
+    public static CaptureFileReader Open(Stream stream, bool leaveOpen = false)
+    {
+        var buffer = new ReadBuffer(stream, leaveOpen);
+        try
+        {
+            var available = buffer.Ensure(4);
+            if (available < 4)
+                CaptureFileError.Throw(buffer.Position, $"truncated file: {available} bytes, too short for a magic number");
+            if (PcapFileHeader.IsPcapMagic(buffer.Span))
+                return new PcapReader(buffer);
+            if (PcapNgBlockHeader.IsSectionHeader(buffer.Span))
+                return new PcapNgReader(buffer);
+            CaptureFileError.Throw(buffer.Position, "unknown file format: neither a pcap magic number nor a pcapng section header");
+            return null!;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a file for one sequential pass without the stream's own buffering (the reader buffers).</summary>
+    internal static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+
+    /// <summary>Closes the file (or the stream, unless it was opened with leaveOpen).</summary>
+    public void Dispose()
+    {
+        Buffer.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

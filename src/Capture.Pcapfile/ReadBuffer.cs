@@ -1,0 +1,104 @@
+namespace Capture.Pcapfile;
+
+/// <summary>
+/// A forward-only window over a stream, refilled with large reads. Readers parse records straight
+/// out of <see cref="Array"/> between <see cref="Start"/> and <see cref="End"/>, so a packet's bytes
+/// are a slice of this buffer until the next refill.
+/// </summary>
+internal sealed class ReadBuffer : IDisposable
+{
+    /// <summary>Large enough that the per-read cost of the kernel disappears next to copying.</summary>
+    public const int DefaultSize = 1 << 20;
+
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly long _streamLength;
+    private long _arrayOffset;
+    private bool _endOfStream;
+
+    public ReadBuffer(Stream stream, bool leaveOpen, int size = DefaultSize)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+            throw new ArgumentException("the stream cannot be read", nameof(stream));
+        _stream = stream;
+        _leaveOpen = leaveOpen;
+        // When the length is known, a length field can be checked against the bytes that exist before
+        // any buffer grows for it: a damaged length then costs nothing.
+        _streamLength = stream.CanSeek ? stream.Length : -1;
+        _arrayOffset = stream.CanSeek ? stream.Position : 0;
+        Array = new byte[size];
+    }
+
+    /// <summary>The buffer; valid bytes are <c>[Start, End)</c>.</summary>
+    public byte[] Array { get; private set; }
+
+    /// <summary>Index of the first unread byte.</summary>
+    public int Start { get; set; }
+
+    /// <summary>Index after the last valid byte.</summary>
+    public int End { get; private set; }
+
+    /// <summary>Bytes buffered and not yet consumed.</summary>
+    public int Available => End - Start;
+
+    /// <summary>The file offset of the first unread byte.</summary>
+    public long Position => _arrayOffset + Start;
+
+    /// <summary>The unread bytes.</summary>
+    public ReadOnlySpan<byte> Span => new(Array, Start, End - Start);
+
+    /// <summary>
+    /// Makes at least <paramref name="count"/> unread bytes available if the stream has them, and
+    /// returns how many are available (fewer only at the end of the stream). Moves unread bytes to
+    /// the front, which invalidates spans handed out earlier.
+    /// </summary>
+    public int Ensure(int count)
+    {
+        if (End - Start >= count)
+            return End - Start;
+        if (count > Array.Length)
+        {
+            // Never grow past what the stream can still deliver: a huge length field in a short
+            // file must not turn into a huge allocation.
+            var wanted = _streamLength >= 0 ? (int)Math.Min(count, _streamLength - Position) : count;
+            if (wanted > Array.Length)
+            {
+                var bigger = new byte[Math.Max(wanted, (int)Math.Min(int.MaxValue, 2L * Array.Length))];
+                Buffer.BlockCopy(Array, Start, bigger, 0, End - Start);
+                Shift(bigger);
+            }
+        }
+        if (Start > 0 && Array.Length - Start < count)
+            Shift(Array);
+        while (End - Start < count && !_endOfStream && End < Array.Length)
+        {
+            var read = _stream.Read(Array, End, Array.Length - End);
+            if (read == 0)
+                _endOfStream = true;
+            End += read;
+        }
+        return End - Start;
+    }
+
+    /// <summary>Consumes <paramref name="count"/> bytes (at most <see cref="Available"/>).</summary>
+    public void Advance(int count) => Start += count;
+
+    private void Shift(byte[] target)
+    {
+        var available = End - Start;
+        if (!ReferenceEquals(target, Array))
+            Array = target;
+        else
+            Buffer.BlockCopy(Array, Start, Array, 0, available);
+        _arrayOffset += Start;
+        Start = 0;
+        End = available;
+    }
+
+    public void Dispose()
+    {
+        if (!_leaveOpen)
+            _stream.Dispose();
+    }
+}
