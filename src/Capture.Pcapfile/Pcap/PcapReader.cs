@@ -108,7 +108,7 @@ public sealed class PcapReader : CaptureFileReader
         }
         // Like libpcap, hand out at most the snapshot length: callers may size buffers by it.
         var length = Math.Min((int)captured, _snaplen);
-        var timestamp = header.Seconds * 1_000_000_000L + (_nanoseconds ? header.Fraction : header.Fraction * 1000L);
+        var timestamp = unchecked(header.Seconds * 1_000_000_000L + (_nanoseconds ? header.Fraction : header.Fraction * 1000L));
         packet = new CapturedPacket(new ReadOnlySpan<byte>(buffer.Array, buffer.Start + _recordHeaderSize, length), header.OriginalLength, timestamp, _linkType);
         buffer.Advance(total);
         return true;

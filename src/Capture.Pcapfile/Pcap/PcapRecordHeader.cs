@@ -20,11 +20,15 @@ public readonly record struct PcapRecordHeader
     internal const int CapturedLengthOffset = 8;
     internal const int OriginalLengthOffset = 12;
 
-    /// <summary>Seconds since the epoch (signed, as libpcap's <c>struct pcap_timeval</c>).</summary>
-    public int Seconds { get; init; }
+    /// <summary>
+    /// Seconds since the epoch. libpcap reads the field as signed 32 bits in files of this machine's
+    /// byte order (<c>struct pcap_timeval</c>) but as unsigned in byte-swapped ones (its
+    /// <c>SWAPLONG</c> yields <c>u_int</c>); we do the same so timestamps before 1970 match.
+    /// </summary>
+    public long Seconds { get; init; }
 
-    /// <summary>Microseconds or nanoseconds (signed, as libpcap reads it).</summary>
-    public int Fraction { get; init; }
+    /// <summary>Microseconds or nanoseconds, signed or unsigned as <see cref="Seconds"/>.</summary>
+    public long Fraction { get; init; }
 
     /// <summary>Bytes of the packet stored in the file (after undoing old versions' field order).</summary>
     public uint CapturedLength { get; init; }
@@ -34,7 +38,7 @@ public readonly record struct PcapRecordHeader
 
     /// <summary>The timestamp in nanoseconds since the epoch.</summary>
     public long TimestampNanoseconds(TimestampPrecision precision) =>
-        Seconds * 1_000_000_000L + (precision == TimestampPrecision.Nanoseconds ? Fraction : Fraction * 1000L);
+        unchecked(Seconds * 1_000_000_000L + (precision == TimestampPrecision.Nanoseconds ? Fraction : Fraction * 1000L));
 
     /// <summary>
     /// Parses a record header of a file with header <paramref name="file"/>. Returns false when
@@ -76,6 +80,8 @@ public readonly record struct PcapRecordHeader
         }
         if (order == LengthOrder.Swapped || (order == LengthOrder.MaybeSwapped && captured > original))
             (captured, original) = (original, captured);
+        if (bigEndian == BitConverter.IsLittleEndian)
+            return new PcapRecordHeader { Seconds = seconds, Fraction = fraction, CapturedLength = captured, OriginalLength = original };
         return new PcapRecordHeader { Seconds = (int)seconds, Fraction = (int)fraction, CapturedLength = captured, OriginalLength = original };
     }
 
