@@ -1,0 +1,44 @@
+namespace Bpf.Benchmarks;
+
+/// <summary>The real Ethernet packets the benchmarks filter (tests/data/corpus/EN10MB.pcap).</summary>
+internal static class Corpus
+{
+    /// <summary>Packets per benchmark invocation: the file's packets, repeated or cut to this count.</summary>
+    public const int PacketsPerInvoke = 10_000;
+
+    /// <summary>Set by <see cref="Program"/> so benchmark child processes, built elsewhere, find the file.</summary>
+    public const string PathVariable = "BPF_BENCH_EN10MB";
+
+    public static string EthernetPath
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } fromEnvironment)
+                return fromEnvironment;
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "data", "corpus", "EN10MB.pcap");
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+            var fromCwd = Path.GetFullPath(Path.Combine("tests", "data", "corpus", "EN10MB.pcap"));
+            return File.Exists(fromCwd)
+                ? fromCwd
+                : throw new FileNotFoundException("run the benchmarks from the repository root", fromCwd);
+        }
+    }
+
+    /// <summary>Exactly <see cref="PacketsPerInvoke"/> packets and wire lengths, cycling through the file.</summary>
+    public static (byte[][] Packets, uint[] WireLengths) Ethernet()
+    {
+        var (_, packets, wire) = NativeLibpcap.ReadFile(EthernetPath);
+        var outPackets = new byte[PacketsPerInvoke][];
+        var outWire = new uint[PacketsPerInvoke];
+        for (var i = 0; i < PacketsPerInvoke; i++)
+        {
+            outPackets[i] = packets[i % packets.Length];
+            outWire[i] = wire[i % packets.Length];
+        }
+        return (outPackets, outWire);
+    }
+}
