@@ -1,0 +1,255 @@
+using Bpf.Compiler.Ir;
+using Bpf.Compiler.Syntax;
+using static Bpf.Compiler.CodeGen.Flow;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>
+/// A value being computed for a relation (libpcap's <c>struct arth</c>): the statements that leave
+/// it in scratch register <see cref="RegNo"/>, and the protocol checks <see cref="Checks"/> that must
+/// hold for the loads in it to make sense (<c>tcp[0]</c> needs a TCP packet).
+/// </summary>
+internal sealed class Arth(List<Stmt> stmts, int regNo)
+{
+    /// <summary>The statements computing the value.</summary>
+    public List<Stmt> Stmts { get; } = stmts;
+
+    /// <summary>The register holding the value.</summary>
+    public int RegNo { get; set; } = regNo;
+
+    /// <summary>Protocol checks guarding the loads, or null.</summary>
+    public Cond? Checks { get; set; }
+}
+
+/// <summary>Arithmetic, packet-data loads and relations (libpcap's gen_load, gen_arth, gen_relation...).</summary>
+internal static class Arithmetic
+{
+    private static Stmt ToX(Arth a) => new(Opcodes.Ldx | Opcodes.Mem, (uint)a.RegNo);
+    private static Stmt ToA(Arth a) => new(Opcodes.Ld | Opcodes.Mem, (uint)a.RegNo);
+
+    /// <summary>A constant.</summary>
+    public static Arth LoadImmediate(CodeGenContext cx, uint value)
+    {
+        var reg = cx.AllocReg();
+        return new Arth([new Stmt(Opcodes.Ld | Opcodes.Imm, value), new Stmt(Opcodes.St, (uint)reg)], reg);
+    }
+
+    /// <summary><c>len</c>: the wire length.</summary>
+    public static Arth LoadLength(CodeGenContext cx)
+    {
+        var reg = cx.AllocReg();
+        return new Arth([new Stmt(Opcodes.Ld | Opcodes.Len), new Stmt(Opcodes.St, (uint)reg)], reg);
+    }
+
+    /// <summary><c>-a</c>.</summary>
+    public static Arth Negate(Arth a)
+    {
+        a.Stmts.Add(ToA(a));
+        a.Stmts.Add(new Stmt(Opcodes.Alu | Opcodes.Neg));
+        a.Stmts.Add(new Stmt(Opcodes.St, (uint)a.RegNo));
+        return a;
+    }
+
+    /// <summary>The ALU operation of an operator.</summary>
+    public static ushort AluOf(ArithOperator op) => op switch
+    {
+        ArithOperator.Add => Opcodes.Add,
+        ArithOperator.Subtract => Opcodes.Sub,
+        ArithOperator.Multiply => Opcodes.Mul,
+        ArithOperator.Divide => Opcodes.Div,
+        ArithOperator.Modulo => Opcodes.Mod,
+        ArithOperator.And => Opcodes.And,
+        ArithOperator.Or => Opcodes.Or,
+        ArithOperator.Xor => Opcodes.Xor,
+        ArithOperator.LeftShift => Opcodes.Lsh,
+        _ => Opcodes.Rsh,
+    };
+
+    /// <summary><c>a0 op a1</c>, rejecting constant division by zero and shifts over 31 as libpcap does.</summary>
+    public static Arth Binary(CodeGenContext cx, ushort code, Arth a0, Arth a1)
+    {
+        var first = a1.Stmts[0];
+        var isConst = first.Code == (Opcodes.Ld | Opcodes.Imm);
+        if (code == Opcodes.Div && isConst && first.K == 0)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, "division by zero");
+        if (code == Opcodes.Mod && isConst && first.K == 0)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, "modulus by zero");
+        if ((code == Opcodes.Lsh || code == Opcodes.Rsh) && isConst && first.K > 31)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, "shift by more than 31 bits");
+        a0.Stmts.AddRange(a1.Stmts);
+        a0.Stmts.Add(ToX(a1));
+        a0.Stmts.Add(ToA(a0));
+        a0.Stmts.Add(new Stmt((ushort)(Opcodes.Alu | Opcodes.X | code)));
+        cx.FreeReg(a0.RegNo);
+        cx.FreeReg(a1.RegNo);
+        a0.RegNo = cx.AllocReg();
+        a0.Stmts.Add(new Stmt(Opcodes.St, (uint)a0.RegNo));
+        return a0;
+    }
+
+    /// <summary>The jump test of a relation.</summary>
+    public static ushort JumpOf(RelationTest test) => Relations.JumpOf(test);
+
+    /// <summary><c>a0 relop a1</c> (libpcap's gen_relation).</summary>
+    public static Cond Relation(CodeGenContext cx, ushort jtype, Arth a0, Arth a1, bool reversed)
+    {
+        Cond b;
+        var tail = new List<Stmt> { ToX(a1), ToA(a0) };
+        if (jtype == Opcodes.Jeq)
+        {
+            // Equality compares A - X with zero.
+            tail.Add(new Stmt(Opcodes.Alu | Opcodes.Sub | Opcodes.X));
+            b = Flow.Jump(jtype, 0);
+        }
+        else
+            b = NewBlock((ushort)(Opcodes.Jmp | jtype | Opcodes.X));
+        if (reversed)
+            Not(b);
+        a0.Stmts.AddRange(a1.Stmts);
+        a0.Stmts.AddRange(tail);
+        b.Block.Stmts.AddRange(a0.Stmts);
+        cx.FreeReg(a0.RegNo);
+        cx.FreeReg(a1.RegNo);
+        Cond? tmp;
+        if (a0.Checks != null)
+            tmp = a1.Checks != null ? And(a0.Checks, a1.Checks) : a0.Checks;
+        else
+            tmp = a1.Checks;
+        return tmp != null ? And(tmp, b) : b;
+    }
+
+    /// <summary><c>proto[index:size]</c> (libpcap's gen_load).</summary>
+    public static Arth Load(CodeGenContext cx, ProtoQualifier proto, Arth inst, uint size)
+    {
+        var regno = cx.AllocReg();
+        cx.FreeReg(inst.RegNo);
+        var sizeCode = size switch
+        {
+            1 => Opcodes.B,
+            2 => Opcodes.H,
+            4 => Opcodes.W,
+            _ => throw cx.Error(FilterErrorKind.ValueOutOfRange, "data size must be 1, 2, or 4"),
+        };
+        var ldInd = (ushort)(Opcodes.Ld | Opcodes.Ind | sizeCode);
+        switch (proto)
+        {
+            case ProtoQualifier.Radio:
+                if (cx.LinkType is not (LinkType.IEEE802_11_RADIO_AVS or LinkType.IEEE802_11_RADIO or LinkType.PRISM_HEADER))
+                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "radio information not present in capture");
+                inst.Stmts.Add(ToX(inst));
+                inst.Stmts.Add(new Stmt(ldInd));
+                break;
+            case ProtoQualifier.Link:
+                inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkHdr, inst));
+                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkHdr.ConstantPart));
+                break;
+            case ProtoQualifier.IP:
+            case ProtoQualifier.Arp:
+            case ProtoQualifier.Rarp:
+            case ProtoQualifier.Atalk:
+            case ProtoQualifier.Decnet:
+            case ProtoQualifier.Sca:
+            case ProtoQualifier.Lat:
+            case ProtoQualifier.Moprc:
+            case ProtoQualifier.Mopdl:
+            case ProtoQualifier.IPv6:
+            {
+                inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
+                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
+                var b = Protocols.Abbreviation(cx, proto);
+                inst.Checks = inst.Checks != null ? And(inst.Checks, b) : b;
+                break;
+            }
+            case ProtoQualifier.Sctp:
+            case ProtoQualifier.Tcp:
+            case ProtoQualifier.Udp:
+            case ProtoQualifier.Icmp:
+            case ProtoQualifier.Igmp:
+            case ProtoQualifier.Igrp:
+            case ProtoQualifier.Pim:
+            case ProtoQualifier.Vrrp:
+            case ProtoQualifier.Carp:
+            {
+                var s = cx.LoadXIpHeaderLength();
+                s.Add(ToA(inst));
+                s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+                s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+                s.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
+                inst.Stmts.AddRange(s);
+                // gcc evaluates gen_and's arguments right to left: the fragment check comes first.
+                var b = Protocols.NotFragment(cx);
+                b = And(Protocols.Abbreviation(cx, proto), b);
+                if (inst.Checks != null)
+                    b = And(inst.Checks, b);
+                b = And(Protocols.Abbreviation(cx, ProtoQualifier.IP), b);
+                inst.Checks = b;
+                break;
+            }
+            case ProtoQualifier.Icmpv6:
+            {
+                var b = Protocols.Abbreviation(cx, ProtoQualifier.IPv6);
+                if (inst.Checks != null)
+                    b = And(inst.Checks, b);
+                inst.Checks = b;
+                b = cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, IpProto.IcmpV6);
+                inst.Checks = And(inst.Checks, b);
+                inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
+                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl + 40));
+                break;
+            }
+            default:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "unsupported index operation");
+        }
+        inst.RegNo = regno;
+        inst.Stmts.Add(new Stmt(Opcodes.St, (uint)regno));
+        return inst;
+    }
+
+    // X = index (+ the variable part of the header offset when there is one).
+    private static List<Stmt> IndexPlusOffset(CodeGenContext cx, AbsOffset off, Arth inst)
+    {
+        var s = cx.VariablePart(off);
+        if (s == null)
+            return [ToX(inst)];
+        s.Add(ToA(inst));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        return s;
+    }
+}
+
+/// <summary>Relational operators and the length/byte shorthand tests.</summary>
+internal static class Relations
+{
+    /// <summary>The BPF jump of a relation test.</summary>
+    public static ushort JumpOf(RelationTest test) => test switch
+    {
+        RelationTest.Greater => Opcodes.Jgt,
+        RelationTest.GreaterOrEqual => Opcodes.Jge,
+        _ => Opcodes.Jeq,
+    };
+
+    /// <summary><c>greater N</c>: wire length &gt;= N.</summary>
+    public static Cond Greater(uint n) => Flow.Jump(Opcodes.Jge, n, Loads.S(Opcodes.Ld | Opcodes.Len));
+
+    /// <summary><c>less N</c>: wire length &lt;= N.</summary>
+    public static Cond Less(uint n) => Not(Flow.Jump(Opcodes.Jgt, n, Loads.S(Opcodes.Ld | Opcodes.Len)));
+
+    /// <summary><c>byte I op V</c> (libpcap's gen_byteop).</summary>
+    public static Cond ByteOp(CodeGenContext cx, ByteOperator op, uint idx, uint val)
+    {
+        switch (op)
+        {
+            case ByteOperator.Equal:
+                return cx.Cmp(OffsetBase.LinkHeader, idx, Opcodes.B, val);
+            case ByteOperator.Less:
+                return cx.CmpLt(OffsetBase.LinkHeader, idx, Opcodes.B, val);
+            case ByteOperator.Greater:
+                return cx.CmpGt(OffsetBase.LinkHeader, idx, Opcodes.B, val);
+            default:
+                // libpcap applies the operation to whatever A holds and tests it against zero.
+                var alu = op == ByteOperator.Or ? Opcodes.Or : Opcodes.And;
+                return Not(Flow.Jump(Opcodes.Jeq, 0, Loads.S((ushort)(Opcodes.Alu | alu | Opcodes.K), val)));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>libpcap's built-in name tables (nametoaddr.c's eproto_db and llc_db).</summary>
+internal static class BuiltinNames
+{
+    private static readonly Dictionary<string, uint> s_etherProtos = new(StringComparer.Ordinal)
+    {
+        ["aarp"] = EtherType.Aarp, ["arp"] = EtherType.Arp, ["atalk"] = EtherType.Atalk, ["decnet"] = EtherType.Dn,
+        ["ip"] = EtherType.IP, ["ip6"] = EtherType.IPv6, ["lat"] = EtherType.Lat, ["loopback"] = EtherType.Loopback,
+        ["mopdl"] = EtherType.MopDl, ["moprc"] = EtherType.MopRc, ["rarp"] = EtherType.RevArp, ["sca"] = EtherType.Sca,
+    };
+
+    private static readonly Dictionary<string, uint> s_llcProtos = new(StringComparer.Ordinal)
+    {
+        ["iso"] = Llc.SapIsoNs, ["stp"] = Llc.Sap8021D, ["ipx"] = Llc.SapIpx, ["netbeui"] = Llc.SapNetbeui,
+    };
+
+    /// <summary>An Ethernet type name (pcap_nametoeproto), case-sensitive as in libpcap.</summary>
+    public static uint? EtherProto(string name) => s_etherProtos.TryGetValue(name, out var v) ? v : null;
+
+    /// <summary>An LLC SAP name (pcap_nametollc).</summary>
+    public static uint? LlcProto(string name) => s_llcProtos.TryGetValue(name, out var v) ? v : null;
+}

@@ -1,0 +1,146 @@
+using Bpf.Compiler.Syntax;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>
+/// Per-compilation state of code generation (libpcap's <c>compiler_state_t</c> minus the parser):
+/// the link-layer layout, the offsets that <c>vlan</c>/<c>mpls</c>/<c>pppoes</c>/<c>geneve</c> shift as
+/// they are generated, the scratch-register allocator, and the position used for errors.
+/// One instance per <see cref="CodeGenerator.Generate(FilterExpression, CodeGenOptions)"/> call.
+/// </summary>
+internal sealed class CodeGenContext
+{
+    private readonly bool[] _regUsed = new bool[Opcodes.MemWords];
+    private int _curReg;
+
+    /// <summary>Sets up the layout of <paramref name="options"/>' link type (libpcap's init_linktype).</summary>
+    /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for.</exception>
+    public CodeGenContext(CodeGenOptions options)
+    {
+        Options = options;
+        Names = options.Names;
+        Snaplen = (uint)options.Snaplen;
+        Netmask = options.Netmask;
+        OutermostLinkType = PrevLinkType = LinkType = options.LinkType;
+        LinkLayouts.Apply(this);
+        OffOutermostLinkHdr = OffLinkHdr.Clone();
+        OffPrevLinkHdr = OffLinkHdr.Clone();
+    }
+
+    /// <summary>The options compiled for.</summary>
+    public CodeGenOptions Options { get; }
+
+    /// <summary>Name lookups, or null when only numbers may be used.</summary>
+    public INameResolver? Names { get; }
+
+    /// <summary>The value returned for accepted packets.</summary>
+    public uint Snaplen { get; }
+
+    /// <summary>The netmask for <c>ip broadcast</c>.</summary>
+    public uint Netmask { get; }
+
+    /// <summary>The offset of the AST node being generated, for error reports.</summary>
+    public int Position { get; set; }
+
+    /// <summary>Set when generated code uses in-block jumps, which libpcap's optimizer cannot handle.</summary>
+    public bool NoOptimize { get; set; }
+
+    /// <summary>The current link type (changes inside <c>geneve</c>/<c>pppoes</c>).</summary>
+    public LinkType LinkType { get; set; }
+
+    /// <summary>The link type of the previous (outer) layer.</summary>
+    public LinkType PrevLinkType { get; set; }
+
+    /// <summary>The link type of the capture itself.</summary>
+    public LinkType OutermostLinkType { get; set; }
+
+    /// <summary>Offset of the current link-layer header.</summary>
+    public AbsOffset OffLinkHdr { get; } = new();
+    /// <summary>Offset of the previous layer's link-layer header.</summary>
+    public AbsOffset OffPrevLinkHdr { get; set; }
+    /// <summary>Offset of the outermost link-layer header.</summary>
+    public AbsOffset OffOutermostLinkHdr { get; set; }
+    /// <summary>Offset of the link-layer payload.</summary>
+    public AbsOffset OffLinkPl { get; } = new();
+    /// <summary>Offset of the link-layer type field.</summary>
+    public AbsOffset OffLinkType { get; } = new();
+
+    /// <summary>True when the link layer carries an ATM pseudo-header (SunATM).</summary>
+    public bool IsAtm { get; set; }
+    /// <summary>True once <c>geneve</c> was generated: later tests apply to the encapsulated frame.</summary>
+    public bool IsGeneve { get; set; }
+    /// <summary>True once <c>vlan</c> needed a variable-length offset part.</summary>
+    public bool IsVlanVlOffset { get; set; }
+
+    /// <summary>SunATM field offsets.</summary>
+    public uint OffVpi { get; set; } = AbsOffset.NotSet;
+    /// <summary>SunATM VCI offset.</summary>
+    public uint OffVci { get; set; } = AbsOffset.NotSet;
+    /// <summary>SunATM protocol-type offset.</summary>
+    public uint OffProto { get; set; } = AbsOffset.NotSet;
+    /// <summary>SunATM payload offset.</summary>
+    public uint OffPayload { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP2 length-indicator offset.</summary>
+    public uint OffLi { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP2 high-speed length-indicator offset.</summary>
+    public uint OffLiHsl { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP3 SIO offset.</summary>
+    public uint OffSio { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP3 OPC offset.</summary>
+    public uint OffOpc { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP3 DPC offset.</summary>
+    public uint OffDpc { get; set; } = AbsOffset.NotSet;
+    /// <summary>MTP3 SLS offset.</summary>
+    public uint OffSls { get; set; } = AbsOffset.NotSet;
+
+    /// <summary>Network-layer offset from the link payload (with SNAP where the link uses LLC).</summary>
+    public uint OffNl { get; set; }
+    /// <summary>Network-layer offset from the link payload without a SNAP header.</summary>
+    public uint OffNlNoSnap { get; set; }
+
+    /// <summary>How many <c>mpls</c> labels were generated so far.</summary>
+    public uint LabelStackDepth { get; set; }
+    /// <summary>How many <c>vlan</c> tags were generated so far.</summary>
+    public uint VlanStackDepth { get; set; }
+
+    /// <summary>
+    /// Makes later tests look at an encapsulated link layer (libpcap's PUSH_LINKHDR): the current
+    /// header becomes the previous one.
+    /// </summary>
+    public void PushLinkHeader(LinkType newLinkType, bool isVariable, uint constantPart, int reg)
+    {
+        PrevLinkType = LinkType;
+        OffPrevLinkHdr = OffLinkHdr.Clone();
+        LinkType = newLinkType;
+        OffLinkHdr.IsVariable = isVariable;
+        OffLinkHdr.ConstantPart = constantPart;
+        OffLinkHdr.Reg = reg;
+        IsGeneve = false;
+    }
+
+    /// <summary>Reserves a free scratch register, scanning round-robin as libpcap does.</summary>
+    /// <exception cref="FilterCompileException">All 16 are in use.</exception>
+    public int AllocReg()
+    {
+        for (var n = Opcodes.MemWords; --n >= 0;)
+        {
+            if (_regUsed[_curReg])
+                _curReg = (_curReg + 1) % Opcodes.MemWords;
+            else
+            {
+                _regUsed[_curReg] = true;
+                return _curReg;
+            }
+        }
+        throw Error(FilterErrorKind.TooComplex, "too many registers needed to evaluate expression");
+    }
+
+    /// <summary>Releases a scratch register.</summary>
+    public void FreeReg(int n) => _regUsed[n] = false;
+
+    /// <summary>An error at the current position.</summary>
+    public FilterCompileException Error(FilterErrorKind kind, string message) => new(kind, Position, message);
+
+    /// <summary>libpcap's pcap_datalink_val_to_description_or_dlt for the current link type.</summary>
+    public string LinkTypeDescription => LinkTypeDescriptions.Describe(LinkType);
+}

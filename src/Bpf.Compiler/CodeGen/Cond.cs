@@ -1,0 +1,27 @@
+using Bpf.Compiler.Ir;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>
+/// A boolean test under construction: the graph from <see cref="Head"/> whose unresolved exits are
+/// threaded through <see cref="Block"/> (libpcap's <c>struct block *</c> as gen_* functions return
+/// it, with its <c>head</c> field). The two exit lists are linked through the blocks' own
+/// <see cref="Ir.Block.True"/> / <see cref="Ir.Block.False"/> fields, chosen per block by
+/// <see cref="Ir.Block.Sense"/>, until <see cref="Flow.Backpatch"/> points them at real targets;
+/// that is what lets <c>and</c>/<c>or</c>/<c>not</c> combine tests without copying.
+/// </summary>
+internal sealed class Cond
+{
+    /// <summary>Wraps a freshly created block, which is its own head.</summary>
+    public Cond(Block block)
+    {
+        Block = block;
+        Head = block;
+    }
+
+    /// <summary>The block whose exits stand for the whole test's exits.</summary>
+    public Block Block { get; }
+
+    /// <summary>The first block of the test: where control enters.</summary>
+    public Block Head { get; set; }
+}

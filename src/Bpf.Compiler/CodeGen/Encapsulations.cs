@@ -1,0 +1,280 @@
+using Bpf.Compiler.Ir;
+using static Bpf.Compiler.CodeGen.Flow;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>
+/// <c>vlan</c>, <c>mpls</c>, <c>pppoed</c>/<c>pppoes</c> and <c>geneve</c>: each tests for the
+/// encapsulation and then shifts the layer offsets, so every test after it in the expression looks
+/// inside (libpcap's offset-shifting semantics, nesting included: <c>vlan and vlan 200</c>).
+/// </summary>
+internal static class Encapsulations
+{
+    private const uint GenevePort = 6081;
+
+    /// <summary>The outer link layer is not the LANE LE-control frame / Geneve checks (libpcap's gen_prevlinkhdr_check).</summary>
+    public static Cond? PrevLinkHeaderCheck(this CodeGenContext cx)
+    {
+        if (cx.IsGeneve)
+            return GeneveLinkLayerCheck(cx);
+        if (cx.PrevLinkType == LinkType.SUNATM)
+            return Not(cx.Cmp(OffsetBase.PrevLinkHeader, SunAtm.PacketBeginPos, Opcodes.H, 0xFF00));
+        return null;
+    }
+
+    /// <summary>Inside MPLS only IPv4 and IPv6 can be recognised, by the version nibble after the bottom label.</summary>
+    public static Cond MplsLinkType(CodeGenContext cx, uint proto)
+    {
+        uint version = proto switch
+        {
+            EtherType.IP => 0x40,
+            EtherType.IPv6 => 0x60,
+            _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "unsupported protocol over mpls"),
+        };
+        var b0 = cx.MCmp(OffsetBase.LinkPayload, unchecked((uint)-2), Opcodes.B, 0x01, 0x01);
+        return And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.B, version, 0xf0));
+    }
+
+    private static Cond VlanTpidTest(CodeGenContext cx)
+    {
+        var b0 = cx.LinkProto(EtherType.Vlan8021Q);
+        var b1 = Or(b0, cx.LinkProto(EtherType.Vlan8021AD));
+        return Or(b1, cx.LinkProto(EtherType.Vlan8021QinQ));
+    }
+
+    private static Cond VlanVidTest(CodeGenContext cx, uint vlan)
+    {
+        if (vlan > 0x0fff)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"VLAN tag {vlan} greater than maximum {0x0fff}");
+        return cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.H, vlan, 0x0fff);
+    }
+
+    private static Cond VlanInPacket(CodeGenContext cx, uint? vlan)
+    {
+        var b0 = VlanTpidTest(cx);
+        if (vlan.HasValue)
+            b0 = And(b0, VlanVidTest(cx, vlan.Value));
+        cx.OffLinkPl.ConstantPart += 4;
+        cx.OffLinkType.ConstantPart += 4;
+        return b0;
+    }
+
+    private static void VariableOffsetAdd(CodeGenContext cx, AbsOffset off, uint v, List<Stmt> s)
+    {
+        off.IsVariable = true;
+        if (off.Reg == -1)
+            off.Reg = cx.AllocReg();
+        s.Add(new Stmt(Opcodes.Ld | Opcodes.Mem, (uint)off.Reg));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, v));
+        s.Add(new Stmt(Opcodes.St, (uint)off.Reg));
+    }
+
+    // The kernel strips the outer tag into metadata; a tag still in the packet shifts the offsets at run time.
+    private static Cond VlanWithKernelMetadata(CodeGenContext cx, uint? vlan)
+    {
+        var present = Flow.Jump(Opcodes.Jeq, 1,
+            Loads.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTagPresent));
+        var tpid = VlanTpidTest(cx);
+        var vid = vlan.HasValue ? VlanVidTest(cx, vlan.Value) : null;
+
+        cx.IsVlanVlOffset = true;
+        var shift = new List<Stmt>();
+        VariableOffsetAdd(cx, cx.OffLinkPl, 4, shift);
+        VariableOffsetAdd(cx, cx.OffLinkType, 4, shift);
+        tpid.Head.Stmts.InsertRange(0, shift);
+
+        var b0 = Or(present, tpid);
+        if (vid != null)
+        {
+            // If the tag is in metadata, compare it instead of the packet bytes: jump over the loads.
+            var original = vid.Block.Stmts;
+            var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTagPresent) };
+            var jeq = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { JumpFalse = original.Count > 0 ? original[0] : null };
+            s.Add(jeq);
+            var tag = new Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTag);
+            s.Add(tag);
+            jeq.JumpTrue = tag;
+            s.Add(new Stmt(Opcodes.Jmp | Opcodes.Ja, (uint)(original.Count - 1)));
+            s.AddRange(original);
+            original.Clear();
+            original.AddRange(s);
+            b0 = And(b0, vid);
+        }
+        return b0;
+    }
+
+    /// <summary><c>vlan [id]</c> (libpcap's gen_vlan).</summary>
+    public static Cond Vlan(CodeGenContext cx, uint? vlan)
+    {
+        if (cx.LabelStackDepth > 0)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, "no VLAN match after MPLS");
+        Cond b0;
+        switch (cx.LinkType)
+        {
+            case LinkType.EN10MB:
+            case LinkType.NETANALYZER:
+            case LinkType.NETANALYZER_TRANSPARENT:
+                if (cx.VlanStackDepth == 0 && !cx.OffLinkHdr.IsVariable
+                    && cx.OffLinkHdr.ConstantPart == cx.OffOutermostLinkHdr.ConstantPart
+                    && cx.Options.LinuxKernelVlan)
+                    b0 = VlanWithKernelMetadata(cx, vlan);
+                else
+                    b0 = VlanInPacket(cx, vlan);
+                break;
+            case LinkType.IEEE802_11:
+            case LinkType.PRISM_HEADER:
+            case LinkType.IEEE802_11_RADIO_AVS:
+            case LinkType.IEEE802_11_RADIO:
+                b0 = VlanInPacket(cx, vlan);
+                break;
+            default:
+                throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no VLAN support for {cx.LinkTypeDescription}");
+        }
+        cx.VlanStackDepth++;
+        return b0;
+    }
+
+    /// <summary><c>mpls [label]</c> (libpcap's gen_mpls).</summary>
+    public static Cond Mpls(CodeGenContext cx, uint? label)
+    {
+        Cond b0;
+        if (cx.LabelStackDepth > 0)
+            b0 = cx.MCmp(OffsetBase.PrevMplsHeader, 2, Opcodes.B, 0, 0x01); // not the bottom of the stack
+        else
+        {
+            b0 = cx.LinkType switch
+            {
+                LinkType.C_HDLC or (LinkType)112 or LinkType.EN10MB or LinkType.NETANALYZER
+                    or LinkType.NETANALYZER_TRANSPARENT => cx.LinkProto(EtherType.Mpls),
+                LinkType.PPP => cx.LinkProto(0x0281), // PPP_MPLS_UCAST
+                _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no MPLS support for {cx.LinkTypeDescription}"),
+            };
+        }
+        if (label.HasValue)
+        {
+            if (label.Value > 0xFFFFF)
+                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"MPLS label {label.Value} greater than maximum {0xFFFFF}");
+            b0 = And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.W, label.Value << 12, 0xfffff000));
+        }
+        cx.OffNlNoSnap += 4;
+        cx.OffNl += 4;
+        cx.LabelStackDepth++;
+        return b0;
+    }
+
+    /// <summary><c>pppoed</c>: PPPoE discovery frames.</summary>
+    public static Cond Pppoed(CodeGenContext cx) => cx.LinkProto(EtherType.PppoeD);
+
+    /// <summary><c>pppoes [session]</c>; later tests see the PPP frame inside.</summary>
+    public static Cond Pppoes(CodeGenContext cx, uint? session)
+    {
+        var b0 = cx.LinkProto(EtherType.PppoeS);
+        if (session.HasValue)
+        {
+            if (session.Value > 0x0000ffff)
+                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"PPPoE session number {session.Value} greater than maximum {0x0000ffff}");
+            b0 = And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.W, session.Value, 0x0000ffff));
+        }
+        cx.PushLinkHeader(LinkType.PPP, cx.OffLinkPl.IsVariable, cx.OffLinkPl.ConstantPart + cx.OffNl + 6, cx.OffLinkPl.Reg);
+        cx.OffLinkType.CopyFrom(cx.OffLinkHdr);
+        cx.OffLinkPl.ConstantPart = cx.OffLinkHdr.ConstantPart + 2;
+        cx.OffNl = 0;
+        cx.OffNlNoSnap = 0;
+        return b0;
+    }
+
+    private static Cond GeneveCheck(CodeGenContext cx, Func<Cond> port, OffsetBase rel, uint? vni)
+    {
+        var b0 = port();
+        b0 = And(b0, cx.MCmp(rel, 8, Opcodes.B, 0, 0xc0));
+        if (vni.HasValue)
+        {
+            if (vni.Value > 0xffffff)
+                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"Geneve VNI {vni.Value} greater than maximum {0xffffff}");
+            b0 = And(b0, cx.MCmp(rel, 12, Opcodes.W, vni.Value << 8, 0xffffff00));
+        }
+        return b0;
+    }
+
+    /// <summary><c>geneve [vni]</c>; later tests see the encapsulated Ethernet frame.</summary>
+    public static Cond Geneve(CodeGenContext cx, uint? vni)
+    {
+        // IPv4: A = X = the UDP header offset.
+        var b0 = GeneveCheck(cx, () => Ports.Port(cx, GenevePort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv4, vni);
+        var s = cx.LoadXIpHeaderLength();
+        s.Add(new Stmt(Opcodes.Misc | Opcodes.Txa));
+        var b4 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+        // IPv6: the fixed 40-byte header.
+        b0 = GeneveCheck(cx, () => Ports.Port6(cx, GenevePort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv6, vni);
+        s = cx.VariablePart(cx.OffLinkPl);
+        if (s != null)
+        {
+            s.Add(new Stmt(Opcodes.Ld | Opcodes.Imm, 40));
+            s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+        }
+        else
+            s = Loads.S(Opcodes.Ld | Opcodes.Imm, 40);
+        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        var b6 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+        b0 = Or(b4, b6);
+
+        var offsets = GeneveOffsets(cx);
+        var b1 = Loads.True();
+        b1.Block.Stmts.InsertRange(0, offsets);
+        b1 = And(b0, b1);
+        cx.IsGeneve = true;
+        return b1;
+    }
+
+    // Computes the inner frame's link-type and payload offsets into registers.
+    private static List<Stmt> GeneveOffsets(CodeGenContext cx)
+    {
+        var s = new List<Stmt>
+        {
+            new(Opcodes.Alu | Opcodes.Add | Opcodes.K, cx.OffLinkPl.ConstantPart + cx.OffNl + 8),
+            new(Opcodes.Misc | Opcodes.Tax),
+            new(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2),
+        };
+        cx.OffLinkType.Reg = cx.AllocReg();
+        cx.OffLinkType.IsVariable = true;
+        cx.OffLinkType.ConstantPart = 0;
+        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0x3f));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Mul | Opcodes.K, 4));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 8));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+        cx.PushLinkHeader(LinkType.EN10MB, true, 0, cx.AllocReg());
+        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
+        cx.NoOptimize = true;
+        s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.H, 2));
+        s.Add(new Stmt(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg));
+        var proto = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, EtherType.Teb);
+        s.Add(proto);
+        var txa = new Stmt(Opcodes.Misc | Opcodes.Txa);
+        s.Add(txa);
+        proto.JumpTrue = txa;
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
+        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
+        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        cx.OffLinkPl.Reg = cx.AllocReg();
+        cx.OffLinkPl.IsVariable = true;
+        cx.OffLinkPl.ConstantPart = 0;
+        var stx = new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg);
+        s.Add(stx);
+        proto.JumpFalse = stx;
+        cx.OffNl = 0;
+        return s;
+    }
+
+    private static Cond GeneveLinkLayerCheck(CodeGenContext cx)
+    {
+        var s = new List<Stmt>
+        {
+            new(Opcodes.Ld | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg),
+            new(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkPl.Reg),
+        };
+        return Not(Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+    }
+}

@@ -1,0 +1,144 @@
+using Bpf.Compiler.Syntax;
+using static Bpf.Compiler.CodeGen.Flow;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>IPv4, IPv6 and DECnet address tests (libpcap's gen_host, gen_host6, gen_hostop*, gen_dnhostop).</summary>
+internal static class Hosts
+{
+    private static Cond BothDirections(DirQualifier dir, Func<DirQualifier, Cond> op) => dir == DirQualifier.And
+        ? And(op(DirQualifier.Src), op(DirQualifier.Dst))
+        : Or(op(DirQualifier.Src), op(DirQualifier.Dst));
+
+    private static void CheckAddressDirection(CodeGenContext cx, DirQualifier dir)
+    {
+        var error = QualifierNames.Wireless80211Only(dir, "addresses other than 802.11 MAC addresses");
+        if (error != null)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, error);
+    }
+
+    /// <summary>(address &amp; mask) at the source/destination offsets of a protocol carried in <paramref name="llProto"/>.</summary>
+    private static Cond HostOp(CodeGenContext cx, uint addr, uint mask, DirQualifier dir, uint llProto, uint srcOff, uint dstOff)
+    {
+        CheckAddressDirection(cx, dir);
+        if (dir is DirQualifier.And or DirQualifier.Or or DirQualifier.Default)
+            return BothDirections(dir, d => HostOp(cx, addr, mask, d, llProto, srcOff, dstOff));
+        var offset = dir == DirQualifier.Src ? srcOff : dstOff;
+        var b0 = cx.LinkProto(llProto);
+        return And(b0, cx.MCmp(OffsetBase.LinkPayload, offset, Opcodes.W, addr, mask));
+    }
+
+    private static Cond HostOp6(CodeGenContext cx, uint[] addr, uint[] mask, DirQualifier dir, uint srcOff, uint dstOff)
+    {
+        CheckAddressDirection(cx, dir);
+        if (dir is DirQualifier.And or DirQualifier.Or or DirQualifier.Default)
+            return BothDirections(dir, d => HostOp6(cx, addr, mask, d, srcOff, dstOff));
+        var offset = dir == DirQualifier.Src ? srcOff : dstOff;
+        // Compared from the last word to the first, then the link-layer test goes in front.
+        var b1 = cx.MCmp(OffsetBase.LinkPayload, offset + 12, Opcodes.W, addr[3], mask[3]);
+        b1 = And(cx.MCmp(OffsetBase.LinkPayload, offset + 8, Opcodes.W, addr[2], mask[2]), b1);
+        b1 = And(cx.MCmp(OffsetBase.LinkPayload, offset + 4, Opcodes.W, addr[1], mask[1]), b1);
+        b1 = And(cx.MCmp(OffsetBase.LinkPayload, offset + 0, Opcodes.W, addr[0], mask[0]), b1);
+        return And(cx.LinkProto(EtherType.IPv6), b1);
+    }
+
+    /// <summary><c>host</c>/<c>net</c> for an IPv4 address (or a DECnet address with <c>decnet</c>).</summary>
+    public static Cond Host(CodeGenContext cx, uint addr, uint mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type)
+    {
+        var typeName = type == AddrQualifier.Net ? "net" : "host";
+        switch (proto)
+        {
+            case ProtoQualifier.Default:
+                var b0 = Host(cx, addr, mask, ProtoQualifier.IP, dir, type);
+                if (cx.LabelStackDepth == 0)
+                {
+                    // Outside MPLS, ARP and RARP packets carry IPv4 addresses too.
+                    var b1 = Or(b0, Host(cx, addr, mask, ProtoQualifier.Arp, dir, type));
+                    b0 = Or(b1, Host(cx, addr, mask, ProtoQualifier.Rarp, dir, type));
+                }
+                return b0;
+            case ProtoQualifier.Link:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to {typeName}");
+            case ProtoQualifier.IP:
+                return HostOp(cx, addr, mask, dir, EtherType.IP, 12, 16);
+            case ProtoQualifier.Rarp:
+                return HostOp(cx, addr, mask, dir, EtherType.RevArp, 14, 24);
+            case ProtoQualifier.Arp:
+                return HostOp(cx, addr, mask, dir, EtherType.Arp, 14, 24);
+            case ProtoQualifier.Decnet:
+                return DecnetHostOp(cx, addr, dir);
+            case ProtoQualifier.Atalk:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "AppleTalk host filtering not implemented");
+            case ProtoQualifier.Lat:
+            case ProtoQualifier.Sca:
+            case ProtoQualifier.Moprc:
+            case ProtoQualifier.Mopdl:
+            case ProtoQualifier.Aarp:
+            case ProtoQualifier.Iso:
+            case ProtoQualifier.Ipx:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"{QualifierNames.Keyword(proto).ToUpperInvariant()} host filtering not implemented");
+            case ProtoQualifier.IPv6:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "'ip6' modifier applied to ip host");
+            default:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to {typeName}");
+        }
+    }
+
+    /// <summary><c>host</c>/<c>net</c> for an IPv6 address and mask (four big-endian words each).</summary>
+    public static Cond Host6(CodeGenContext cx, uint[] addr, uint[] mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type)
+    {
+        var typeName = type == AddrQualifier.Net ? "net" : "host";
+        switch (proto)
+        {
+            case ProtoQualifier.Default:
+            case ProtoQualifier.IPv6:
+                return HostOp6(cx, addr, mask, dir, 8, 24);
+            case ProtoQualifier.Link:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to ip6 {typeName}");
+            case ProtoQualifier.Atalk:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"AppleTalk modifier applied to ip6 {typeName}");
+            default:
+                throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to ip6 {typeName}");
+        }
+    }
+
+    /// <summary>A DECnet node address in the short or long data-packet header (libpcap's gen_dnhostop).</summary>
+    private static Cond DecnetHostOp(CodeGenContext cx, uint addr, DirQualifier dir)
+    {
+        uint offsetSh, offsetLh;
+        switch (dir)
+        {
+            case DirQualifier.Dst:
+                offsetSh = 1;
+                offsetLh = 7;
+                break;
+            case DirQualifier.Src:
+                offsetSh = 3;
+                offsetLh = 15;
+                break;
+            case DirQualifier.And:
+            case DirQualifier.Or:
+            case DirQualifier.Default:
+                return BothDirections(dir, d => DecnetHostOp(cx, addr, d));
+            default:
+                CheckAddressDirection(cx, dir);
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "syntax error in filter expression");
+        }
+        // DECnet addresses are little-endian on the wire.
+        var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));
+        var b0 = cx.LinkProto(EtherType.Dn);
+        // Long header with padding, long header, short header with padding, short header.
+        var tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8106, 0xff07);
+        var b1 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetLh, Opcodes.H, swapped));
+        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x06, 0x7);
+        var b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetLh, Opcodes.H, swapped));
+        b1 = Or(b2, b1);
+        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8102, 0xff07);
+        b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetSh, Opcodes.H, swapped));
+        b1 = Or(b2, b1);
+        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x7);
+        b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
+        b1 = Or(b2, b1);
+        return And(b0, b1);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text;
+
+namespace Bpf.Compiler.CodeGen;
+
+/// <summary>OpenBSD pflog header fields: <c>on</c>, <c>ruleset</c>, <c>rnr</c>, <c>srnr</c>, <c>reason</c>, <c>action</c>.</summary>
+internal static class PflogFields
+{
+    // struct pfloghdr: length, af, action, reason, ifname[16], ruleset[16], rulenr, subrulenr, ...
+    public const uint AfOffset = 1, ActionOffset = 2, ReasonOffset = 3, IfNameOffset = 4, RulesetOffset = 20;
+    public const uint RuleNumberOffset = 36, SubruleNumberOffset = 40, NameSize = 16;
+
+    private static void RequirePflog(CodeGenContext cx, string what)
+    {
+        if (cx.LinkType != LinkType.PFLOG)
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"{what} supported only on PF linktype");
+    }
+
+    /// <summary><c>on eth0</c>.</summary>
+    public static Cond IfName(CodeGenContext cx, string name)
+    {
+        RequirePflog(cx, "ifname");
+        var bytes = Encoding.UTF8.GetBytes(name);
+        if (bytes.Length >= NameSize)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"ifname interface names can only be {NameSize - 1} characters");
+        return cx.BCmp(OffsetBase.LinkHeader, IfNameOffset, bytes);
+    }
+
+    /// <summary><c>ruleset name</c>.</summary>
+    public static Cond Ruleset(CodeGenContext cx, string name)
+    {
+        RequirePflog(cx, "ruleset");
+        var bytes = Encoding.UTF8.GetBytes(name);
+        if (bytes.Length >= NameSize)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"ruleset names can only be {NameSize - 1} characters");
+        return cx.BCmp(OffsetBase.LinkHeader, RulesetOffset, bytes);
+    }
+
+    /// <summary><c>rnr n</c>.</summary>
+    public static Cond RuleNumber(CodeGenContext cx, uint n)
+    {
+        RequirePflog(cx, "rnr");
+        return cx.Cmp(OffsetBase.LinkHeader, RuleNumberOffset, Opcodes.W, n);
+    }
+
+    /// <summary><c>srnr n</c>.</summary>
+    public static Cond SubruleNumber(CodeGenContext cx, uint n)
+    {
+        RequirePflog(cx, "srnr");
+        return cx.Cmp(OffsetBase.LinkHeader, SubruleNumberOffset, Opcodes.W, n);
+    }
+
+    /// <summary><c>reason n</c>.</summary>
+    public static Cond Reason(CodeGenContext cx, int reason)
+    {
+        RequirePflog(cx, "reason");
+        return cx.Cmp(OffsetBase.LinkHeader, ReasonOffset, Opcodes.B, (uint)reason);
+    }
+
+    /// <summary><c>action pass</c>.</summary>
+    public static Cond Action(CodeGenContext cx, int action)
+    {
+        RequirePflog(cx, "action");
+        return cx.Cmp(OffsetBase.LinkHeader, ActionOffset, Opcodes.B, (uint)action);
+    }
+}
