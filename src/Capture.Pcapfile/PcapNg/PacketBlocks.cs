@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bpf.Capture;
 
 namespace Capture.Pcapfile.PcapNg;
@@ -24,6 +25,7 @@ internal static class PacketBlocks
     private const int SimpleOriginalOffset = 0;
     private const int SimpleFixedSize = 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CapturedPacket ReadEnhanced(ReadOnlySpan<byte> body, bool bigEndian, long offset, PcapNgReader reader)
     {
         if (body.Length < EnhancedFixedSize)
@@ -53,6 +55,7 @@ internal static class PacketBlocks
         return new CapturedPacket(data, original, 0, description.LinkType, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static CapturedPacket Timestamped(ReadOnlySpan<byte> body, bool bigEndian, long offset, PcapNgReader reader, uint id, uint type)
     {
         var captured = PcapNgBlockHeader.Read32(body[EnhancedCapturedOffset..], bigEndian);

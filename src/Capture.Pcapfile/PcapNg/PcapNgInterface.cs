@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bpf;
 
 namespace Capture.Pcapfile.PcapNg;
@@ -56,6 +57,7 @@ public readonly record struct PcapNgInterface
     /// raw / resolution + offset), but without libpcap's 64-bit overflow for power-of-2 resolutions
     /// finer than 2^-34; the result wraps like libpcap's <c>time_t</c> arithmetic for absurd values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ToNanoseconds(ulong raw)
     {
         var units = UnitsPerSecond;
