@@ -38,6 +38,9 @@ public abstract class CaptureFileReader : IPacketSource
     /// <summary>The file offset of the next unread byte, for progress reports.</summary>
     public long Position => Buffer.Position;
 
+    /// <summary>The total length of the file, when the stream can tell (null for pipes).</summary>
+    public long? Length => Buffer.Length;
+
     /// <inheritdoc />
     /// <exception cref="InvalidDataException">The next record is malformed or truncated.</exception>
     public abstract bool TryReadPacket(out CapturedPacket packet);

@@ -12,7 +12,9 @@ internal sealed class ReadBuffer : IDisposable
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
-    private readonly long _streamLength;
+    // The largest array .NET allocates for bytes; record lengths are capped far below it anyway.
+    private const int MaxSize = 0x7FFFFFC7;
+
     private long _arrayOffset;
     private bool _endOfStream;
 
@@ -23,12 +25,13 @@ internal sealed class ReadBuffer : IDisposable
             throw new ArgumentException("the stream cannot be read", nameof(stream));
         _stream = stream;
         _leaveOpen = leaveOpen;
-        // When the length is known, a length field can be checked against the bytes that exist before
-        // any buffer grows for it: a damaged length then costs nothing.
-        _streamLength = stream.CanSeek ? stream.Length : -1;
+        Length = stream.CanSeek ? stream.Length : null;
         _arrayOffset = stream.CanSeek ? stream.Position : 0;
         Array = new byte[size];
     }
+
+    /// <summary>The stream's length when it can tell (files), for progress reports.</summary>
+    public long? Length { get; }
 
     /// <summary>The buffer; valid bytes are <c>[Start, End)</c>.</summary>
     public byte[] Array { get; private set; }
@@ -57,22 +60,19 @@ internal sealed class ReadBuffer : IDisposable
     {
         if (End - Start >= count)
             return End - Start;
-        if (count > Array.Length)
+        if (Start > 0 && Array.Length - Start < count)
+            Shift(Array);
+        while (End - Start < count && !_endOfStream)
         {
-            // Never grow past what the stream can still deliver: a huge length field in a short
-            // file must not turn into a huge allocation.
-            var wanted = _streamLength >= 0 ? (int)Math.Min(count, _streamLength - Position) : count;
-            if (wanted > Array.Length)
+            if (End == Array.Length)
             {
-                var bigger = new byte[Math.Max(wanted, (int)Math.Min(int.MaxValue, 2L * Array.Length))];
+                // Only reached with Start == 0 and count > Array.Length. Grow by doubling as data
+                // actually arrives: a huge length field in a short file or pipe then costs at most
+                // twice the bytes that really exist, never the length it claims.
+                var bigger = new byte[(int)Math.Min(count, Math.Min(MaxSize, 2L * Array.Length))];
                 Buffer.BlockCopy(Array, Start, bigger, 0, End - Start);
                 Shift(bigger);
             }
-        }
-        if (Start > 0 && Array.Length - Start < count)
-            Shift(Array);
-        while (End - Start < count && !_endOfStream && End < Array.Length)
-        {
             var read = _stream.Read(Array, End, Array.Length - End);
             if (read == 0)
                 _endOfStream = true;
