@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Capture.Pcapfile.PcapNg;
 
@@ -58,6 +59,7 @@ public readonly record struct PcapNgBlockHeader
     /// <param name="header">The parsed header.</param>
     /// <exception cref="InvalidDataException">Bad byte-order magic, or a length that is too small,
     /// not a multiple of 4, or too large.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryRead(ReadOnlySpan<byte> source, bool sectionBigEndian, uint maxLength, long offset, out PcapNgBlockHeader header)
     {
         header = default;
@@ -92,6 +94,7 @@ public readonly record struct PcapNgBlockHeader
     /// Checks the trailer of a whole block and returns its body (between header and trailer).
     /// </summary>
     /// <exception cref="InvalidDataException">The trailing length differs from the header's.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<byte> Body(ReadOnlySpan<byte> block, long offset)
     {
         var trailer = Read32(block[((int)TotalLength - TrailerSize)..], BigEndian);

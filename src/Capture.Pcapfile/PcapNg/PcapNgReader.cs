@@ -137,6 +137,7 @@ public sealed class PcapNgReader : CaptureFileReader
     }
 
     /// <summary>The interface a packet block names, with libpcap's checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PcapNgInterface InterfaceFor(uint id, long offset)
     {
         if (!_sawInterface)
