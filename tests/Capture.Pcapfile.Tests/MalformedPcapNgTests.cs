@@ -130,4 +130,16 @@ public class MalformedPcapNgTests
         var file = new PcapNgBuilder().Block(0x0A0D0D0A, w => w.U32(0x1A2B3C4D).U16(1).U16(0).U64(0), trailer: 32).Interface(1).ToArray();
         Verdict.AssertError(Verdict.Ours(file).Error, 0, "don't match");
     }
+
+    [Fact]
+    public void Read_AfterError_KeepsFailingAtSameOffset()
+    {
+        var file = Start().Enhanced(0, 1, s_data).Enhanced(3, 1, s_data).ToArray();
+        using var reader = CaptureFileReader.Open(new MemoryStream(file));
+        Assert.True(reader.TryReadPacket(out _));
+        var first = Assert.Throws<InvalidDataException>(() => reader.TryReadPacket(out _));
+        var second = Assert.Throws<InvalidDataException>(() => reader.TryReadPacket(out _));
+        Assert.Equal(FirstPacket + EpbLength, Packets.OffsetOf(second));
+        Assert.Equal(first.Message, second.Message);
+    }
 }

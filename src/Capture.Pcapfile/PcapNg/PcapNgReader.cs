@@ -113,27 +113,31 @@ public sealed class PcapNgReader : CaptureFileReader
             CaptureFileError.Throw(offset, $"truncated block of type {header.Type}: {available} of {length} bytes");
         var block = new ReadOnlySpan<byte>(buffer.Array, buffer.Start, length);
         var body = header.Body(block, offset);
-        buffer.Advance(length);
+        // Consume the block only once it parsed: a failing read can be repeated and fails the same way.
+        var kind = BlockKind.Other;
         switch (header.Type)
         {
             case PcapNgBlockHeader.EnhancedPacketType:
                 packet = PacketBlocks.ReadEnhanced(body, header.BigEndian, offset, this);
-                return BlockKind.Packet;
+                kind = BlockKind.Packet;
+                break;
             case PcapNgBlockHeader.PacketType:
                 packet = PacketBlocks.ReadObsolete(body, header.BigEndian, offset, this);
-                return BlockKind.Packet;
+                kind = BlockKind.Packet;
+                break;
             case PcapNgBlockHeader.SimplePacketType:
                 packet = PacketBlocks.ReadSimple(body, header.BigEndian, offset, this);
-                return BlockKind.Packet;
+                kind = BlockKind.Packet;
+                break;
             case PcapNgBlockHeader.InterfaceDescriptionType:
                 AddInterface(InterfaceOptions.Parse(body, header.BigEndian, offset));
-                return BlockKind.Other;
+                break;
             case PcapNgBlockHeader.SectionHeaderType:
                 StartSection(body, header.BigEndian, offset);
-                return BlockKind.Other;
-            default:
-                return BlockKind.Other;
+                break;
         }
+        buffer.Advance(length);
+        return kind;
     }
 
     /// <summary>The interface a packet block names, with libpcap's checks.</summary>
