@@ -89,16 +89,16 @@ internal static class CodeGenerator
                 return IdCodes.Name(cx, id.Name, id.Qualifiers);
             case NumberId id:
                 CheckQualifiers(cx, id.Qualifiers);
-                return IdCodes.Number(cx, null, id.Number, id.Qualifiers);
+                return NumericIds.Number(cx, null, id.Number, id.Qualifiers);
             case HostId id:
                 CheckQualifiers(cx, id.Qualifiers);
-                return IdCodes.Number(cx, id.Address, 0, id.Qualifiers);
+                return NumericIds.Number(cx, id.Address, 0, id.Qualifiers);
             case MaskedHostId id:
                 CheckQualifiers(cx, id.Qualifiers);
-                return IdCodes.Masked(cx, id.Address, id.Mask, id.PrefixLength, id.Qualifiers);
+                return NumericIds.Masked(cx, id.Address, id.Mask, id.PrefixLength, id.Qualifiers);
             case Ipv6Id id:
                 CheckQualifiers(cx, id.Qualifiers);
-                return IdCodes.Ipv6(cx, id.Address, id.PrefixLength, id.Qualifiers);
+                return NumericIds.Ipv6(cx, id.Address, id.PrefixLength, id.Qualifiers);
             case MacId id:
                 return MacAddresses.EtherAddress(cx, id.Address, id.Qualifiers);
             case ArcnetId id:

@@ -61,3 +61,18 @@ internal static class Wlan
     public const uint SubtypeMask = 0xf0, SubtypeCts = 0xc0, SubtypeAck = 0xd0;
     public const uint DirMask = 0x03, DirNoDs = 0x00, DirToDs = 0x01, DirFromDs = 0x02, DirDsToDs = 0x03;
 }
+
+/// <summary>Linux's ancillary load offsets (linux/filter.h) that libpcap compiles for live handles.</summary>
+internal static class LinuxAncillary
+{
+    /// <summary>SKF_AD_OFF (-0x1000).</summary>
+    public const uint AdOffset = 0xfffff000;
+    /// <summary>SKF_AD_PKTTYPE.</summary>
+    public const uint PacketType = 4;
+    /// <summary>SKF_AD_IFINDEX.</summary>
+    public const uint InterfaceIndex = 8;
+    /// <summary>SKF_AD_VLAN_TAG.</summary>
+    public const uint VlanTag = 44;
+    /// <summary>SKF_AD_VLAN_TAG_PRESENT.</summary>
+    public const uint VlanTagPresent = 48;
+}

@@ -39,7 +39,7 @@ internal static class Direction
                 if (IsJuniper(cx.LinkType))
                     return cx.MCmp(OffsetBase.LinkHeader, 3, Opcodes.B, outbound ? 0u : 1u, 0x01);
                 // A live Linux handle: the packet type from the socket metadata.
-                var b = cx.Cmp(OffsetBase.LinkHeader, AncillaryOffsets.AdOffset + AncillaryOffsets.PacketType, Opcodes.H, PacketOutgoing);
+                var b = cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.PacketType, Opcodes.H, PacketOutgoing);
                 return outbound ? b : Not(b);
         }
     }
@@ -55,5 +55,5 @@ internal static class Direction
     /// <summary><c>ifindex N</c>: the SLL2 header field, else the Linux socket metadata.</summary>
     public static Cond IfIndex(CodeGenContext cx, uint index) => cx.LinkType == LinkType.LINUX_SLL2
         ? cx.Cmp(OffsetBase.LinkHeader, 4, Opcodes.W, index)
-        : cx.Cmp(OffsetBase.LinkHeader, AncillaryOffsets.AdOffset + AncillaryOffsets.InterfaceIndex, Opcodes.W, index);
+        : cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.InterfaceIndex, Opcodes.W, index);
 }

@@ -73,7 +73,7 @@ internal static class Encapsulations
     private static Cond VlanWithKernelMetadata(CodeGenContext cx, uint? vlan)
     {
         var present = Flow.Jump(Opcodes.Jeq, 1,
-            Loads.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTagPresent));
+            Loads.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent));
         var tpid = VlanTpidTest(cx);
         var vid = vlan.HasValue ? VlanVidTest(cx, vlan.Value) : null;
 
@@ -88,10 +88,10 @@ internal static class Encapsulations
         {
             // If the tag is in metadata, compare it instead of the packet bytes: jump over the loads.
             var original = vid.Block.Stmts;
-            var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTagPresent) };
+            var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent) };
             var jeq = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { JumpFalse = original.Count > 0 ? original[0] : null };
             s.Add(jeq);
-            var tag = new Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTag);
+            var tag = new Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTag);
             s.Add(tag);
             jeq.JumpTrue = tag;
             s.Add(new Stmt(Opcodes.Jmp | Opcodes.Ja, (uint)(original.Count - 1)));

@@ -60,3 +60,32 @@ public class CodeGeneratorLibpcapTests
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 }
+
+/// <summary>Random expressions (fixed seeds) on the main link types, compared with libpcap -O0.</summary>
+public class RandomExpressionLibpcapTests
+{
+    public static TheoryData<string, int> Runs() => new()
+    {
+        { "EN10MB", 1 }, { "EN10MB", 2 }, { "LINUX_SLL", 3 }, { "LINUX_SLL2", 4 }, { "RAW", 5 }, { "NULL", 6 }, { "PPP", 7 },
+        { "IEEE802_11_RADIO", 8 }, { "PPI", 9 }, { "FDDI", 10 }, { "IPV6", 11 }, { "C_HDLC", 12 }, { "IEEE802_11", 13 },
+        { "PFLOG", 14 }, { "ARCNET", 15 }, { "IP_OVER_FC", 16 }, { "PRISM_HEADER", 17 }, { "SUNATM", 18 },
+    };
+
+    [LibpcapTheory]
+    [MemberData(nameof(Runs))]
+    public void RandomExpressions_MatchLibpcapUnoptimized(string linkTypeName, int seed)
+    {
+        var linkType = LinkTypes.Parse(linkTypeName);
+        var gen = new RandomExpressions(seed);
+        var failures = new List<string>();
+        for (var i = 0; i < 150; i++)
+        {
+            var (text, ast) = gen.Expression(3);
+            var failure = CodeGeneratorLibpcapTests.Compare(linkType, text, ast);
+            // The generator may write something libpcap's parser reads differently: only codegen disagreements count.
+            if (failure != null && !failure.Contains("can't parse", StringComparison.Ordinal))
+                failures.Add(failure);
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of 150 differ:\n" + string.Join("\n", failures.Take(5)));
+    }
+}

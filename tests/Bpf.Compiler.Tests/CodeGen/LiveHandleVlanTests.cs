@@ -69,7 +69,7 @@ public unsafe class LiveHandleVlanTests
     public void LoopbackIsEthernet_SoVlanUsesMetadata()
     {
         var (program, _) = CompileLive("vlan");
-        Assert.Contains(program, i => i.K == AncillaryOffsets.AdOffset + AncillaryOffsets.VlanTagPresent);
+        Assert.Contains(program, i => i.K == LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent);
     }
 
     [LiveLibpcapTheory]
