@@ -16,8 +16,6 @@ internal sealed partial class IlFilterEmitter
     private const int WireLengthArg = 2;
 
     private static readonly MethodInfo s_start = Helper(typeof(PacketReads), nameof(PacketReads.Start));
-    private static readonly MethodInfo s_word = Helper(typeof(PacketReads), nameof(PacketReads.Word));
-    private static readonly MethodInfo s_half = Helper(typeof(PacketReads), nameof(PacketReads.Half));
     private static readonly MethodInfo s_length = typeof(ReadOnlySpan<byte>).GetProperty(nameof(ReadOnlySpan<byte>.Length))!.GetMethod!;
 
     private readonly Instruction[] _program;
