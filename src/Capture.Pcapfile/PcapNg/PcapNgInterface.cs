@@ -28,7 +28,11 @@ public readonly record struct PcapNgInterface
         BinaryResolution = binary;
         OffsetSeconds = offsetSeconds;
         FcsLength = fcsLength;
+        _nanosecondsPerUnit = !binary && unitsPerSecond <= NanosecondsPerSecond ? NanosecondsPerSecond / unitsPerSecond : 0;
     }
+
+    // For decimal resolutions of a nanosecond or coarser, the only per-packet work is one multiply.
+    private readonly ulong _nanosecondsPerUnit;
 
     /// <summary>The link type of the interface's packets.</summary>
     public LinkType LinkType { get; }
@@ -53,25 +57,27 @@ public readonly record struct PcapNgInterface
         UnitsPerSecond <= 1_000_000 ? TimestampPrecision.Microseconds : TimestampPrecision.Nanoseconds;
 
     /// <summary>
-    /// Converts a raw timestamp to nanoseconds since the epoch the way libpcap does (seconds =
-    /// raw / resolution + offset), but without libpcap's 64-bit overflow for power-of-2 resolutions
-    /// finer than 2^-34; the result wraps like libpcap's <c>time_t</c> arithmetic for absurd values.
+    /// Converts a raw timestamp to nanoseconds since the epoch with libpcap's arithmetic (seconds =
+    /// raw / resolution + offset, then the fraction scaled), wrapping like libpcap's <c>time_t</c> for
+    /// absurd values, but without its 64-bit overflow for power-of-2 resolutions finer than 2^-34.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long ToNanoseconds(ulong raw)
     {
         var units = UnitsPerSecond;
-        var seconds = raw / units + OffsetSeconds;
-        var fraction = raw % units;
-        ulong nanoseconds;
-        if (units == NanosecondsPerSecond)
-            nanoseconds = fraction;
-        else if (BinaryResolution)
-            nanoseconds = (ulong)((UInt128)fraction * NanosecondsPerSecond / units);
-        else if (units < NanosecondsPerSecond)
-            nanoseconds = fraction * (NanosecondsPerSecond / units);
-        else
-            nanoseconds = fraction / (units / NanosecondsPerSecond);
-        return unchecked((long)(seconds * NanosecondsPerSecond + nanoseconds));
+        var offset = OffsetSeconds * NanosecondsPerSecond;
+        if (_nanosecondsPerUnit != 0)
+        {
+            // (raw / units) * 10^9 + (raw % units) * (10^9 / units) is raw * (10^9 / units), without a division.
+            return unchecked((long)(raw * _nanosecondsPerUnit + offset));
+        }
+        if (BinaryResolution)
+        {
+            var shift = System.Numerics.BitOperations.Log2(units);
+            var fraction = raw & (units - 1);
+            return unchecked((long)((raw >> shift) * NanosecondsPerSecond + offset + (ulong)((UInt128)fraction * NanosecondsPerSecond >> shift)));
+        }
+        var (seconds, rest) = Math.DivRem(raw, units);
+        return unchecked((long)(seconds * NanosecondsPerSecond + offset + rest / (units / NanosecondsPerSecond)));
     }
 }
