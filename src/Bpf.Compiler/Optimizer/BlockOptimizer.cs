@@ -4,12 +4,41 @@ namespace Bpf.Compiler.Optimizer;
 
 /// <summary>
 /// libpcap's <c>bpf_optimize</c>: rewrites a finished block graph into an equivalent, smaller one.
+/// The passes, in order: the fixpoint loop without statement rewriting (value numbering, peepholes,
+/// dead stores, jump threading, pullups), the loop again with statement rewriting (constant folding,
+/// redundant loads), merging of identical blocks, and the root cleanup.
 /// </summary>
 internal static class BlockOptimizer
 {
     /// <summary>
-    /// Optimizes the graph rooted at <paramref name="root"/> and returns the new root.
-    /// Graphs with in-block jumps (protochain) must not be passed here; libpcap never optimizes them.
+    /// Optimizes the graph rooted at <paramref name="root"/> in place and returns the new root.
+    /// A graph with in-block jumps (protochain) is returned unchanged: libpcap never optimizes those.
+    /// Deleted statements are removed, and the remaining blocks renumbered 0..n-1 in depth-first order.
     /// </summary>
-    public static Block Optimize(Block root) => root;
+    /// <exception cref="FilterCompileException">
+    /// The program divides or takes a modulus by a constant 0, or shifts by a known amount above 31
+    /// (libpcap's optimizer errors; reported at offset 0).
+    /// </exception>
+    public static Block Optimize(Block root)
+    {
+        List<Block> blocks = GraphWalk.PreOrder(root);
+        if (blocks.Any(b => b.Stmts.Any(s => s.JumpTrue is not null || s.JumpFalse is not null)))
+        {
+            return root;
+        }
+
+        var graph = new FlowGraph(root);
+        OptimizerLoop.Run(graph, doStmts: false);
+        OptimizerLoop.Run(graph, doStmts: true);
+        BlockInterning.Run(graph);
+        Block newRoot = RootCleanup.Run(root);
+        List<Block> live = GraphWalk.PreOrder(newRoot);
+        for (int i = 0; i < live.Count; i++)
+        {
+            live[i].Id = i;
+            live[i].Stmts.RemoveAll(s => s.Code == Stmt.Nop);
+        }
+
+        return newRoot;
+    }
 }

@@ -1,0 +1,46 @@
+using System.Numerics;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>Set operations on <c>uint[]</c> bit vectors (libpcap's <c>uset</c> macros).</summary>
+internal static class BitSet
+{
+    /// <summary>Adds <paramref name="i"/>.</summary>
+    public static void Insert(uint[] set, int i) => set[i / 32] |= 1u << (i % 32);
+
+    /// <summary>True when <paramref name="i"/> is a member.</summary>
+    public static bool Contains(uint[] set, int i) => (set[i / 32] & (1u << (i % 32))) != 0;
+
+    /// <summary>set := set ∩ other.</summary>
+    public static void IntersectWith(uint[] set, uint[] other)
+    {
+        for (int w = 0; w < set.Length; w++)
+        {
+            set[w] &= other[w];
+        }
+    }
+
+    /// <summary>set := set ∪ other.</summary>
+    public static void UnionWith(uint[] set, uint[] other)
+    {
+        for (int w = 0; w < set.Length; w++)
+        {
+            set[w] |= other[w];
+        }
+    }
+
+    /// <summary>The members in increasing order.</summary>
+    public static IEnumerable<int> Members(uint[] set)
+    {
+        for (int w = 0; w < set.Length; w++)
+        {
+            uint x = set[w];
+            while (x != 0)
+            {
+                int bit = BitOperations.TrailingZeroCount(x);
+                x &= ~(1u << bit);
+                yield return w * 32 + bit;
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Bpf.Compiler.Ir;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// One outgoing edge of a block (libpcap's <c>struct edge</c>): the true edge of block i has id i,
+/// the false edge id n + i, so edge-dominator sets enumerate edges in libpcap's order.
+/// The successor lives in the block itself (<see cref="Block.True"/> / <see cref="Block.False"/>).
+/// </summary>
+internal sealed class Edge(int id, Block pred, bool isTrue, int edgeWords)
+{
+    /// <summary>The edge number (bit index in <see cref="Edom"/> sets).</summary>
+    public int Id { get; } = id;
+
+    /// <summary>The block the edge leaves.</summary>
+    public Block Pred { get; } = pred;
+
+    /// <summary>True for the jump-if-true edge.</summary>
+    public bool IsTrue { get; } = isTrue;
+
+    /// <summary>The block the edge enters (null for the edges of returns).</summary>
+    public Block? Succ
+    {
+        get => IsTrue ? Pred.True : Pred.False;
+        set
+        {
+            if (IsTrue)
+            {
+                Pred.True = value;
+            }
+            else
+            {
+                Pred.False = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The branch opcode of <see cref="Pred"/> for a true edge, its negation for a false edge
+    /// (set by <see cref="BlockValues"/>; read by jump threading).
+    /// </summary>
+    public int Code { get; set; }
+
+    /// <summary>The edges that dominate this one (it included).</summary>
+    public uint[] Edom { get; } = new uint[edgeWords];
+
+    /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
+    public Edge? NextIn { get; set; }
+}

@@ -1,0 +1,104 @@
+using Bpf.Compiler.Ir;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// The optimizer's view of one graph (libpcap's <c>opt_state</c> after <c>opt_init</c>): blocks
+/// numbered once in depth-first pre-order (their <see cref="Block.Id"/>), their edges, the level
+/// lists, and the progress flags of the fixpoint loop.
+/// </summary>
+internal sealed class FlowGraph
+{
+    /// <summary>Numbers the blocks reachable from <paramref name="root"/> and allocates their state.</summary>
+    public FlowGraph(Block root)
+    {
+        Root = root;
+        List<Block> order = GraphWalk.PreOrder(root);
+        for (int i = 0; i < order.Count; i++)
+        {
+            order[i].Id = i;
+        }
+
+        int n = order.Count;
+        NodeWords = n / 32 + 1;
+        EdgeWords = 2 * n / 32 + 1;
+        Blocks = new BlockState[n];
+        Edges = new Edge[2 * n];
+        Levels = new List<BlockState>[n];
+        for (int i = 0; i < n; i++)
+        {
+            var state = new BlockState(order[i], n, NodeWords, EdgeWords);
+            Blocks[i] = state;
+            Edges[state.True.Id] = state.True;
+            Edges[state.False.Id] = state.False;
+            Levels[i] = [];
+        }
+    }
+
+    /// <summary>The root; constant during the passes (only the final cleanup moves it).</summary>
+    public Block Root { get; }
+
+    /// <summary>All blocks reachable at construction, by id (later passes may orphan some).</summary>
+    public BlockState[] Blocks { get; }
+
+    /// <summary>All edges, by id.</summary>
+    public Edge[] Edges { get; }
+
+    /// <summary>Words in a block bit set.</summary>
+    public int NodeWords { get; }
+
+    /// <summary>Words in an edge bit set.</summary>
+    public int EdgeWords { get; }
+
+    /// <summary>
+    /// The reachable blocks of each level, in libpcap's list order (the reverse of finishing order),
+    /// as computed by <see cref="Levels"/>'s pass at the start of the current iteration.
+    /// </summary>
+    public List<BlockState>[] Levels { get; }
+
+    /// <summary>The root's level at the start of the current iteration.</summary>
+    public int MaxLevel => this[Root].Level;
+
+    /// <summary>The value numbers of the current <see cref="OptimizerLoop.OptimizeBlocks"/> sweep.</summary>
+    public ValueTable Values { get; set; } = new();
+
+    /// <summary>Cleared by every change; the loop stops at an iteration that leaves it set.</summary>
+    public bool Done { get; set; }
+
+    /// <summary>Set by every change other than moving a branch (libpcap's cycle detection).</summary>
+    public bool NonBranchMovementPerformed { get; set; }
+
+    /// <summary>The state of <paramref name="block"/>.</summary>
+    public BlockState this[Block block] => Blocks[block.Id];
+
+    /// <summary>Records a change that is not only branch movement.</summary>
+    public void Changed()
+    {
+        NonBranchMovementPerformed = true;
+        Done = false;
+    }
+
+    /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, top level first.</summary>
+    public IEnumerable<BlockState> TopDown(int from = 0)
+    {
+        for (int level = MaxLevel; level >= from; level--)
+        {
+            foreach (BlockState b in Levels[level])
+            {
+                yield return b;
+            }
+        }
+    }
+
+    /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, bottom level first.</summary>
+    public IEnumerable<BlockState> BottomUp(int from)
+    {
+        for (int level = from; level <= MaxLevel; level++)
+        {
+            foreach (BlockState b in Levels[level])
+            {
+                yield return b;
+            }
+        }
+    }
+}

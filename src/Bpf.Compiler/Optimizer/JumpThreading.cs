@@ -1,0 +1,108 @@
+using Bpf.Compiler.Ir;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// libpcap's <c>opt_j</c> with <c>fold_edge</c> and <c>use_conflict</c>: an edge whose target
+/// repeats a test already decided on every path to it (by an edge dominator with the same opcode,
+/// A value and operand value) is moved straight to the outcome, as is an edge into a block whose
+/// two successors coincide, provided no live register would see a different value.
+/// </summary>
+internal static class JumpThreading
+{
+    /// <summary>Moves <paramref name="edge"/> as far down as its dominating tests allow.</summary>
+    public static void Run(FlowGraph graph, Edge edge)
+    {
+        Block succ = edge.Succ!;
+        if (succ.True is null)
+        {
+            return;
+        }
+
+        if (succ.True == succ.False && !UseConflict(graph, edge.Pred, succ.True))
+        {
+            graph.Changed();
+            edge.Succ = succ.True;
+        }
+
+        bool moved;
+        do
+        {
+            moved = false;
+            foreach (int k in BitSet.Members(edge.Edom))
+            {
+                Block? target = FoldEdge(graph, edge.Succ!, graph.Edges[k]);
+                if (target is null || UseConflict(graph, edge.Pred, target))
+                {
+                    continue;
+                }
+
+                // Branch movement only: libpcap's cycle detection does not count it as progress.
+                graph.Done = false;
+                edge.Succ = target;
+                if (target.True is null)
+                {
+                    return;
+                }
+
+                moved = true;
+                break;
+            }
+        }
+        while (moved);
+    }
+
+    /// <summary>
+    /// True when a register live on exit from <paramref name="succ"/> has a different value there
+    /// than on exit from <paramref name="b"/>.
+    /// </summary>
+    public static bool UseConflict(FlowGraph graph, Block b, Block succ)
+    {
+        BlockState s = graph[succ];
+        uint[] bVal = graph[b].Val;
+        for (int atom = 0; atom < Atoms.Count; atom++)
+        {
+            if (Atoms.Contains(s.OutUse, atom) && bVal[atom] != s.Val[atom])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The successor of <paramref name="child"/> that must be taken given that <paramref name="dominator"/>
+    /// was, or null when its test is not implied.
+    /// </summary>
+    public static Block? FoldEdge(FlowGraph graph, Block child, Edge dominator)
+    {
+        bool sense = dominator.Code >= 0;
+        int code = Math.Abs(dominator.Code);
+        if (child.Branch.Code != code)
+        {
+            return null;
+        }
+
+        BlockState c = graph[child];
+        BlockState p = graph[dominator.Pred];
+        if (c.Val[Atoms.A] != p.Val[Atoms.A])
+        {
+            return null;
+        }
+
+        if (c.Oval == p.Oval)
+        {
+            return sense ? child.True : child.False;
+        }
+
+        // Having taken "jeq #k" we know A == k, so a "jeq" against a different constant (distinct
+        // constants have distinct value numbers) fails.
+        if (sense && code == (Opcodes.Jmp | Opcodes.Jeq | Opcodes.K))
+        {
+            return child.False;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,74 @@
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// libpcap's <c>opt_loop</c> and <c>opt_blks</c>: analyses, then value numbering of every block,
+/// then (before statements are touched) jump threading and pullups, repeated to a fixpoint.
+/// </summary>
+internal static class OptimizerLoop
+{
+    /// <summary>
+    /// libpcap's heuristic for cycles: after this many passes in a row that only moved branches,
+    /// the loop stops.
+    /// </summary>
+    public const int MaxBranchOnlyPasses = 100;
+
+    /// <summary>Iterates until a pass changes nothing (or only shuffles branches for too long).</summary>
+    public static void Run(FlowGraph graph, bool doStmts)
+    {
+        int branchOnlyPasses = 0;
+        while (true)
+        {
+            graph.Done = true;
+            graph.NonBranchMovementPerformed = false;
+            GraphLevels.Find(graph);
+            Dominators.FindBlockDominators(graph);
+            UseDef.Find(graph);
+            Dominators.FindEdgeDominators(graph);
+            OptimizeBlocks(graph, doStmts);
+            if (graph.Done)
+            {
+                return;
+            }
+
+            if (graph.NonBranchMovementPerformed)
+            {
+                branchOnlyPasses = 0;
+            }
+            else if (++branchOnlyPasses >= MaxBranchOnlyPasses)
+            {
+                graph.Done = true;
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass over the levelled graph (libpcap's <c>opt_blks</c>).</summary>
+    public static void OptimizeBlocks(FlowGraph graph, bool doStmts)
+    {
+        graph.Values = new ValueTable();
+        InEdges.Find(graph);
+        foreach (BlockState b in graph.TopDown())
+        {
+            BlockValues.Run(graph, b, doStmts);
+        }
+
+        // Once statements are being rewritten, moving branches cannot help any more.
+        if (doStmts)
+        {
+            return;
+        }
+
+        foreach (BlockState b in graph.BottomUp(1))
+        {
+            JumpThreading.Run(graph, b.True);
+            JumpThreading.Run(graph, b.False);
+        }
+
+        InEdges.Find(graph);
+        foreach (BlockState b in graph.BottomUp(1))
+        {
+            Pullups.Or(graph, b);
+            Pullups.And(graph, b);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using Bpf.Compiler.Ir;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// libpcap's <c>or_pullup</c> and <c>and_pullup</c>: in a chain of tests sharing one outcome
+/// (the true exits of an "or" chain, the false exits of an "and" chain) that starts at a block b
+/// and is dominated by it, a later test of the same A value as b is pulled up in front of the
+/// first test of a different value, so jump threading can then decide it.
+/// </summary>
+internal static class Pullups
+{
+    /// <summary>The "or" form: the chain follows false edges; every member shares b's true target.</summary>
+    public static void Or(FlowGraph graph, BlockState b) => Pull(graph, b, shared: true);
+
+    /// <summary>The "and" form: the chain follows true edges; every member shares b's false target.</summary>
+    public static void And(FlowGraph graph, BlockState b) => Pull(graph, b, shared: false);
+
+    /// <summary>
+    /// <paramref name="shared"/> names the edge (true for "or") whose target all chain members
+    /// share; the chain runs along the other edge.
+    /// </summary>
+    private static void Pull(FlowGraph graph, BlockState b, bool shared)
+    {
+        Edge? first = b.InEdges;
+        if (first is null)
+        {
+            return;
+        }
+
+        // Every predecessor must leave the same A value.
+        uint val = graph[first.Pred].Val[Atoms.A];
+        for (Edge? e = first.NextIn; e is not null; e = e.NextIn)
+        {
+            if (graph[e.Pred].Val[Atoms.A] != val)
+            {
+                return;
+            }
+        }
+
+        Block sharedTarget = Get(b.Block, shared)!;
+        var diff = new Slot(first.Pred, first.Pred.True == b.Block);
+        bool atTop = true;
+        while (true)
+        {
+            if (!IsChainMember(graph, diff.Target, b, sharedTarget, shared))
+            {
+                return;
+            }
+
+            if (graph[diff.Target!].Val[Atoms.A] != val)
+            {
+                break;
+            }
+
+            diff = new Slot(diff.Target!, !shared);
+            atTop = false;
+        }
+
+        var same = new Slot(diff.Target!, !shared);
+        while (true)
+        {
+            if (!IsChainMember(graph, same.Target, b, sharedTarget, shared))
+            {
+                return;
+            }
+
+            if (graph[same.Target!].Val[Atoms.A] == val)
+            {
+                break;
+            }
+
+            same = new Slot(same.Target!, !shared);
+        }
+
+        Block pull = same.Target!;
+        same.Target = Get(pull, !shared);
+        Set(pull, !shared, diff.Target);
+        if (atTop)
+        {
+            for (Edge? e = b.InEdges; e is not null; e = e.NextIn)
+            {
+                Set(e.Pred, e.Pred.True == b.Block, pull);
+            }
+        }
+        else
+        {
+            diff.Target = pull;
+        }
+
+        graph.Done = false;
+    }
+
+    private static bool IsChainMember(FlowGraph graph, Block? candidate, BlockState b, Block sharedTarget, bool shared) =>
+        candidate is not null
+        && Get(candidate, shared) == sharedTarget
+        && BitSet.Contains(graph[candidate].Dom, b.Block.Id);
+
+    private static Block? Get(Block block, bool isTrue) => isTrue ? block.True : block.False;
+
+    private static void Set(Block block, bool isTrue, Block? target)
+    {
+        if (isTrue)
+        {
+            block.True = target;
+        }
+        else
+        {
+            block.False = target;
+        }
+    }
+
+    /// <summary>A successor field of a block (libpcap's <c>struct block **</c>).</summary>
+    private readonly record struct Slot(Block Owner, bool IsTrue)
+    {
+        public Block? Target
+        {
+            get => Get(Owner, IsTrue);
+            set => Set(Owner, IsTrue, value);
+        }
+    }
+}
