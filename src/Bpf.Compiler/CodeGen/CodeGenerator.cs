@@ -94,10 +94,10 @@ internal static class CodeGenerator
                 CheckQualifiers(cx, id.Qualifiers);
                 return NumericIds.Number(cx, id.Address, 0, id.Qualifiers);
             case MaskedHostId id:
-                CheckQualifiers(cx, id.Qualifiers);
+                // gen_mcode and gen_mcode6 have no syntax-error case: an undefined address qualifier
+                // falls into their "networks only" / "invalid qualifier" errors.
                 return NumericIds.Masked(cx, id.Address, id.Mask, id.PrefixLength, id.Qualifiers);
             case Ipv6Id id:
-                CheckQualifiers(cx, id.Qualifiers);
                 return NumericIds.Ipv6(cx, id.Address, id.PrefixLength, id.Qualifiers);
             case MacId id:
                 return MacAddresses.EtherAddress(cx, id.Address, id.Qualifiers);

@@ -15,7 +15,9 @@ public class CodeGeneratorLibpcapTests
     private const int Snaplen = 262144;
     private const uint Netmask = 0xffffff00;
 
-    public static TheoryData<string> LinkTypeNames() =>
+    public static TheoryData<string> LinkTypeNames() => new(s_mainLinkTypes);
+
+    private static readonly string[] s_mainLinkTypes =
     [
         "EN10MB", "RAW", "IPV4", "IPV6", "NULL", "LOOP", "LINUX_SLL", "LINUX_SLL2", "PPP", "PPP_SERIAL", "PPP_ETHER",
         "PPP_BSDOS", "C_HDLC", "SLIP", "FDDI", "IEEE802", "IEEE802_11", "IEEE802_11_RADIO", "PRISM_HEADER",
@@ -50,6 +52,22 @@ public class CodeGeneratorLibpcapTests
             sb.AppendLine($"  {(i < expected.Length ? expected[i].ToString() : "-"),-32} {(i < actual.Length ? actual[i].ToString() : "-")}");
         return sb.ToString();
     }
+
+    /// <summary>Every link type the enum names (libpcap's whole DLT table), beyond the main ones above.</summary>
+    public static TheoryData<string> AllLinkTypeNames()
+    {
+        var main = new HashSet<string>(s_mainLinkTypes);
+        var data = new TheoryData<string>();
+        foreach (var t in Enum.GetValues<LinkType>().Distinct())
+            if (!main.Contains(t.ToString()))
+                data.Add(t.ToString());
+        return data;
+    }
+
+    [LibpcapTheory]
+    [MemberData(nameof(AllLinkTypeNames))]
+    public void HandBuiltCases_OnEveryOtherLinkType_MatchLibpcapUnoptimized(string linkTypeName) =>
+        HandBuiltCases_MatchLibpcapUnoptimized(linkTypeName);
 
     [LibpcapTheory]
     [MemberData(nameof(LinkTypeNames))]

@@ -122,6 +122,13 @@ internal static class MoreAstCases
         yield return ("decnet host 1", new NumberId(Q(ProtoQualifier.Decnet, a: AddrQualifier.Host), 1, 0));
         yield return ("ip and ip6 and arp and rarp", And(And(And(P(ProtoQualifier.IP), P(ProtoQualifier.IPv6)), P(ProtoQualifier.Arp)), P(ProtoQualifier.Rarp)));
         yield return ("radio", P(ProtoQualifier.Radio));
+        // After a bare protocol name the inherited qualifiers are libpcap's qerr (all undefined).
+        yield return ("tcp and 80", And(P(ProtoQualifier.Tcp), new NumberId(Qualifiers.Undefined, 80, 0)));
+        yield return ("tcp and foo", And(P(ProtoQualifier.Tcp), new NameId(Qualifiers.Undefined, "foo", 0)));
+        yield return ("tcp and 10.0.0.0/8", And(P(ProtoQualifier.Tcp), new MaskedHostId(Qualifiers.Undefined, "10.0.0.0", null, 8, 0)));
+        yield return ("tcp and ::1", And(P(ProtoQualifier.Tcp), new Ipv6Id(Qualifiers.Undefined, "::1", 128, 0)));
+        yield return ("tcp and 01:02:03:04:05:06", And(P(ProtoQualifier.Tcp), new MacId(Qualifiers.Undefined, "01:02:03:04:05:06", 0)));
+        yield return ("tcp and 1.2.3.4", And(P(ProtoQualifier.Tcp), new HostId(Qualifiers.Undefined, "1.2.3.4", 0)));
         yield return ("link", P(ProtoQualifier.Link));
     }
 }
