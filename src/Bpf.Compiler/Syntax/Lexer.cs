@@ -1,0 +1,224 @@
+using System.Text.RegularExpressions;
+
+namespace Bpf.Compiler.Syntax;
+
+/// <summary>
+/// libpcap's scanner.l in C#: flex semantics (the longest match wins, ties go to the earlier rule),
+/// the same token patterns, the same number conversion (<c>stou</c>) and the same scanner errors.
+/// </summary>
+internal static class Lexer
+{
+    private const string B = "[0-9A-Fa-f]{1,2}";
+    private const string B2 = "[0-9A-Fa-f]{4}";
+    private const string W = "[0-9A-Fa-f]{1,4}";
+    // The hex alternative first: .NET alternation takes the first that matches, flex the longest.
+    private const string N = "(?:0[xX][0-9A-Fa-f]+|[0-9]+)";
+    private const string V4 = N + @"\." + N + @"\." + N + @"\." + N;
+
+    private static readonly Regex s_aid = Anchored(@"\$" + B);
+    private static readonly Regex[] s_mac =
+    [
+        Anchored(string.Join(":", Enumerable.Repeat(B, 6))),
+        Anchored(string.Join("-", Enumerable.Repeat(B, 6))),
+        Anchored(string.Join(@"\.", Enumerable.Repeat(B, 6))),
+        Anchored(string.Join(@"\.", Enumerable.Repeat(B2, 3))),
+        Anchored(B2 + B2 + B2),
+    ];
+    private static readonly Regex s_number = Anchored(N);
+    private static readonly Regex s_hid = Anchored(N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?");
+    private static readonly Regex[] s_ipv6 = Ipv6Patterns().Select(Anchored).ToArray();
+    private static readonly Regex s_bogusEther = Anchored(B + ":+(?:" + B + ":+)+");
+    private static readonly Regex s_id = Anchored("[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?");
+    private static readonly Regex s_escapedId = Anchored(@"\\[^ !()\n\t]+");
+    private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
+    private const string SingleCharOperators = "+-*/%:[]!<>()&|^=";
+
+    /// <summary>
+    /// Scans the whole expression. The list ends with an <see cref="TokenKind.End"/> token, or with a
+    /// <see cref="TokenKind.LexError"/> token where scanning failed (flex hands LEX_ERROR to the
+    /// parser, which then fails there; its message survives only if the parser gets that far).
+    /// </summary>
+    public static List<Token> Tokenize(string text)
+    {
+        var tokens = new List<Token>();
+        int pos = 0;
+        while (true)
+        {
+            while (pos < text.Length && text[pos] is ' ' or '\t' or '\r' or '\n')
+                pos++;
+            if (pos == text.Length)
+            {
+                tokens.Add(new Token(TokenKind.End, "", 0, pos));
+                return tokens;
+            }
+            var (token, length) = Next(text, pos);
+            tokens.Add(token);
+            if (token.Kind == TokenKind.LexError)
+                return tokens;
+            pos += length;
+        }
+    }
+
+    private static (Token Token, int Length) Next(string text, int pos)
+    {
+        var op = Operator(text, pos);
+        // Candidates in scanner.l's rule order; a later rule wins only with a strictly longer match.
+        int best = 0;
+        var bestRule = Rule.None;
+        void Consider(Rule rule, int length)
+        {
+            if (length > best)
+                (best, bestRule) = (length, rule);
+        }
+        Consider(Rule.Aid, MatchLength(s_aid, text, pos));
+        foreach (var mac in s_mac)
+            Consider(Rule.Mac, MatchLength(mac, text, pos));
+        Consider(Rule.Number, MatchLength(s_number, text, pos));
+        Consider(Rule.Hid, MatchLength(s_hid, text, pos));
+        if (MayBeIpv6(text, pos))
+        {
+            foreach (var v6 in s_ipv6)
+                Consider(Rule.Ipv6, MatchLength(v6, text, pos));
+            Consider(Rule.BogusEther, MatchLength(s_bogusEther, text, pos));
+        }
+        Consider(Rule.Id, MatchLength(s_id, text, pos));
+        Consider(Rule.EscapedId, MatchLength(s_escapedId, text, pos));
+        // The operator rules precede the others in scanner.l, so they win ties ("::" is longer than ":").
+        if (op is not null && op.Length >= best)
+        {
+            var canonical = op switch { "&&" => "and", "||" => "or", "==" => "=", _ => op };
+            var kind = op is "&&" or "||" ? TokenKind.Keyword : TokenKind.Punct;
+            return (new Token(kind, canonical, 0, pos), op.Length);
+        }
+        if (bestRule == Rule.None)
+            return (new Token(TokenKind.LexError, "", 0, pos), 1);
+
+        var word = text.Substring(pos, best);
+        // Keywords and named numbers are fixed strings listed before the ID rule, so they win ties.
+        if (bestRule == Rule.Id)
+        {
+            if (word == "not")
+                return (new Token(TokenKind.Punct, "!", 0, pos), best);
+            if (Keywords.Words.TryGetValue(word, out var keyword))
+                return (new Token(TokenKind.Keyword, keyword, 0, pos), best);
+            if (Keywords.NamedNumbers.TryGetValue(word, out var value))
+                return (new Token(TokenKind.Num, word, value, pos), best);
+        }
+        var token = bestRule switch
+        {
+            Rule.Aid => new Token(TokenKind.Aid, word, 0, pos),
+            Rule.Mac => new Token(TokenKind.Eid, word, 0, pos),
+            Rule.Number => ToNumber(word, pos),
+            Rule.Hid => new Token(TokenKind.Hid, word, 0, pos),
+            Rule.Ipv6 => IsValidIpv6(word)
+                ? new Token(TokenKind.Hid6, word, 0, pos)
+                : new Token(TokenKind.LexError, $"bogus IPv6 address {word}", 0, pos),
+            Rule.BogusEther => new Token(TokenKind.LexError, $"bogus ethernet address {word}", 0, pos),
+            Rule.Id => new Token(TokenKind.Id, word, 0, pos),
+            _ => new Token(TokenKind.Id, word[1..], 0, pos),
+        };
+        return (token, best);
+    }
+
+    private static string? Operator(string text, int pos)
+    {
+        foreach (var op in s_operators)
+            if (string.CompareOrdinal(text, pos, op, 0, 2) == 0)
+                return op;
+        return SingleCharOperators.Contains(text[pos]) ? text[pos].ToString() : null;
+    }
+
+    private enum Rule { None, Aid, Mac, Number, Hid, Ipv6, BogusEther, Id, EscapedId }
+
+    private static int MatchLength(Regex regex, string text, int pos)
+    {
+        var match = regex.Match(text, pos);
+        return match.Success ? match.Length : 0;
+    }
+
+    private static bool MayBeIpv6(string text, int pos)
+    {
+        // Both the IPv6 and the bogus-Ethernet patterns need a ':' within their first five characters.
+        for (int i = pos; i < text.Length && i < pos + 5; i++)
+            if (text[i] == ':')
+                return true;
+        return false;
+    }
+
+    /// <summary>libpcap's stou: decimal, 0x hex or 0 octal, with its overflow and digit errors.</summary>
+    internal static Token ToNumber(string word, int pos)
+    {
+        ulong n = 0;
+        if (word.Length > 1 && word[0] == '0' && word[1] is 'x' or 'X')
+        {
+            foreach (var c in word.AsSpan(2))
+            {
+                if (n > 0xFFFFFFFu)
+                    return Overflow(word, pos);
+                n = (n << 4) + (uint)(char.IsAsciiDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+            }
+        }
+        else if (word[0] == '0')
+        {
+            foreach (var c in word.AsSpan(1))
+            {
+                if (c > '7')
+                    return new Token(TokenKind.LexError, $"number {word} contains non-octal digit", 0, pos);
+                if (n > 0x1FFFFFFFu)
+                    return Overflow(word, pos);
+                n = (n << 3) + (uint)(c - '0');
+            }
+        }
+        else
+        {
+            foreach (var c in word)
+            {
+                n = n * 10 + (uint)(c - '0');
+                if (n > uint.MaxValue)
+                    return Overflow(word, pos);
+            }
+        }
+        return new Token(TokenKind.Num, word, (uint)n, pos);
+    }
+
+    private static Token Overflow(string word, int pos) =>
+        new(TokenKind.LexError, $"number {word} overflows 32 bits", 0, pos);
+
+    /// <summary>
+    /// The scanner accepts the text only if getaddrinfo(AI_NUMERICHOST) does: the patterns already
+    /// bound the groups, so what remains is glibc's inet_pton4 rule for an embedded IPv4 address
+    /// (decimal parts up to 255 without leading zeros).
+    /// </summary>
+    private static bool IsValidIpv6(string word)
+    {
+        if (!word.Contains('.'))
+            return true;
+        var v4 = word[(word.LastIndexOf(':') + 1)..];
+        foreach (var part in v4.Split('.'))
+        {
+            if (part.Length == 0 || part.Length > 3 || !part.All(char.IsAsciiDigit))
+                return false;
+            if (part.Length > 1 && part[0] == '0')
+                return false;
+            if (int.Parse(part, System.Globalization.CultureInfo.InvariantCulture) > 255)
+                return false;
+        }
+        return true;
+    }
+
+    /// <summary>scanner.l's V680 ... V6004: k explicit groups with or without '::' and an IPv4 tail.</summary>
+    private static IEnumerable<string> Ipv6Patterns()
+    {
+        yield return string.Join(":", Enumerable.Repeat(W, 8));
+        for (int k = 0; k <= 7; k++)
+            for (int i = 0; i <= k; i++)
+                yield return string.Join(":", Enumerable.Repeat(W, i)) + "::" + string.Join(":", Enumerable.Repeat(W, k - i));
+        yield return string.Concat(Enumerable.Repeat(W + ":", 6)) + V4;
+        for (int k = 0; k <= 5; k++)
+            for (int i = 0; i <= k; i++)
+                yield return string.Join(":", Enumerable.Repeat(W, i)) + "::" + string.Concat(Enumerable.Repeat(W + ":", k - i)) + V4;
+    }
+
+    private static Regex Anchored(string pattern) =>
+        new(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+}

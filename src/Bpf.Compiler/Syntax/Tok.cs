@@ -1,0 +1,69 @@
+using Pidgin;
+
+namespace Bpf.Compiler.Syntax;
+
+/// <summary>Token-level parsers shared by the grammar's parts, each labelled with what it expects.</summary>
+internal static class Tok
+{
+    /// <summary>A keyword by its canonical name (<c>"and"</c> also matches <c>&amp;&amp;</c>).</summary>
+    public static Parser<Token, Token> Keyword(string name) =>
+        Parser<Token>.Token(t => t.Kind == TokenKind.Keyword && t.Text == name).Labelled($"'{name}'");
+
+    /// <summary>An operator or punctuation by its canonical text (<c>"="</c> also matches <c>==</c>, <c>"!"</c> also <c>not</c>).</summary>
+    public static Parser<Token, Token> Punct(string text) =>
+        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text == text).Labelled($"'{text}'");
+
+    /// <summary>A token of the given kind.</summary>
+    public static Parser<Token, Token> Of(TokenKind kind, string label) =>
+        Parser<Token>.Token(t => t.Kind == kind).Labelled(label);
+
+    /// <summary>The first of several keywords, mapped to a value.</summary>
+    public static Parser<Token, (T Value, int Position)> KeywordTable<T>(string label, params (string Name, T Value)[] table) =>
+        Parser<Token>.Token(t => t.Kind == TokenKind.Keyword && Array.Exists(table, e => e.Name == t.Text))
+            .Select(t => (Array.Find(table, e => e.Name == t.Text).Value, t.Position))
+            .Labelled(label);
+
+    public static readonly Parser<Token, Token> And = Keyword("and");
+    public static readonly Parser<Token, Token> Or = Keyword("or");
+    public static readonly Parser<Token, Token> AndOr = Keyword("and").Or(Keyword("or")).Labelled("'and' or 'or'");
+    public static readonly Parser<Token, Token> Not = Punct("!");
+    public static readonly Parser<Token, Token> LParen = Punct("(");
+    public static readonly Parser<Token, Token> RParen = Punct(")");
+    public static readonly Parser<Token, Token> Num = Of(TokenKind.Num, "number");
+    public static readonly Parser<Token, Token> Id = Of(TokenKind.Id, "name");
+    public static readonly Parser<Token, Token> End = Of(TokenKind.End, "end of expression");
+
+    /// <summary><c>pnum: NUM | '(' pnum ')'</c>; the result keeps the number token's position.</summary>
+    public static readonly Parser<Token, Token> PNum = Parser.Rec<Token, Token>(() =>
+        Num.Or(PNum!.Between(LParen, RParen))).Labelled("number");
+
+    /// <summary><c>pname</c>: a protocol name.</summary>
+    public static readonly Parser<Token, (ProtoQualifier Value, int Position)> PName = KeywordTable("protocol name",
+        ("link", ProtoQualifier.Link), ("ip", ProtoQualifier.IP), ("arp", ProtoQualifier.Arp),
+        ("rarp", ProtoQualifier.Rarp), ("sctp", ProtoQualifier.Sctp), ("tcp", ProtoQualifier.Tcp),
+        ("udp", ProtoQualifier.Udp), ("icmp", ProtoQualifier.Icmp), ("igmp", ProtoQualifier.Igmp),
+        ("igrp", ProtoQualifier.Igrp), ("pim", ProtoQualifier.Pim), ("vrrp", ProtoQualifier.Vrrp),
+        ("carp", ProtoQualifier.Carp), ("atalk", ProtoQualifier.Atalk), ("aarp", ProtoQualifier.Aarp),
+        ("decnet", ProtoQualifier.Decnet), ("lat", ProtoQualifier.Lat), ("sca", ProtoQualifier.Sca),
+        ("mopdl", ProtoQualifier.Mopdl), ("moprc", ProtoQualifier.Moprc), ("ip6", ProtoQualifier.IPv6),
+        ("icmp6", ProtoQualifier.Icmpv6), ("ah", ProtoQualifier.Ah), ("esp", ProtoQualifier.Esp),
+        ("iso", ProtoQualifier.Iso), ("esis", ProtoQualifier.Esis), ("isis", ProtoQualifier.Isis),
+        ("l1", ProtoQualifier.IsisL1), ("l2", ProtoQualifier.IsisL2), ("iih", ProtoQualifier.IsisIih),
+        ("lsp", ProtoQualifier.IsisLsp), ("snp", ProtoQualifier.IsisSnp), ("psnp", ProtoQualifier.IsisPsnp),
+        ("csnp", ProtoQualifier.IsisCsnp), ("clnp", ProtoQualifier.Clnp), ("stp", ProtoQualifier.Stp),
+        ("ipx", ProtoQualifier.Ipx), ("netbeui", ProtoQualifier.Netbeui), ("radio", ProtoQualifier.Radio));
+
+    /// <summary><c>relop</c> (<c>&gt; &gt;= =</c>) and <c>irelop</c> (<c>&lt;= &lt; !=</c>, reversed).</summary>
+    public static readonly Parser<Token, (RelationTest Test, bool Reversed, int Position)> RelOp =
+        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text is ">" or ">=" or "=" or "<=" or "<" or "!=")
+            .Select(t => t.Text switch
+            {
+                ">" => (RelationTest.Greater, false, t.Position),
+                ">=" => (RelationTest.GreaterOrEqual, false, t.Position),
+                "=" => (RelationTest.Equal, false, t.Position),
+                "<=" => (RelationTest.Greater, true, t.Position),
+                "<" => (RelationTest.GreaterOrEqual, true, t.Position),
+                _ => (RelationTest.Equal, true, t.Position),
+            })
+            .Labelled("relational operator");
+}

@@ -1,0 +1,48 @@
+namespace Bpf.Compiler.Syntax;
+
+/// <summary>
+/// Token kinds of libpcap's scanner.l. Keywords that flex maps to one token share a canonical text
+/// (<c>and</c>/<c>&amp;&amp;</c> are <c>and</c>, <c>ether</c>/<c>fddi</c>/<c>wlan</c> are <c>link</c>).
+/// </summary>
+internal enum TokenKind
+{
+    /// <summary>End of input.</summary>
+    End,
+    /// <summary>A character or number the scanner rejects; <see cref="Token.Text"/> holds the message, if any.</summary>
+    LexError,
+    /// <summary>A name: <c>foo</c>, <c>ftp-data</c>, <c>1-1024</c>, <c>\any</c>.</summary>
+    Id,
+    /// <summary>A number (decimal, <c>0x</c> hex, <c>0</c> octal) or a named constant (<c>tcpflags</c>).</summary>
+    Num,
+    /// <summary>A dotted IPv4 id of 2-4 parts: <c>10.1</c>, <c>1.2.3.4</c>.</summary>
+    Hid,
+    /// <summary>An IPv6 address: <c>::1</c>, <c>fe80::1</c>.</summary>
+    Hid6,
+    /// <summary>A MAC address: <c>0:1:2:3:4:5</c>, <c>00-11-22-33-44-55</c>, <c>0011.2233.4455</c>, <c>001122334455</c>.</summary>
+    Eid,
+    /// <summary>An ARCnet address: <c>$1f</c>.</summary>
+    Aid,
+    /// <summary>A keyword: see <see cref="Token.Keyword"/>.</summary>
+    Keyword,
+    /// <summary>An operator or punctuation: see <see cref="Token.Text"/> (<c>&gt;=</c>, <c>[</c>, <c>==</c> is <c>=</c>).</summary>
+    Punct,
+}
+
+/// <summary>A scanned token.</summary>
+/// <param name="Kind">What the token is.</param>
+/// <param name="Text">The id text (without a leading <c>\</c>), the keyword's canonical spelling, the punctuation, or a scanner error message.</param>
+/// <param name="Number">The value of a <see cref="TokenKind.Num"/>.</param>
+/// <param name="Position">Offset of the token in the expression.</param>
+internal readonly record struct Token(TokenKind Kind, string Text, uint Number, int Position)
+{
+    /// <summary>The keyword for <see cref="TokenKind.Keyword"/> tokens (the scanner's token name, lower case).</summary>
+    public string Keyword => Kind == TokenKind.Keyword ? Text : "";
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        TokenKind.End => "end of expression",
+        TokenKind.Num => $"number {Number}",
+        _ => $"'{Text}'",
+    };
+}
