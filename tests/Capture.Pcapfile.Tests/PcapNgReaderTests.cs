@@ -73,12 +73,14 @@ public class PcapNgReaderTests
         Assert.Equal(TimestampPrecision.Nanoseconds, reader.TimestampPrecision);
     }
 
-    [Fact]
-    public void Read_TimestampOffset_AddsSeconds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_TimestampOffset_AddsSeconds(bool bigEndian)
     {
-        var file = new PcapNgBuilder().Section(bigEndian: true).Interface(1, tsresol: 6, tsoffset: 1_000_000).Enhanced(0, 2_000_001, s_a).ToArray();
+        var file = new PcapNgBuilder().Section(bigEndian).Interface(1, tsresol: 6, tsoffset: 0x1_0000_0002).Enhanced(0, 2_000_001, s_a).ToArray();
         Verdict.AssertSameAsLibpcap(file);
-        Assert.Equal(1_000_002_000_001_000L, Assert.Single(Packets.ReadAll(file)).Timestamp);
+        Assert.Equal((0x1_0000_0002L + 2) * 1_000_000_000L + 1_000, Assert.Single(Packets.ReadAll(file)).Timestamp);
     }
 
     [Theory]
