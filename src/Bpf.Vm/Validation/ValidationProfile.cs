@@ -1,0 +1,15 @@
+namespace Bpf;
+
+/// <summary>Which implementation's rules a program is checked against.</summary>
+public enum ValidationProfile
+{
+    /// <summary>libpcap 1.10.3's <c>bpf_validate</c>: what libpcap (and so our interpreter) accepts.</summary>
+    Libpcap,
+
+    /// <summary>
+    /// Linux's <c>bpf_check_classic</c> (net/core/filter.c), what <c>SO_ATTACH_FILTER</c> accepts: at most
+    /// 4096 instructions, forward-only jumps, constant shifts below 32, scratch cells written before
+    /// they are read, and only known ancillary loads at or above <c>SKF_AD_OFF</c>.
+    /// </summary>
+    Kernel,
+}
