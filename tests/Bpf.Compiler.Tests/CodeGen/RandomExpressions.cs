@@ -67,7 +67,7 @@ internal sealed class RandomExpressions(int seed)
 
     private (string, FilterExpression) Primitive()
     {
-        switch (_r.Next(14))
+        switch (_r.Next(18))
         {
             case 0:
             case 1:
@@ -149,6 +149,39 @@ internal sealed class RandomExpressions(int seed)
             {
                 var v = _r.Next(3) == 0 ? (uint?)null : (uint)_r.Next(0, 1 << 20);
                 return v == null ? ("mpls", new MplsExpression(null, 0)) : ($"mpls {v}", new MplsExpression(v, 0));
+            }
+            case 12:
+            {
+                var v = (uint)_r.Next(0, 0x10000);
+                if (_r.Next(2) == 0)
+                    v %= 1600; // LLC SAPs and 802.3 lengths take other paths
+                return ($"ether proto {v}", new NumberId(new Qualifiers(ProtoQualifier.Link, DirQualifier.Default, AddrQualifier.Proto), v, 0));
+            }
+            case 13:
+            {
+                var (pt, pq) = Pick(new[] { ("", ProtoQualifier.Default), ("ip ", ProtoQualifier.IP), ("ip6 ", ProtoQualifier.IPv6) });
+                var v = (uint)_r.Next(0, 256);
+                return ($"{pt}protochain {v}", new NumberId(new Qualifiers(pq, DirQualifier.Default, AddrQualifier.Protochain), v, 0));
+            }
+            case 14:
+                return Pick(new (string, FilterExpression)[]
+                {
+                    ("pppoed", new PppoedExpression(0)),
+                    ("pppoes", new PppoesExpression(null, 0)),
+                    ("pppoes 17", new PppoesExpression(17, 0)),
+                    ("geneve", new GeneveExpression(null, 0)),
+                    ("geneve 99", new GeneveExpression(99, 0)),
+                    ("llc", new LlcExpression(0)),
+                    ("llc i", new LlcIFrameExpression(0)),
+                    ("inbound", new InboundExpression(false, 0)),
+                    ("iso proto 0x81", new NumberId(new Qualifiers(ProtoQualifier.Iso, DirQualifier.Default, AddrQualifier.Proto), 0x81, 0)),
+                });
+            case 15:
+            {
+                var (dt, dq) = Pick(s_dirs);
+                var area = _r.Next(0, 64);
+                var node = _r.Next(0, 1024);
+                return ($"decnet {dt}host {area}.{node}", new HostId(new Qualifiers(ProtoQualifier.Decnet, dq, AddrQualifier.Host), $"{area}.{node}", 0));
             }
             default:
                 return Relation();
