@@ -1,6 +1,6 @@
 namespace Bpf.Compiler;
 
-/// <summary>Options of FilterCompiler.Compile beyond the link type and snaplen.</summary>
+/// <summary>Options of <see cref="FilterCompiler.Compile"/> beyond the link type and snaplen.</summary>
 public sealed record CompilerOptions
 {
     /// <summary>The default options: optimized, netmask unknown, packet-data VLAN tags.</summary>

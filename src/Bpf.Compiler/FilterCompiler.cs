@@ -1,0 +1,70 @@
+using Bpf.Compiler.CodeGen;
+using Bpf.Compiler.Ir;
+using Bpf.Compiler.Names;
+using Bpf.Compiler.Optimizer;
+using Bpf.Compiler.Syntax;
+
+namespace Bpf.Compiler;
+
+/// <summary>
+/// A managed <c>pcap_compile</c>: turns a pcap-filter expression into the classic BPF program
+/// libpcap 1.10 would produce for the same link type and snapshot length. Stateless and
+/// thread-safe; names are resolved from the system files (/etc/hosts, /etc/services, ...), which
+/// are read once per process on first use.
+/// </summary>
+public static class FilterCompiler
+{
+    /// <summary>libpcap's and tcpdump's default snapshot length.</summary>
+    public const int DefaultSnaplen = 262144;
+
+    /// <summary>
+    /// Compiles <paramref name="expression"/> for packets of <paramref name="linkType"/>: the
+    /// program returns <paramref name="snaplen"/> for accepted packets and 0 for the others.
+    /// </summary>
+    /// <param name="expression">The filter, e.g. <c>tcp port 80 and not host 10.0.0.1</c>; empty accepts everything.</param>
+    /// <param name="linkType">The link type of the packets the program will see.</param>
+    /// <param name="snaplen">The value returned for accepted packets (libpcap's snapshot length).</param>
+    /// <param name="options">Optimization, netmask and VLAN handling; <see cref="CompilerOptions.Default"/> when null.</param>
+    /// <returns>The program, in libpcap's instruction order.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
+    /// <exception cref="FilterCompileException">
+    /// The expression is invalid, cannot be expressed for the link type, or (optimized) rejects
+    /// every packet; <see cref="FilterCompileException.Kind"/> and <see cref="FilterCompileException.Position"/> say why and where.
+    /// </exception>
+    public static BpfProgram Compile(string expression, LinkType linkType = LinkType.EN10MB, int snaplen = DefaultSnaplen, CompilerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        options ??= CompilerOptions.Default;
+        // pcap_compile refuses a zero snapshot length before it looks at the expression.
+        if (snaplen == 0)
+            throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "snaplen of 0 rejects all packets");
+
+        var ast = FilterParser.Parse(expression);
+        var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
+        {
+            Names = SystemNameResolver.Default,
+        };
+        var root = CodeGenerator.Generate(ast, codeGenOptions, out var optimizerDisabled);
+        if (options.Optimize && !optimizerDisabled)
+        {
+            root = BlockOptimizer.Optimize(root);
+            // The same place and test as pcap_compile: only an optimized program can be refused,
+            // and only when it is a lone "ret #0".
+            if (IsRejectAll(root))
+                throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "expression rejects all packets");
+        }
+        var program = new BpfProgram(Linearizer.Linearize(root, expression.Length));
+        // A program libpcap's own bpf_validate would refuse is our bug, never the user's: fail loudly
+        // here rather than hand an engine something it may not run.
+        var validation = BpfValidator.Validate(program, ValidationProfile.Libpcap);
+        if (!validation.IsValid)
+            throw new FilterCompileException(FilterErrorKind.TooComplex, 0,
+                $"internal error: the generated program is invalid ({validation.Diagnostics[0]})");
+        return program;
+    }
+
+    // libpcap tests root->s.code only: a root block whose branch is "ret #0" rejects everything
+    // whatever statements precede it.
+    private static bool IsRejectAll(Block root) =>
+        root.Branch.Code == (Opcodes.Ret | Opcodes.K) && root.Branch.K == 0;
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Bpf.Testing;
+
+namespace Bpf.Compiler.Tests.Differential;
+
+/// <summary>What one expression did under both compilers, at -O and -O0.</summary>
+/// <param name="Failure">Null when we behave like libpcap; otherwise what differs.</param>
+/// <param name="BothCompiled">Both compilers produced a program at -O.</param>
+/// <param name="OursOptimized">Our -O instruction count (0 when not compiled).</param>
+/// <param name="LibpcapOptimized">libpcap's -O instruction count (0 when not compiled).</param>
+/// <param name="IdenticalOptimized">The -O programs are instruction-identical.</param>
+/// <param name="IdenticalUnoptimized">The -O0 programs are instruction-identical.</param>
+internal sealed record Outcome(string? Failure, bool BothCompiled, int OursOptimized, int LibpcapOptimized, bool IdenticalOptimized, bool IdenticalUnoptimized);
+
+/// <summary>
+/// Compiles an expression with us and with libpcap (-O and -O0) and runs every resulting program
+/// with libpcap's own bpf_filter over the same packets, so the verdict does not depend on our VM.
+/// </summary>
+internal static class DifferentialRunner
+{
+    public const int Snaplen = 262144;
+    public const uint Netmask = 0xffffff00;
+    private static readonly ConcurrentDictionary<(string, string), Outcome> s_cache = new();
+
+    public static Outcome Run(string linkTypeName, string expression) =>
+        s_cache.GetOrAdd((linkTypeName, expression), k => Compute(LinkTypes.Parse(k.Item1), k.Item2));
+
+    private static (Instruction[]? Program, string? Error) Ours(LinkType linkType, string expression, bool optimize)
+    {
+        try
+        {
+            var options = new CompilerOptions { Optimize = optimize, Netmask = Netmask };
+            return (FilterCompiler.Compile(expression, linkType, Snaplen, options).ToArray(), null);
+        }
+        catch (FilterCompileException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static Outcome Compute(LinkType linkType, string expression)
+    {
+        var theirsO = Libpcap.Compile(linkType, Snaplen, expression, true, out var theirErrO, Netmask);
+        var theirs0 = Libpcap.Compile(linkType, Snaplen, expression, false, out var theirErr0, Netmask);
+        (Instruction[]? Program, string? Error) oursO, ours0;
+        try
+        {
+            oursO = Ours(linkType, expression, true);
+            ours0 = Ours(linkType, expression, false);
+        }
+        catch (Exception e)
+        {
+            return new Outcome($"our compiler crashed: {e.GetType().Name}: {e.Message}", false, 0, 0, false, false);
+        }
+        var failure = Verdict("-O", theirsO, theirErrO, oursO) ?? Verdict("-O0", theirs0, theirErr0, ours0);
+        if (failure == null)
+        {
+            var programs = new[] { theirsO, theirs0, oursO.Program, ours0.Program }.OfType<Instruction[]>().ToList();
+            var bases = PacketSets.Base(linkType);
+            var packets = bases.Concat(Mutations.For(programs, bases)).ToList();
+            failure = SameResults("-O", theirsO, oursO.Program, packets) ?? SameResults("-O0", theirs0, ours0.Program, packets);
+        }
+        return new Outcome(failure, theirsO != null && oursO.Program != null, oursO.Program?.Length ?? 0, theirsO?.Length ?? 0,
+            Same(theirsO, oursO.Program), Same(theirs0, ours0.Program));
+    }
+
+    private static bool Same(Instruction[]? a, Instruction[]? b) => a != null && b != null && a.AsSpan().SequenceEqual(b);
+
+    private static string? Verdict(string level, Instruction[]? theirs, string? theirError, (Instruction[]? Program, string? Error) ours)
+    {
+        if (theirs == null && ours.Program != null)
+            return $"{level}: libpcap rejects ({theirError}) but we compile";
+        if (theirs != null && ours.Program == null)
+            return $"{level}: we reject ({ours.Error}) but libpcap compiles";
+        if (ours.Program != null && !Libpcap.Validate(ours.Program))
+            return $"{level}: our program fails bpf_validate\n{Dump(ours.Program)}";
+        return null;
+    }
+
+    private static string? SameResults(string level, Instruction[]? theirs, Instruction[]? ours, List<TestPacket> packets)
+    {
+        if (theirs == null || ours == null)
+            return null;
+        foreach (var p in packets)
+        {
+            var expected = Libpcap.Filter(theirs, p.Data, p.WireLength);
+            var actual = Libpcap.Filter(ours, p.Data, p.WireLength);
+            if (expected != actual)
+                return $"{level}: libpcap returns {expected}, we return {actual} for packet (wire {p.WireLength}) " +
+                    $"{Convert.ToHexString(p.Data.AsSpan(0, Math.Min(p.Data.Length, 96)))}\nlibpcap:\n{Dump(theirs)}ours:\n{Dump(ours)}";
+        }
+        return null;
+    }
+
+    private static string Dump(Instruction[] program)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < program.Length; i++)
+            sb.AppendLine($"  ({i:000}) {program[i]}");
+        return sb.ToString();
+    }
+}
