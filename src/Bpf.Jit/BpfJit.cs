@@ -20,13 +20,13 @@ public static class BpfJit
     /// nothing per call and returns what <c>bpf_filter</c> returns for the same packet.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
-    /// <exception cref="ArgumentException">The program is not valid.</exception>
+    /// <exception cref="BpfValidationException">The program is not valid (libpcap's rules, executable opcodes).</exception>
     /// <exception cref="PlatformNotSupportedException">Dynamic code is not compiled on this runtime
     /// (<see cref="IsSupported"/> is false).</exception>
     public static BpfFilterDelegate Compile(BpfProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        ProgramChecks.Validate(program.AsSpan());
+        ProgramChecks.Validate(program);
         if (!IsSupported)
             throw new PlatformNotSupportedException("dynamic code is not compiled on this runtime");
         return Emit(program);

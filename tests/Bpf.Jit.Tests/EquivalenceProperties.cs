@@ -24,7 +24,8 @@ public class EquivalenceProperties
     [LibpcapProperty(MaxTest = 300)]
     public Property GeneratedPrograms_PassLibpcapValidation() =>
         Prop.ForAll(ProgramGen.ForwardProgram.Or(LoopProgramGen.Program).ToArbitrary(),
-            program => Libpcap.Validate(program) && ProgramChecks.FindError(program) is null);
+            program => Libpcap.Validate(program) && BpfValidator.Validate(new BpfProgram(program), ValidationProfile.Libpcap).IsValid
+                && program.All(insn => ExecutableOpcodes.Contains(insn.Code)));
 
     private static Arbitrary<ProgramRun[]> WithPackets(Gen<Instruction[]> programs) =>
         programs.SelectMany(program => ProgramGen.Packet.ArrayOf(PacketsPerProgram)
