@@ -45,4 +45,13 @@ public interface IPacketSource : IDisposable
     /// </summary>
     /// <exception cref="InvalidDataException">A file source met malformed data.</exception>
     bool TryReadPacket(out CapturedPacket packet);
+
+    /// <summary>
+    /// Like <see cref="TryReadPacket"/>, but tells a live source's read timeout
+    /// (<see cref="PacketReadStatus.Timeout"/>) from its end (<see cref="PacketReadStatus.End"/>).
+    /// Sources without timeouts need not override it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file source met malformed data.</exception>
+    PacketReadStatus ReadPacket(out CapturedPacket packet) =>
+        TryReadPacket(out packet) ? PacketReadStatus.Packet : PacketReadStatus.End;
 }
