@@ -1,0 +1,109 @@
+using Bpf.Compiler.Ir;
+using Bpf.Compiler.Optimizer;
+using static Bpf.Compiler.Tests.Optimizer.Graphs;
+
+namespace Bpf.Compiler.Tests.Optimizer;
+
+/// <summary>The analyses the passes share: numbering, levels, dominators, use-def.</summary>
+public class AnalysisTests
+{
+    // root -> (a, b) -> c (a diamond), c -> returns.
+    private static (Block Root, Block A, Block B, Block C) Diamond()
+    {
+        var c = Jump(Opcodes.Jeq, 1, Ret(Accept), Ret(0), LdB(1));
+        var a = Jump(Opcodes.Jeq, 2, c, Ret(0), LdB(2));
+        var b = Jump(Opcodes.Jeq, 3, c, Ret(0), S(Opcodes.Ldx | Opcodes.Imm, 4), S(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
+        var root = Jump(Opcodes.Jeq, 0, a, b, S(Opcodes.Ldx | Opcodes.Msh | Opcodes.B, 0), LdB(0));
+        return (root, a, b, c);
+    }
+
+    [Fact]
+    public void FlowGraph_NumbersBlocksInPreOrderTrueFirst()
+    {
+        var (root, a, b, c) = Diamond();
+        var graph = new FlowGraph(root);
+        Assert.Equal(0, root.Id);
+        Assert.Equal(1, a.Id);
+        Assert.Equal(2, c.Id);
+        Assert.True(b.Id > c.Id);
+        Assert.Equal(graph.Blocks.Length * 2, graph.Edges.Length);
+        Assert.Same(graph[b].False, graph.Edges[graph.Blocks.Length + b.Id]);
+    }
+
+    [Fact]
+    public void Levels_CountFromTheLeaves()
+    {
+        var (root, a, b, c) = Diamond();
+        var graph = new FlowGraph(root);
+        GraphLevels.Find(graph);
+        Assert.Equal(1, graph[c].Level);
+        Assert.Equal(2, graph[a].Level);
+        Assert.Equal(2, graph[b].Level);
+        Assert.Equal(3, graph.MaxLevel);
+        Assert.Equal(graph.Blocks.Length, graph.Levels.Sum(l => l.Count));
+    }
+
+    [Fact]
+    public void Dominators_OfAJoinAreTheCommonAncestors()
+    {
+        var (root, a, b, c) = Diamond();
+        var graph = new FlowGraph(root);
+        GraphLevels.Find(graph);
+        Dominators.FindBlockDominators(graph);
+        Assert.Equal([root.Id, c.Id], BitSet.Members(graph[c].Dom));
+        Assert.Equal([root.Id, a.Id], BitSet.Members(graph[a].Dom));
+    }
+
+    [Fact]
+    public void EdgeDominators_OfAnEdgeBelowAJoinExcludeBothArms()
+    {
+        var (root, _, _, c) = Diamond();
+        var graph = new FlowGraph(root);
+        GraphLevels.Find(graph);
+        Dominators.FindEdgeDominators(graph);
+        Assert.Equal([graph[c].True.Id], BitSet.Members(graph[c].True.Edom));
+        var rootTrue = graph[root].True;
+        Assert.Equal([rootTrue.Id], BitSet.Members(rootTrue.Edom));
+    }
+
+    [Fact]
+    public void UseDef_XIsLiveOutOfTheRootOnlyWhereUsed()
+    {
+        var (root, a, b, _) = Diamond();
+        var graph = new FlowGraph(root);
+        GraphLevels.Find(graph);
+        UseDef.Find(graph);
+        // b sets X before its indexed load, so nothing needs the root's X.
+        Assert.False(Atoms.Contains(graph[root].OutUse, Atoms.X));
+        Assert.True(Atoms.Contains(graph[b].Kill, Atoms.X));
+        Assert.Equal(0, graph[a].InUse);
+    }
+
+    [Theory]
+    [InlineData(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0, Atoms.X, Atoms.A)]
+    [InlineData(Opcodes.Alu | Opcodes.Add | Opcodes.X, 0, Atoms.AX, Atoms.A)]
+    [InlineData(Opcodes.St, 3, Atoms.A, 3)]
+    [InlineData(Opcodes.Ldx | Opcodes.Mem, 5, 5, Atoms.X)]
+    [InlineData(Opcodes.Misc | Opcodes.Txa, 0, Atoms.X, Atoms.A)]
+    [InlineData(Opcodes.Ret | Opcodes.RetA, 0, Atoms.A, -1)]
+    public void Atoms_UseAndDef(int code, uint k, int use, int def)
+    {
+        var s = S(code, k);
+        Assert.Equal(use, Atoms.Use(s));
+        Assert.Equal(def, Atoms.Def(s));
+    }
+
+    [Fact]
+    public void ValueTable_EqualOperationsShareNumbersAndConstantsAreKnown()
+    {
+        var vt = new ValueTable();
+        uint load = vt.Number(Opcodes.Ld | Opcodes.Abs | Opcodes.B, 14, 0);
+        Assert.Equal(load, vt.Number(Opcodes.Ld | Opcodes.Abs | Opcodes.B, 14, 0));
+        Assert.NotEqual(load, vt.Number(Opcodes.Ld | Opcodes.Abs | Opcodes.H, 14, 0));
+        Assert.False(vt.IsConst(load));
+        uint five = vt.Constant(5);
+        Assert.True(vt.IsConst(five));
+        Assert.Equal(5u, vt.ConstValue(five));
+        Assert.False(vt.IsConst(ValueTable.Unknown));
+    }
+}
