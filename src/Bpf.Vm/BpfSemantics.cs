@@ -77,4 +77,54 @@ public static class BpfSemantics
     /// <summary>The IPv4 header length load: <c>4 * (b &amp; 0xf)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint HeaderLength(uint b) => (b & 0xf) << 2;
+
+    /// <summary>
+    /// <c>A &lt;&lt; k</c> for a constant k, as libpcap computes it: <c>A &lt;&lt;= pc-&gt;k</c> is undefined in C
+    /// for k &gt;= 32, and the x86-64 and arm64 builds of libpcap use the hardware shift, which takes k
+    /// modulo 32 (measured: <c>3 &lt;&lt; 33</c> gives 6). C#'s <c>&lt;&lt;</c> masks the same way.
+    /// The kernel rejects such constants at validation instead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ShiftLeftByConstant(uint a, uint k) => a << (int)(k & 31);
+
+    /// <summary><c>A &gt;&gt; k</c> for a constant k, k taken modulo 32 like libpcap's builds (see <see cref="ShiftLeftByConstant"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ShiftRightByConstant(uint a, uint k) => a >> (int)(k & 31);
+
+    /// <summary><c>A / divisor</c>; false when the divisor is 0 (the program then returns <see cref="DivisionByZeroResult"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryDivide(uint a, uint divisor, out uint quotient)
+    {
+        if (divisor == 0)
+        {
+            quotient = 0;
+            return false;
+        }
+        quotient = a / divisor;
+        return true;
+    }
+
+    /// <summary><c>A % divisor</c>; false when the divisor is 0 (the program then returns <see cref="DivisionByZeroResult"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryModulo(uint a, uint divisor, out uint remainder)
+    {
+        if (divisor == 0)
+        {
+            remainder = 0;
+            return false;
+        }
+        remainder = a % divisor;
+        return true;
+    }
+
+    /// <summary>
+    /// How many backward jumps one run may take. libpcap's validator lets <c>ja</c> offsets wrap to
+    /// earlier instructions (protochain's loop, which ends by running off the packet); a program that
+    /// loops without progress would hang libpcap forever, so engines stop after this many and return
+    /// <see cref="LoopLimitResult"/>. Real loops (one iteration per IPv6 extension header) stay far below it.
+    /// </summary>
+    public const int MaxBackwardJumps = 1 << 24;
+
+    /// <summary>The value a program returns when it exceeds <see cref="MaxBackwardJumps"/>.</summary>
+    public const uint LoopLimitResult = 0;
 }
