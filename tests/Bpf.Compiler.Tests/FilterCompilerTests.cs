@@ -1,0 +1,122 @@
+using Bpf.Testing;
+
+namespace Bpf.Compiler.Tests;
+
+/// <summary>The public entry point: options, snaplen, errors and thread safety, against libpcap where it has a say.</summary>
+public class FilterCompilerTests
+{
+    private static readonly Instruction RetK = Instruction.Stmt(Opcodes.Ret | Opcodes.K, 0);
+
+    [Fact]
+    public void NullExpression_Throws() =>
+        Assert.Throws<ArgumentNullException>(() => FilterCompiler.Compile(null!));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void EmptyExpression_AcceptsWithTheSnaplen(string expression) =>
+        Assert.Equal([RetK with { K = 1234 }], FilterCompiler.Compile(expression, LinkType.EN10MB, 1234).ToArray());
+
+    [Fact]
+    public void DefaultArguments_AreEthernetWithSnaplen262144() =>
+        Assert.Equal(FilterCompiler.Compile("ip", LinkType.EN10MB, 262144, CompilerOptions.Default), FilterCompiler.Compile("ip"));
+
+    [Fact]
+    public void ZeroSnaplen_IsRefusedBeforeParsing()
+    {
+        var e = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile("((", LinkType.EN10MB, 0));
+        Assert.Equal(FilterErrorKind.RejectsAllPackets, e.Kind);
+        Assert.Equal("snaplen of 0 rejects all packets", e.Message);
+    }
+
+    [Theory]
+    [InlineData("tcp and udp")]
+    [InlineData("ip and not ip")]
+    public void RejectAll_IsAnErrorOnlyWhenOptimizing(string expression)
+    {
+        var e = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile(expression));
+        Assert.Equal(FilterErrorKind.RejectsAllPackets, e.Kind);
+        Assert.Equal("expression rejects all packets", e.Message);
+        var program = FilterCompiler.Compile(expression, options: new CompilerOptions { Optimize = false });
+        Assert.True(program.Count > 1);
+    }
+
+    [Fact]
+    public void SyntaxError_HasKindAndPosition()
+    {
+        var e = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile("tcp port"));
+        Assert.Equal(FilterErrorKind.Syntax, e.Kind);
+        Assert.InRange(e.Position, 0, "tcp port".Length);
+    }
+
+    [Fact]
+    public void UnknownName_IsReported()
+    {
+        var e = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile("port nosuchservice"));
+        Assert.Equal(FilterErrorKind.UnknownName, e.Kind);
+    }
+
+    [LibpcapTheory]
+    [InlineData("ip broadcast", 0xffffffffu)]
+    [InlineData("ip broadcast", 0xffffff00u)]
+    [InlineData("ip broadcast", 0xffff0000u)]
+    [InlineData("ip broadcast or ip multicast", 0u)]
+    public void Netmask_IsUsedAsLibpcapUsesIt(string expression, uint netmask)
+    {
+        var expected = Libpcap.Compile(LinkType.EN10MB, 262144, expression, true, out var error, netmask);
+        try
+        {
+            var ours = FilterCompiler.Compile(expression, options: new CompilerOptions { Netmask = netmask });
+            Assert.True(expected != null, $"libpcap rejects: {error}");
+            Assert.Equal(expected, ours.ToArray());
+        }
+        catch (FilterCompileException e)
+        {
+            Assert.True(expected == null, $"we reject ({e.Message}), libpcap compiles");
+            Assert.Equal(error, e.Message);
+        }
+    }
+
+    [LibpcapTheory]
+    [InlineData(1)]
+    [InlineData(96)]
+    [InlineData(65535)]
+    [InlineData(262144)]
+    [InlineData(-1)]
+    public void Snaplen_IsTheAcceptValue(int snaplen)
+    {
+        foreach (var optimize in new[] { true, false })
+        {
+            var expected = Libpcap.Compile(LinkType.EN10MB, snaplen, "tcp port 80", optimize, out var error);
+            Assert.True(expected != null, error);
+            Assert.Equal(expected, FilterCompiler.Compile("tcp port 80", LinkType.EN10MB, snaplen, new CompilerOptions { Optimize = optimize }).ToArray());
+        }
+    }
+
+    [LibpcapFact]
+    public void ProtochainGraphs_AreNeverOptimized_AsInLibpcap()
+    {
+        var expected = Libpcap.Compile(LinkType.EN10MB, 262144, "ip protochain 6", true, out _);
+        var unoptimized = Libpcap.Compile(LinkType.EN10MB, 262144, "ip protochain 6", false, out _);
+        Assert.Equal(unoptimized, expected);
+        Assert.Equal(expected, FilterCompiler.Compile("ip protochain 6").ToArray());
+    }
+
+    [Fact]
+    public void ParallelCompiles_GiveTheSameProgramsAsSequentialOnes()
+    {
+        string[] expressions = ["tcp port 80", "host localhost", "port domain", "ip proto \\udp", "vlan 10 and ip", "net 10.0.0.0/8", "ether proto \\arp"];
+        var sequential = expressions.Select(e => FilterCompiler.Compile(e)).ToArray();
+        var parallel = new BpfProgram[expressions.Length * 16];
+        Parallel.For(0, parallel.Length, i => parallel[i] = FilterCompiler.Compile(expressions[i % expressions.Length]));
+        for (var i = 0; i < parallel.Length; i++)
+            Assert.Equal(sequential[i % expressions.Length], parallel[i]);
+    }
+
+    [Fact]
+    public void Programs_PassLibpcapsValidationRules()
+    {
+        foreach (var e in new[] { "tcp port 80", "ip protochain 6", "vlan and vlan 200", "port 1 or port 2 or port 3" })
+            Assert.True(BpfValidator.Validate(FilterCompiler.Compile(e), ValidationProfile.Libpcap).IsValid, e);
+    }
+}
