@@ -11,7 +11,7 @@ namespace Bpf.Compiler.Syntax;
 internal static class ArithSyntax
 {
     private static readonly Parser<Token, (ArithOperator Operator, int Position)> BinaryOperator =
-        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text is "+" or "-" or "*" or "/" or "%" or "&" or "|" or "^" or "<<" or ">>")
+        Tok.Match(t => t.Kind == TokenKind.Punct && t.Text is "+" or "-" or "*" or "/" or "%" or "&" or "|" or "^" or "<<" or ">>", "arithmetic operator")
             .Select(t => (t.Text switch
             {
                 "+" => ArithOperator.Add,

@@ -127,7 +127,11 @@ public static class FilterParser
 
     private static FilterCompileException SyntaxError(List<Token> tokens, ParseError<Token> error)
     {
-        int index = Math.Clamp(error.ErrorOffset, 0, tokens.Count - 1);
+        // Report the furthest token any alternative reached, as libpcap's LALR parser would.
+        int furthest = tokens[0].Progress?.Furthest ?? -1;
+        int index = tokens.FindIndex(t => t.Position == furthest);
+        if (index < 0)
+            index = Math.Clamp(error.ErrorOffset, 0, tokens.Count - 1);
         var token = tokens[index];
         // The parser reached the token the scanner rejected: libpcap reports the scanner's message.
         if (token.Kind == TokenKind.LexError && token.Text.Length > 0)
@@ -136,7 +140,7 @@ public static class FilterParser
             return new FilterCompileException(kind, token.Position, token.Text);
         }
         var unexpected = token.Kind == TokenKind.LexError ? "unexpected character" : $"unexpected {token}";
-        var expected = error.Expected.Select(e => e.Label).OfType<string>().Distinct().Take(6).ToList();
+        var expected = (token.Progress?.Expected ?? []).Take(8).ToList();
         var detail = expected.Count > 0 ? $"{unexpected}, expected {string.Join(", ", expected)}" : unexpected;
         return new FilterCompileException(FilterErrorKind.Syntax, token.Position,
             $"can't parse filter expression: syntax error at offset {token.Position} ({detail})");

@@ -41,6 +41,7 @@ internal static class Lexer
     public static List<Token> Tokenize(string text)
     {
         var tokens = new List<Token>();
+        var progress = new ParseProgress();
         int pos = 0;
         while (true)
         {
@@ -48,11 +49,11 @@ internal static class Lexer
                 pos++;
             if (pos == text.Length)
             {
-                tokens.Add(new Token(TokenKind.End, "", 0, pos));
+                tokens.Add(new Token(TokenKind.End, "", 0, pos, progress));
                 return tokens;
             }
             var (token, length) = Next(text, pos);
-            tokens.Add(token);
+            tokens.Add(token with { Progress = progress });
             if (token.Kind == TokenKind.LexError)
                 return tokens;
             pos += length;

@@ -16,7 +16,7 @@ internal static class PrimitiveSyntax
         Parser.Map((k, n) => make(n.HasValue ? n.Value.Number : null, k.Position), Tok.Keyword(keyword), Tok.PNum.Optional());
 
     private static readonly Parser<Token, (ByteOperator Op, int Position)> ByteOp =
-        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text is "&" or "|" or "<" or ">" or "=")
+        Tok.Match(t => t.Kind == TokenKind.Punct && t.Text is "&" or "|" or "<" or ">" or "=", "'&', '|', '<', '>' or '='")
             .Select(t => ((ByteOperator)t.Text[0], t.Position))
             .Labelled("'&', '|', '<', '>' or '='");
 

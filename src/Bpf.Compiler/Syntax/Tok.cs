@@ -5,23 +5,35 @@ namespace Bpf.Compiler.Syntax;
 /// <summary>Token-level parsers shared by the grammar's parts, each labelled with what it expects.</summary>
 internal static class Tok
 {
+    /// <summary>
+    /// A token satisfying the predicate. Every token examined is reported to the parse's
+    /// <see cref="ParseProgress"/>: the furthest one is where an LR parser such as libpcap's would
+    /// have detected the error, whatever alternative the backtracking parser tried last.
+    /// </summary>
+    public static Parser<Token, Token> Match(Func<Token, bool> predicate, string label) =>
+        Parser<Token>.Token(t =>
+        {
+            var matched = predicate(t);
+            t.Progress?.Examined(t.Position, matched ? null : label);
+            return matched;
+        }).Labelled(label);
+
     /// <summary>A keyword by its canonical name (<c>"and"</c> also matches <c>&amp;&amp;</c>).</summary>
     public static Parser<Token, Token> Keyword(string name) =>
-        Parser<Token>.Token(t => t.Kind == TokenKind.Keyword && t.Text == name).Labelled($"'{name}'");
+        Match(t => t.Kind == TokenKind.Keyword && t.Text == name, $"'{name}'");
 
     /// <summary>An operator or punctuation by its canonical text (<c>"="</c> also matches <c>==</c>, <c>"!"</c> also <c>not</c>).</summary>
     public static Parser<Token, Token> Punct(string text) =>
-        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text == text).Labelled($"'{text}'");
+        Match(t => t.Kind == TokenKind.Punct && t.Text == text, $"'{text}'");
 
     /// <summary>A token of the given kind.</summary>
     public static Parser<Token, Token> Of(TokenKind kind, string label) =>
-        Parser<Token>.Token(t => t.Kind == kind).Labelled(label);
+        Match(t => t.Kind == kind, label);
 
     /// <summary>The first of several keywords, mapped to a value.</summary>
     public static Parser<Token, (T Value, int Position)> KeywordTable<T>(string label, params (string Name, T Value)[] table) =>
-        Parser<Token>.Token(t => t.Kind == TokenKind.Keyword && Array.Exists(table, e => e.Name == t.Text))
-            .Select(t => (Array.Find(table, e => e.Name == t.Text).Value, t.Position))
-            .Labelled(label);
+        Match(t => t.Kind == TokenKind.Keyword && Array.Exists(table, e => e.Name == t.Text), label)
+            .Select(t => (Array.Find(table, e => e.Name == t.Text).Value, t.Position));
 
     public static readonly Parser<Token, Token> And = Keyword("and");
     public static readonly Parser<Token, Token> Or = Keyword("or");
@@ -55,7 +67,7 @@ internal static class Tok
 
     /// <summary><c>relop</c> (<c>&gt; &gt;= =</c>) and <c>irelop</c> (<c>&lt;= &lt; !=</c>, reversed).</summary>
     public static readonly Parser<Token, (RelationTest Test, bool Reversed, int Position)> RelOp =
-        Parser<Token>.Token(t => t.Kind == TokenKind.Punct && t.Text is ">" or ">=" or "=" or "<=" or "<" or "!=")
+        Match(t => t.Kind == TokenKind.Punct && t.Text is ">" or ">=" or "=" or "<=" or "<" or "!=", "relational operator")
             .Select(t => t.Text switch
             {
                 ">" => (RelationTest.Greater, false, t.Position),

@@ -33,7 +33,8 @@ internal enum TokenKind
 /// <param name="Text">The id text (without a leading <c>\</c>), the keyword's canonical spelling, the punctuation, or a scanner error message.</param>
 /// <param name="Number">The value of a <see cref="TokenKind.Num"/>.</param>
 /// <param name="Position">Offset of the token in the expression.</param>
-internal readonly record struct Token(TokenKind Kind, string Text, uint Number, int Position)
+/// <param name="Progress">The parse this token belongs to, told when a parser examines the token.</param>
+internal readonly record struct Token(TokenKind Kind, string Text, uint Number, int Position, ParseProgress? Progress = null)
 {
     /// <summary>The keyword for <see cref="TokenKind.Keyword"/> tokens (the scanner's token name, lower case).</summary>
     public string Keyword => Kind == TokenKind.Keyword ? Text : "";
@@ -45,4 +46,28 @@ internal readonly record struct Token(TokenKind Kind, string Text, uint Number, 
         TokenKind.Num => $"number {Number}",
         _ => $"'{Text}'",
     };
+}
+
+/// <summary>The furthest token offset any parser examined during one parse (one instance per parse).</summary>
+internal sealed class ParseProgress
+{
+    /// <summary>Offset of the furthest token examined, or -1.</summary>
+    public int Furthest { get; private set; } = -1;
+
+    private readonly List<string> _expected = [];
+
+    /// <summary>What the parsers that examined the furthest token and rejected it were looking for.</summary>
+    public IReadOnlyList<string> Expected => _expected;
+
+    /// <summary>Records that the token at <paramref name="position"/> was examined, and what was wanted if it was rejected.</summary>
+    public void Examined(int position, string? rejectedFor)
+    {
+        if (position > Furthest)
+        {
+            Furthest = position;
+            _expected.Clear();
+        }
+        if (position == Furthest && rejectedFor is not null && !_expected.Contains(rejectedFor))
+            _expected.Add(rejectedFor);
+    }
 }
