@@ -52,6 +52,11 @@ public class CorpusDifferentialTests(ITestOutputHelper output)
         output.WriteLine($"equivalent to libpcap (-O and -O0): {equal}/{all.Count} = {100.0 * equal / all.Count:F1}%");
         output.WriteLine($"instruction-identical: -O {all.Count(a => a.Outcome.IdenticalOptimized)}, -O0 {all.Count(a => a.Outcome.IdenticalUnoptimized)}");
         output.WriteLine($"-O instructions ours/libpcap: {ours}/{theirs} = {(theirs == 0 ? 0 : (double)ours / theirs):F4}");
+        var rejected = all.Where(a => a.Outcome.Messages != null).ToList();
+        var differing = rejected.Where(a => a.Outcome.Messages!.Value.Libpcap != a.Outcome.Messages!.Value.Ours).ToList();
+        output.WriteLine($"both reject at -O: {rejected.Count}; same error message as libpcap: {rejected.Count - differing.Count}");
+        foreach (var group in differing.GroupBy(a => a.Outcome.Messages!.Value).Take(40))
+            output.WriteLine($"  message differs x{group.Count()} (e.g. {group.First().LinkType} '{group.First().Expression}'): libpcap '{group.Key.Libpcap}' ours '{group.Key.Ours}'");
         output.WriteLine($"known failures listed: {ExpressionCorpus.KnownFailures.Count}");
         foreach (var (key, reason) in ExpressionCorpus.KnownFailures)
         {

@@ -11,7 +11,9 @@ namespace Bpf.Compiler.Tests.Differential;
 /// <param name="LibpcapOptimized">libpcap's -O instruction count (0 when not compiled).</param>
 /// <param name="IdenticalOptimized">The -O programs are instruction-identical.</param>
 /// <param name="IdenticalUnoptimized">The -O0 programs are instruction-identical.</param>
-internal sealed record Outcome(string? Failure, bool BothCompiled, int OursOptimized, int LibpcapOptimized, bool IdenticalOptimized, bool IdenticalUnoptimized);
+/// <param name="Messages">When both reject at -O: libpcap's error message and ours.</param>
+internal sealed record Outcome(string? Failure, bool BothCompiled, int OursOptimized, int LibpcapOptimized, bool IdenticalOptimized, bool IdenticalUnoptimized,
+    (string? Libpcap, string? Ours)? Messages = null);
 
 /// <summary>
 /// Compiles an expression with us and with libpcap (-O and -O0) and runs every resulting program
@@ -62,7 +64,8 @@ internal static class DifferentialRunner
             failure = SameResults("-O", theirsO, oursO.Program, packets) ?? SameResults("-O0", theirs0, ours0.Program, packets);
         }
         return new Outcome(failure, theirsO != null && oursO.Program != null, oursO.Program?.Length ?? 0, theirsO?.Length ?? 0,
-            Same(theirsO, oursO.Program), Same(theirs0, ours0.Program));
+            Same(theirsO, oursO.Program), Same(theirs0, ours0.Program),
+            theirsO == null && oursO.Program == null ? (theirErrO, oursO.Error) : null);
     }
 
     private static bool Same(Instruction[]? a, Instruction[]? b) => a != null && b != null && a.AsSpan().SequenceEqual(b);
