@@ -89,4 +89,23 @@ public class CodeGenContextTests
             Options(LinkType.EN10MB), out var protochain);
         Assert.True(protochain);
     }
+
+    [Fact]
+    public void UnknownHostName_IsUnknownName()
+    {
+        var ast = new NameId(new Qualifiers(ProtoQualifier.Default, DirQualifier.Default, AddrQualifier.Host), "no.such.host", 4);
+        var e = Assert.Throws<FilterCompileException>(() =>
+            CodeGenerator.Generate(ast, Options(LinkType.EN10MB) with { Names = SystemNamesForTests.Instance }));
+        Assert.Equal(FilterErrorKind.UnknownName, e.Kind);
+        Assert.Equal("unknown host 'no.such.host'", e.Message);
+        Assert.Equal(4, e.Position);
+    }
+
+    [Fact]
+    public void IpBroadcast_WithoutNetmask_IsRejectedAsLibpcapDoes()
+    {
+        var e = Assert.Throws<FilterCompileException>(() =>
+            CodeGenerator.Generate(new BroadcastExpression(ProtoQualifier.IP, 0), Options(LinkType.EN10MB)));
+        Assert.Equal("netmask not known, so 'ip broadcast' not supported", e.Message);
+    }
 }
