@@ -6,7 +6,9 @@ namespace Bpf.Compiler.Optimizer;
 /// libpcap's <c>bpf_optimize</c>: rewrites a finished block graph into an equivalent, smaller one.
 /// The passes, in order: the fixpoint loop without statement rewriting (value numbering, peepholes,
 /// dead stores, jump threading, pullups), the loop again with statement rewriting (constant folding,
-/// redundant loads), merging of identical blocks, and the root cleanup.
+/// redundant loads), merging of identical blocks, and the root cleanup. Unless asked for libpcap's
+/// exact result, passes libpcap lacks then shrink the graph further without changing any packet's
+/// result (<see cref="ImpliedTestFolding"/>).
 /// </summary>
 internal static class BlockOptimizer
 {
@@ -19,7 +21,12 @@ internal static class BlockOptimizer
     /// The program divides or takes a modulus by a constant 0, or shifts by a known amount above 31
     /// (libpcap's optimizer errors; reported at offset 0).
     /// </exception>
-    public static Block Optimize(Block root)
+    /// <param name="root">The entry block of a finished graph.</param>
+    /// <param name="libpcapOnly">
+    /// True for exactly libpcap 1.10.3's result (instruction-identical output); false to add the
+    /// extra passes, which never make the program longer.
+    /// </param>
+    public static Block Optimize(Block root, bool libpcapOnly = false)
     {
         List<Block> blocks = GraphWalk.PreOrder(root);
         if (blocks.Any(b => b.Stmts.Any(s => s.JumpTrue is not null || s.JumpFalse is not null)))
@@ -32,6 +39,13 @@ internal static class BlockOptimizer
         OptimizerLoop.Run(graph, doStmts: true);
         BlockInterning.Run(graph);
         Block newRoot = RootCleanup.Run(root);
+        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
+        {
+            // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
+            // a root's loads would change results on truncated packets.)
+            BlockInterning.Run(new FlowGraph(newRoot));
+        }
+
         List<Block> live = GraphWalk.PreOrder(newRoot);
         for (int i = 0; i < live.Count; i++)
         {

@@ -31,7 +31,7 @@ public class OptimizerLibpcapTests(ITestOutputHelper output)
             var options = new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance };
             var root = CodeGenerator.Generate(ast, options, out var optimizerDisabled);
             if (!optimizerDisabled)
-                root = BlockOptimizer.Optimize(root);
+                root = BlockOptimizer.Optimize(root, libpcapOnly: true);
             if (root.IsReturn && root.Branch.K == 0)
                 ourError = "expression rejects all packets";
             else
