@@ -16,20 +16,27 @@ public static class BpfJit
     public static bool IsSupported => RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled;
 
     /// <summary>
-    /// Validates <paramref name="program"/> once and compiles it into a delegate. The delegate allocates
-    /// nothing per call and returns what <c>bpf_filter</c> returns for the same packet.
+    /// Validates <paramref name="program"/> once and compiles it into a delegate that allocates nothing per
+    /// call and returns what <c>bpf_filter</c> returns for the same packet. The .NET JIT turns the IL into
+    /// machine code on the first call. Where dynamic code is not compiled (<see cref="IsSupported"/> false)
+    /// or the IL cannot be built, the delegate runs the interpreter instead, with the same results.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
     /// <exception cref="BpfValidationException">The program is not valid (libpcap's rules, executable opcodes).</exception>
-    /// <exception cref="PlatformNotSupportedException">Dynamic code is not compiled on this runtime
-    /// (<see cref="IsSupported"/> is false).</exception>
     public static BpfFilterDelegate Compile(BpfProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        ProgramChecks.Validate(program);
+        var interpreter = new BpfInterpreter(program);
         if (!IsSupported)
-            throw new PlatformNotSupportedException("dynamic code is not compiled on this runtime");
-        return Emit(program);
+            return interpreter.Run;
+        try
+        {
+            return Emit(program);
+        }
+        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
+        {
+            return interpreter.Run;
+        }
     }
 
     /// <summary>Emits an already validated program.</summary>

@@ -58,6 +58,19 @@ public class BpfJitTests
         Assert.Equal(1000u, sum);
     }
 
+    // The boundary of the shared loop limit: a run may take exactly MaxBackwardJumps backward jumps.
+    // (The case table holds the endless loop; the boundary runs on the JIT only, for speed.)
+    [Theory]
+    [InlineData((uint)BpfSemantics.MaxBackwardJumps + 1, (uint)BpfSemantics.MaxBackwardJumps + 1)]
+    [InlineData((uint)BpfSemantics.MaxBackwardJumps + 2, BpfSemantics.LoopLimitResult)]
+    public void Run_BackwardJumpLimit_StopsOnlyPastTheLimit(uint iterations, uint expected)
+    {
+        // M[0] counts iterations; each one but the last ends with a backward ja.
+        var filter = BpfJit.Compile(new BpfProgram(
+            [LdImm(0), St(0), LdMem(0), AluK(O.Add, 1), St(0), JK(O.Jge, iterations, 1, 0), Ja(-5), RetA()]));
+        Assert.Equal(expected, filter([], 0));
+    }
+
     [Fact]
     public void Run_WorksOnStackMemory()
     {

@@ -4,8 +4,8 @@ namespace Bpf.Jit.Tests;
 
 /// <summary>
 /// Every packet of every corpus capture (and a truncated copy of it) through programs libpcap's
-/// compiler builds for that capture's link type, optimized and not: the JIT returns what libpcap's
-/// bpf_filter returns.
+/// compiler builds for that capture's link type, optimized and not: the JIT and the interpreter return
+/// what libpcap's bpf_filter returns.
 /// </summary>
 public class CorpusTests
 {
@@ -27,7 +27,7 @@ public class CorpusTests
 
     [LibpcapTheory]
     [MemberData(nameof(CorpusNames))]
-    public void CorpusPackets_JitMatchesLibpcap(string linkTypeName)
+    public void CorpusPackets_JitAndInterpreterMatchLibpcap(string linkTypeName)
     {
         var (linkType, snaplen, packets) = Libpcap.ReadFile(TestData.Corpus(linkTypeName));
         var programs = 0;
@@ -39,20 +39,23 @@ public class CorpusTests
                     continue;
                 programs++;
                 var jit = BpfJit.Compile(new BpfProgram(program));
+                var interpreter = new BpfInterpreter(new BpfProgram(program));
                 foreach (var packet in packets)
                 {
-                    AssertSame(program, jit, packet.Data, packet.WireLength, expression);
-                    AssertSame(program, jit, packet.Data.AsSpan(0, packet.Data.Length / 2), packet.WireLength, expression);
+                    AssertSame(program, jit, interpreter, packet.Data, packet.WireLength, expression);
+                    AssertSame(program, jit, interpreter, packet.Data.AsSpan(0, packet.Data.Length / 2), packet.WireLength, expression);
                 }
             }
         Assert.True(programs > 0, $"no expression compiled for {linkTypeName}");
     }
 
-    private static void AssertSame(Instruction[] program, BpfFilterDelegate jit, ReadOnlySpan<byte> packet, uint wireLength, string expression)
+    private static void AssertSame(Instruction[] program, BpfFilterDelegate jit, BpfInterpreter interpreter,
+        ReadOnlySpan<byte> packet, uint wireLength, string expression)
     {
         var expected = Libpcap.Filter(program, packet, wireLength);
-        var actual = jit(packet, wireLength);
-        if (actual != expected)
-            Assert.Fail($"'{expression}': jit {actual} != libpcap {expected} on {Convert.ToHexString(packet)} (wire {wireLength})");
+        var fromJit = jit(packet, wireLength);
+        var fromInterpreter = interpreter.Run(packet, wireLength);
+        if (fromJit != expected || fromInterpreter != expected)
+            Assert.Fail($"'{expression}': jit {fromJit}, interpreter {fromInterpreter}, libpcap {expected} on {Convert.ToHexString(packet)} (wire {wireLength})");
     }
 }

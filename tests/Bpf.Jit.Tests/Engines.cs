@@ -10,6 +10,8 @@ public enum Engine
     Libpcap,
     /// <summary>Our IL JIT (<see cref="BpfJit"/>).</summary>
     Jit,
+    /// <summary>Our interpreter (<see cref="BpfInterpreter"/>).</summary>
+    Interpreter,
 }
 
 internal static class Engines
@@ -22,6 +24,7 @@ internal static class Engines
     public static BpfFilterDelegate Prepare(Engine engine, Instruction[] program) => engine switch
     {
         Engine.Libpcap => (packet, wireLength) => Libpcap.Filter(program, packet, wireLength),
+        Engine.Interpreter => new BpfInterpreter(new BpfProgram(program)).Run,
         _ => BpfJit.Compile(new BpfProgram(program)),
     };
 

@@ -5,20 +5,20 @@ using FsCheck.Fluent;
 namespace Bpf.Jit.Tests;
 
 /// <summary>
-/// Random valid programs over random, possibly truncated packets: the JIT returns exactly what
-/// libpcap's bpf_filter returns. Each property checks a batch of packets per program, so thousands
+/// Random valid programs over random, possibly truncated packets: the JIT and the interpreter return
+/// exactly what libpcap's bpf_filter returns. Each property checks a batch of packets per program, so thousands
 /// of program/packet pairs run in well under a second.
 /// </summary>
 public class EquivalenceProperties
 {
     private const int PacketsPerProgram = 8;
 
-    [LibpcapProperty(MaxTest = 1500)]
-    public Property ForwardPrograms_JitMatchesLibpcap() =>
+    [LibpcapProperty(MaxTest = 1000)]
+    public Property ForwardPrograms_JitAndInterpreterMatchLibpcap() =>
         Prop.ForAll(WithPackets(ProgramGen.ForwardProgram), SameOnEveryPacket);
 
-    [LibpcapProperty(MaxTest = 600)]
-    public Property LoopPrograms_JitMatchesLibpcap() =>
+    [LibpcapProperty(MaxTest = 500)]
+    public Property LoopPrograms_JitAndInterpreterMatchLibpcap() =>
         Prop.ForAll(WithPackets(LoopProgramGen.Program), SameOnEveryPacket);
 
     [LibpcapProperty(MaxTest = 300)]
@@ -34,13 +34,16 @@ public class EquivalenceProperties
 
     private static bool SameOnEveryPacket(ProgramRun[] runs)
     {
-        var jit = BpfJit.Compile(new BpfProgram(runs[0].Program));
+        var program = new BpfProgram(runs[0].Program);
+        var jit = BpfJit.Compile(program);
+        var interpreter = new BpfInterpreter(program);
         foreach (var run in runs)
         {
             var expected = Libpcap.Filter(run.Program, run.Packet, run.WireLength);
-            var actual = jit(run.Packet, run.WireLength);
-            if (actual != expected)
-                throw new Xunit.Sdk.XunitException($"jit {actual} != libpcap {expected} for {run}");
+            var fromJit = jit(run.Packet, run.WireLength);
+            var fromInterpreter = interpreter.Run(run.Packet, run.WireLength);
+            if (fromJit != expected || fromInterpreter != expected)
+                throw new Xunit.Sdk.XunitException($"jit {fromJit}, interpreter {fromInterpreter}, libpcap {expected} for {run}");
         }
         return true;
     }

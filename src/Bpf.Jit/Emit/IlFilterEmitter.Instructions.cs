@@ -141,8 +141,8 @@ internal sealed partial class IlFilterEmitter
         if (fromX)
             _il.Emit(OpCodes.Ldloc, _x);
         else if (op is Opcodes.Lsh or Opcodes.Rsh)
-            // libpcap shifts by a constant with C's <<, which x86 (the oracle's host) masks to
-            // 5 bits; IL leaves counts >= 32 unspecified, so mask explicitly.
+            // BpfSemantics.ShiftLeftByConstant's rule, inline: libpcap's builds take a constant
+            // count modulo 32; IL leaves counts >= 32 unspecified, so mask explicitly.
             LoadConstant(insn.K & 31);
         else
             LoadConstant(insn.K);

@@ -11,6 +11,8 @@ internal sealed partial class IlFilterEmitter
         var next = index + 1;
         if (op == Opcodes.Ja)
         {
+            if ((int)insn.K < 0)
+                EmitBackwardJumpCount();
             BranchTo(BasicBlock.JumpTarget(index, insn.K), next);
             return;
         }
@@ -37,6 +39,20 @@ internal sealed partial class IlFilterEmitter
             _il.Emit(BranchUnless(op), _labels[whenFalse]);
             BranchTo(whenTrue, next);
         }
+    }
+
+    // Like the interpreter: a run that takes more than MaxBackwardJumps backward jumps (a loop that
+    // never runs off the packet, which would hang libpcap) stops with LoopLimitResult.
+    private void EmitBackwardJumpCount()
+    {
+        _backwardJumps ??= _il.DeclareLocal(typeof(int));
+        _il.Emit(OpCodes.Ldloc, _backwardJumps);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, _backwardJumps);
+        _il.Emit(OpCodes.Ldc_I4, BpfSemantics.MaxBackwardJumps);
+        _il.Emit(OpCodes.Bgt, LoopLimit);
     }
 
     private void BranchTo(int target, int next)

@@ -30,6 +30,8 @@ internal sealed partial class IlFilterEmitter
     private LocalBuilder? _data;
     private Label? _outOfBounds;
     private Label? _divisionByZero;
+    private Label? _loopLimit;
+    private LocalBuilder? _backwardJumps;
 
     private IlFilterEmitter(Instruction[] program, ILGenerator il)
     {
@@ -64,6 +66,7 @@ internal sealed partial class IlFilterEmitter
         }
         EmitReturnLabel(_outOfBounds, BpfSemantics.OutOfBoundsResult);
         EmitReturnLabel(_divisionByZero, BpfSemantics.DivisionByZeroResult);
+        EmitReturnLabel(_loopLimit, BpfSemantics.LoopLimitResult);
     }
 
     private void EmitPacketLocals()
@@ -109,6 +112,8 @@ internal sealed partial class IlFilterEmitter
     private Label OutOfBounds => _outOfBounds ??= _il.DefineLabel();
 
     private Label DivisionByZero => _divisionByZero ??= _il.DefineLabel();
+
+    private Label LoopLimit => _loopLimit ??= _il.DefineLabel();
 
     private void EmitReturnLabel(Label? label, uint value)
     {
