@@ -7,8 +7,11 @@ namespace Capture.Pcapfile;
 /// </summary>
 internal sealed class ReadBuffer : IDisposable
 {
-    /// <summary>Large enough that the per-read cost of the kernel disappears next to copying.</summary>
-    public const int DefaultSize = 1 << 20;
+    /// <summary>
+    /// Big enough that read calls cost nothing next to copying, small enough to stay in a core's L2
+    /// cache between the kernel's copy and our parse (measured: 256-512 KiB beat 1-4 MiB).
+    /// </summary>
+    public const int DefaultSize = 512 << 10;
 
     private readonly Stream _stream;
     private readonly bool _leaveOpen;
