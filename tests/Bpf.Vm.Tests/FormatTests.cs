@@ -53,7 +53,8 @@ public class FormatTests
         var mismatches = new List<string>();
         for (var code = 0; code <= 0xffff; code++)
         {
-            foreach (var (jt, jf, k, index) in samples)
+            // Above 0xff every opcode is "unimp"; two samples each cover the jump/non-jump layouts.
+            foreach (var (jt, jf, k, index) in code <= 0xff ? samples : samples[..2])
             {
                 var insn = new Instruction((ushort)code, jt, jf, k);
                 var expected = LibpcapImage.Image(insn, index);

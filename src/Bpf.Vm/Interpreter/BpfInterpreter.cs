@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static Bpf.Opcodes;
 
 namespace Bpf;
@@ -41,14 +43,16 @@ public sealed class BpfInterpreter
     /// </summary>
     public uint Run(ReadOnlySpan<byte> packet, uint wireLength)
     {
-        ReadOnlySpan<Instruction> program = _program;
+        // Validation guarantees pc stays inside the program (jumps land inside it and the last
+        // instruction returns), so the hot loop indexes without bounds checks.
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_program);
         uint a = 0, x = 0, value;
         var mem = new ScratchMemory();
         var backwardJumps = 0;
         var pc = 0;
         while (true)
         {
-            ref readonly var insn = ref program[pc];
+            ref readonly var insn = ref Unsafe.Add(ref start, pc);
             pc++;
             switch (insn.Code)
             {
