@@ -41,8 +41,22 @@ internal static class ExpressionGen
     private static Gen<string> Mac =>
         Gen.ArrayOf(Gen.Choose(0, 255), 6).Select(b => string.Join(":", b.Select(x => x.ToString("x2"))));
 
+    private static Gen<string> LinkSpecific =>
+        Gen.OneOf(
+            from d in Gen.Elements("wlan host", "wlan ra", "wlan ta", "wlan addr1", "wlan addr2", "wlan addr3", "wlan addr4", "ether src", "fddi dst", "tr host")
+            from m in Mac select $"{d} {m}",
+            Gen.Elements("type mgt", "type ctl", "type data", "type mgt subtype beacon", "subtype probe-req", "type data subtype qos-data",
+                "dir tods", "dir fromds", "dir nods", "dir dstods", "inbound", "outbound", "lane", "oamf4", "metac", "fisu", "lssu", "msu",
+                "link host $1f", "on en0", "action pass", "reason match", "iso", "isis", "l1", "clnp", "ipx", "stp", "atalk"),
+            from f in Gen.Elements("vpi", "vci", "sio", "opc", "dpc", "sls", "ifindex", "rnr", "srnr")
+            from r in Gen.Elements("", "= ", "> ", "!= ")
+            from n in Number(70000) select $"{f} {r}{n}",
+            from p in Gen.Elements("link", "wlan", "ppp", "slip", "radio")
+            from off in Number(40) select $"{p}[{off}] = 1");
+
     private static Gen<string> Primitive =>
         Gen.Frequency(
+            (2, LinkSpecific),
             (4, Gen.Elements(s_abbreviations)),
             (4, from d in Gen.Elements(s_dirs) from p in Gen.Elements("", "ip ", "arp ", "rarp ") from ip in Ipv4 select $"{p}{d}host {ip}"),
             (2, from d in Gen.Elements(s_dirs) from n in Network select $"{d}{n}"),
