@@ -1,4 +1,5 @@
 using Bpf;
+using Bpf.Compiler;
 using Bpf.Jit;
 using Capture.Npcap.Native;
 
@@ -6,7 +7,7 @@ namespace Capture.Npcap;
 
 public sealed partial class LiveDevice
 {
-    private BpfFilterDelegate? _managedFilter;
+    private PacketFilter? _managedFilter;
     private long _managedRejected;
 
     /// <summary>The program currently filtering, or null when none is set.</summary>
@@ -18,6 +19,33 @@ public sealed partial class LiveDevice
     /// <summary>A sentence about the filter's placement, saying why it runs in managed code when it does.</summary>
     public string FilterMessage { get; private set; }
 
+    /// <summary>The expression of the last <see cref="SetFilter(string, CompilerOptions?)"/>, or null after a program was set directly.</summary>
+    public string? FilterExpression { get; private set; }
+
+    /// <summary>
+    /// Compiles <paramref name="expression"/> with our compiler for this device's link type and snapshot
+    /// length and installs it like <see cref="SetFilter(BpfProgram)"/>. On Linux it is compiled as libpcap
+    /// compiles for live handles (<see cref="CompilerOptions.LinuxKernelVlan"/>: <c>vlan</c> tests the tag the
+    /// kernel moved into metadata); should the filter end up in managed code, it is recompiled to read
+    /// tags from the frame, where libpcap puts them back. An unknown netmask is taken from the device's
+    /// first IPv4 address, as tcpdump does.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
+    /// <exception cref="FilterCompileException">The expression does not compile (kind and position inside).</exception>
+    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    /// <exception cref="LiveCaptureException">Neither the driver nor managed code can run it.</exception>
+    public void SetFilter(string expression, CompilerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        options ??= CompilerOptions.Default;
+        if (options.Netmask == 0xffffffff && DeviceNetmask() is { } netmask)
+            options = options with { Netmask = netmask };
+        var live = options with { LinuxKernelVlan = OperatingSystem.IsLinux() || options.LinuxKernelVlan };
+        var program = FilterCompiler.Compile(expression, LinkType, Snaplen, live);
+        Install(program, () => live == options ? program : FilterCompiler.Compile(expression, LinkType, Snaplen, options with { LinuxKernelVlan = false }));
+        FilterExpression = expression;
+    }
+
     /// <summary>
     /// Installs <paramref name="program"/> (our own instructions, as they are) in the kernel or capture
     /// driver with <c>pcap_setfilter</c>. When the kernel or driver refuses it, the driver is given an
@@ -27,14 +55,20 @@ public sealed partial class LiveDevice
     /// </summary>
     /// <remarks>Call it before reading or from the reading thread: it waits for a read in progress.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
-    /// <exception cref="ArgumentException">The program is empty or not valid.</exception>
+    /// <exception cref="BpfValidationException">The program breaks libpcap's rules (bpf_validate): no engine may run it.</exception>
     /// <exception cref="ObjectDisposedException">The device is closed.</exception>
     /// <exception cref="LiveCaptureException">Neither the driver nor managed code can run it.</exception>
     public void SetFilter(BpfProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        if (program.Count == 0)
-            throw new ArgumentException("a filter program needs at least one instruction", nameof(program));
+        Install(program, () => program);
+        FilterExpression = null;
+    }
+
+    /// <summary>Installs <paramref name="program"/> in the driver, else <paramref name="managedProgram"/> in managed code.</summary>
+    private void Install(BpfProgram program, Func<BpfProgram> managedProgram)
+    {
+        BpfValidator.ThrowIfInvalid(program, ValidationProfile.Libpcap);
         lock (_readLock)
         {
             ObjectDisposedException.ThrowIf(IsClosed, this);
@@ -49,8 +83,17 @@ public sealed partial class LiveDevice
                     : "the filter runs in the kernel";
                 return;
             }
-            InstallManaged(program, refusal);
+            InstallManaged(managedProgram(), refusal);
         }
+    }
+
+    /// <summary>The netmask of the device's first IPv4 address, as <c>pcap_lookupnet</c> finds it.</summary>
+    private uint? DeviceNetmask()
+    {
+        foreach (var address in Info.Addresses)
+            if (address is { Address.AddressFamily: System.Net.Sockets.AddressFamily.InterNetwork, Netmask: { AddressFamily: System.Net.Sockets.AddressFamily.InterNetwork } mask })
+                return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(mask.GetAddressBytes());
+        return null;
     }
 
     /// <summary>
@@ -64,14 +107,16 @@ public sealed partial class LiveDevice
         return KernelSocketFilter.TryRead(PcapNative.pcap_fileno(_handle)) is { } program ? new BpfProgram(program) : null;
     }
 
-    /// <summary>Why the kernel will not take the program, found before asking it (null: try it).</summary>
+    /// <summary>
+    /// Why the Linux kernel will not take the program, found before asking it (null: try it). Asking
+    /// would not fail either: libpcap would quietly filter in user space and print a warning.
+    /// </summary>
     private static string? KernelRefusal(BpfProgram program)
     {
-        // Linux's bpf_check_classic caps programs at BPF_MAXINSNS; libpcap would quietly filter in user space.
-        const int LinuxMaxInstructions = 4096;
-        if (OperatingSystem.IsLinux() && program.Count > LinuxMaxInstructions)
-            return $"the kernel takes at most {LinuxMaxInstructions} instructions and the program has {program.Count}";
-        return null;
+        if (!OperatingSystem.IsLinux())
+            return null;
+        var result = BpfValidator.Validate(program, ValidationProfile.Kernel);
+        return result.IsValid ? null : $"the kernel refuses the program ({result.Diagnostics[0].Message})";
     }
 
     /// <summary>Hands the program to the driver; returns why it was refused, or null once it runs there.</summary>
@@ -89,15 +134,8 @@ public sealed partial class LiveDevice
 
     private void InstallManaged(BpfProgram program, string refusal)
     {
-        BpfFilterDelegate filter;
-        try
-        {
-            filter = ManagedFilter.Compile(program);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"the filter program is not valid ({refusal}): {e.Message}", nameof(program), e);
-        }
+        // Validated against libpcap's rules already, so this cannot fail.
+        var filter = PacketFilter.Create(program);
         // Let every packet through the driver, whole: the managed filter decides and truncates.
         using (var acceptAll = new NativeBpfProgram([Instruction.Stmt(Opcodes.Ret | Opcodes.K, (uint)Snaplen)]))
             if (acceptAll.SetOn(_handle) != 0)
@@ -106,7 +144,7 @@ public sealed partial class LiveDevice
         _managedFilter = filter;
         Filter = program;
         FilterLocation = FilterLocation.Managed;
-        FilterMessage = $"the filter runs in managed code: {refusal}";
+        FilterMessage = $"the filter runs in managed code ({filter.Engine}): {refusal}";
     }
 
     /// <summary>The managed filter's verdict: bytes to keep, 0 to drop (no filter keeps everything).</summary>
@@ -114,7 +152,7 @@ public sealed partial class LiveDevice
     {
         if (_managedFilter is not { } filter)
             return uint.MaxValue;
-        var keep = filter(data, wireLength);
+        var keep = filter.Run(data, wireLength);
         if (keep == 0)
             _managedRejected++;
         return keep;

@@ -29,10 +29,13 @@ public sealed class LoopbackCaptureTests
         var port = udp.BindFreePort();
         int[] otherPorts = [udp.BindFreePort(), udp.BindFreePort()];
         using var device = OpenLoopback();
-        var program = LibpcapProgram($"udp and port {port}");
-        device.SetFilter(program);
+        var expression = $"udp and port {port}";
+        device.SetFilter(expression);
+        Assert.Equal(expression, device.FilterExpression);
         Assert.Equal(FilterLocation.Kernel, device.FilterLocation);
-        Assert.Equal(program, device.ReadKernelFilter());
+        // The kernel runs our compiler's program, which is what libpcap compiles for the expression.
+        Assert.Equal(LibpcapProgram(expression), device.ReadKernelFilter());
+        Assert.Equal(device.Filter, device.ReadKernelFilter());
 
         Capture.WarmUp(device, i => udp.Send(port, Udp.Payload("warmup", i, port)), p => Tag(p) == "warmup");
 
@@ -89,7 +92,7 @@ public sealed class LoopbackCaptureTests
         device.SetFilter(program);
 
         Assert.Equal(FilterLocation.Managed, device.FilterLocation);
-        Assert.Contains("kernel refused", device.FilterMessage);
+        Assert.Contains("kernel refuses", device.FilterMessage);
         Assert.Equal(program, device.Filter);
         // The kernel runs an accept-all program meanwhile.
         var kernel = device.ReadKernelFilter();
