@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using Capture.Pcapfile;
+
+namespace Bpf.Cli.Commands;
+
+/// <summary>
+/// <c>bpf stats</c>: the capture driver's statistics mode done in managed code. Every filter runs on
+/// every packet in one pass over the files, counting accepted packets and bytes (wire bytes, as
+/// Npcap's statistics mode counts them), optionally per time bucket of the packets' timestamps.
+/// </summary>
+internal sealed class StatsCommand : ICommand
+{
+    public string Name => "stats";
+
+    public string Usage => "stats -r FILE [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] EXPRESSION [EXPRESSION...]";
+
+    public int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        var reader = new ArgumentReader(args, ["-r", "--interval", "--format", "--engine"], []);
+        var inputs = InputFiles.Expand(reader.Values("-r"));
+        if (inputs.Count == 0)
+            throw new UsageException("expected at least one -r FILE");
+        if (reader.Operands.Count == 0)
+            throw new UsageException("expected at least one expression (quote each one)");
+        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var format = reader.Choice("--format", "table", "table", "csv", "json");
+        var interval = reader.Duration("--interval");
+        var expressions = reader.Operands;
+        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        var table = new StatsTable(expressions.Count, interval is { } i ? (long)i.TotalNanoseconds : 0);
+
+        string? failure = null;
+        foreach (var path in inputs)
+        {
+            using var source = CaptureFileReader.Open(path);
+            using var progress = new ProgressBar(context, new FileInfo(path).Length);
+            var read = 0L;
+            try
+            {
+                while (!context.Cancellation.IsCancellationRequested && source.TryReadPacket(out var packet))
+                {
+                    var row = table.RowFor(packet.Timestamp);
+                    for (var f = 0; f < filters.Length; f++)
+                        if (filters[f].For(packet.LinkType, source.Snaplen).Invoke(packet.Data, packet.WireLength) != 0)
+                            row.Add(f, packet.WireLength);
+                    row.Seen(packet.WireLength);
+                    progress.Report(source.Position, ++read);
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                failure = $"{path}: {e.Message}; processed {read} packets before it";
+                break;
+            }
+        }
+        context.Out.Write(format switch
+        {
+            "csv" => table.ToCsv(expressions),
+            "json" => table.ToJson(expressions),
+            _ => table.ToText(expressions),
+        });
+        if (failure is null)
+            return Program.ExitOk;
+        context.Error.WriteLine($"bpf stats: {failure}");
+        return Program.ExitInput;
+    }
+}
+
+/// <summary>Accepted packet and byte counts per filter, per time bucket (one bucket without an interval).</summary>
+internal sealed class StatsTable(int filterCount, long intervalNs)
+{
+    private readonly SortedDictionary<long, StatsRow> _rows = [];
+    private StatsRow? _last;
+
+    /// <summary>The bucket of a timestamp (nanoseconds since the epoch).</summary>
+    public StatsRow RowFor(long timestamp)
+    {
+        var start = intervalNs > 0 ? timestamp - (((timestamp % intervalNs) + intervalNs) % intervalNs) : 0;
+        if (_last is not null && _last.Start == start)
+            return _last;
+        if (!_rows.TryGetValue(start, out var row))
+            _rows[start] = row = new StatsRow(start, filterCount);
+        return _last = row;
+    }
+
+    private IEnumerable<StatsRow> Rows => _rows.Count > 0 ? _rows.Values : [new StatsRow(0, filterCount)];
+
+    private string BucketLabel(StatsRow row) => intervalNs > 0
+        ? DateTimeOffset.UnixEpoch.AddTicks(row.Start / 100).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)
+        : "all";
+
+    public string ToText(IReadOnlyList<string> expressions)
+    {
+        var width = Math.Max(10, expressions.Max(e => e.Length));
+        var text = new StringBuilder();
+        foreach (var row in Rows)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{BucketLabel(row)}  packets {row.Packets} bytes {row.Bytes}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {"filter".PadRight(width)}  {"packets",12}  {"bytes",14}\n");
+            for (var f = 0; f < expressions.Count; f++)
+                text.Append(CultureInfo.InvariantCulture, $"  {expressions[f].PadRight(width)}  {row.AcceptedPackets[f],12}  {row.AcceptedBytes[f],14}\n");
+        }
+        return text.ToString();
+    }
+
+    public string ToCsv(IReadOnlyList<string> expressions)
+    {
+        var text = new StringBuilder("bucket,filter,packets,bytes,total_packets,total_bytes\n");
+        foreach (var row in Rows)
+            for (var f = 0; f < expressions.Count; f++)
+                text.Append(CultureInfo.InvariantCulture,
+                    $"{BucketLabel(row)},\"{expressions[f].Replace("\"", "\"\"")}\",{row.AcceptedPackets[f]},{row.AcceptedBytes[f]},{row.Packets},{row.Bytes}\n");
+        return text.ToString();
+    }
+
+    public string ToJson(IReadOnlyList<string> expressions)
+    {
+        var buckets = Rows.Select(row => new
+        {
+            bucket = BucketLabel(row),
+            packets = row.Packets,
+            bytes = row.Bytes,
+            filters = expressions.Select((e, f) => new { filter = e, packets = row.AcceptedPackets[f], bytes = row.AcceptedBytes[f] }),
+        });
+        return System.Text.Json.JsonSerializer.Serialize(new { buckets }, s_json) + "\n";
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_json = new() { WriteIndented = true };
+}
+
+/// <summary>One time bucket.</summary>
+internal sealed class StatsRow(long start, int filterCount)
+{
+    public long Start { get; } = start;
+
+    public long Packets { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    public long[] AcceptedPackets { get; } = new long[filterCount];
+
+    public long[] AcceptedBytes { get; } = new long[filterCount];
+
+    public void Seen(uint wireLength)
+    {
+        Packets++;
+        Bytes += wireLength;
+    }
+
+    public void Add(int filter, uint wireLength)
+    {
+        AcceptedPackets[filter]++;
+        AcceptedBytes[filter] += wireLength;
+    }
+}

@@ -1,0 +1,44 @@
+using Bpf.Capture;
+using Capture.Pcapfile;
+
+namespace Bpf.Cli;
+
+/// <summary>
+/// The <c>-w</c> file of a filter run. It takes the link type, snapshot length, timestamp precision
+/// and (unless <c>--format</c> says otherwise) the format of the first input; packets are written
+/// whole, as libpcap's offline filtering keeps them (the return value only accepts or rejects).
+/// </summary>
+internal sealed class FilterOutput(string path, CaptureFileFormat? format) : IDisposable
+{
+    private ICaptureWriter? _writer;
+
+    /// <summary>Called with each input before its packets; the first one shapes the output file.</summary>
+    public void Begin(CaptureFileReader input)
+    {
+        if (_writer is not null)
+            return;
+        var stream = File.Create(path);
+        _writer = CaptureFileWriter.CreateLike(input, stream, format);
+    }
+
+    /// <summary>Writes an accepted packet.</summary>
+    /// <exception cref="InputException">The output format cannot hold the packet (e.g. a second link type in a pcap file).</exception>
+    public void Write(in CapturedPacket packet)
+    {
+        try
+        {
+            _writer!.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InputException($"{path}: {e.Message} (use --format pcapng for inputs of several link types)", e);
+        }
+    }
+
+    /// <summary>Flushes and closes the file: it is valid up to the last packet written.</summary>
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+}

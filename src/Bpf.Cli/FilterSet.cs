@@ -1,0 +1,77 @@
+using Bpf.Compiler;
+using Bpf.Jit;
+
+namespace Bpf.Cli;
+
+/// <summary>Which engine runs the filters.</summary>
+internal enum FilterEngine
+{
+    /// <summary>The interpreter (<c>BpfInterpreter</c>).</summary>
+    Interpreter,
+    /// <summary>The IL JIT, falling back to the interpreter where dynamic code is unavailable.</summary>
+    Jit,
+}
+
+/// <summary>
+/// One filter, ready to run on packets of any link type: an expression is compiled once per
+/// (link type, snaplen) met in the input, a ready program is used as is.
+/// </summary>
+internal sealed class FilterSet
+{
+    private readonly string? _expression;
+    private readonly BpfProgram? _program;
+    private readonly bool _optimize;
+    private readonly FilterEngine _engine;
+    private readonly Dictionary<(LinkType, int), BpfFilterDelegate> _compiled = [];
+    // Files rarely mix link types: skip the dictionary for the common case of the same key again.
+    private (LinkType, int) _lastKey;
+    private BpfFilterDelegate? _last;
+
+    private FilterSet(string? expression, BpfProgram? program, bool optimize, FilterEngine engine)
+    {
+        _expression = expression;
+        _program = program;
+        _optimize = optimize;
+        _engine = engine;
+    }
+
+    /// <summary>A filter compiled from <paramref name="expression"/> for each link type met.</summary>
+    public static FilterSet FromExpression(string expression, FilterEngine engine, bool optimize = true) =>
+        new(expression, null, optimize, engine);
+
+    /// <summary>A ready program, run on every packet whatever its link type.</summary>
+    /// <exception cref="InputException">The program is not valid.</exception>
+    public static FilterSet FromProgram(BpfProgram program, FilterEngine engine)
+    {
+        var result = BpfValidator.Validate(program, ValidationProfile.Libpcap);
+        if (!result.IsValid)
+        {
+            var first = result.Diagnostics[0];
+            throw new InputException($"invalid program: instruction {first.InstructionIndex}: {first.Message}");
+        }
+        return new(null, program, optimize: false, engine);
+    }
+
+    /// <summary>The program for a link type and snaplen (compiled on first use).</summary>
+    /// <exception cref="Bpf.Compiler.FilterCompileException">The expression does not compile for that link type.</exception>
+    public BpfProgram ProgramFor(LinkType linkType, int snaplen) =>
+        _program ?? FilterCompiler.Compile(_expression!, linkType, snaplen, new CompilerOptions { Optimize = _optimize });
+
+    /// <summary>The runnable filter for a link type and snaplen (compiled on first use).</summary>
+    public BpfFilterDelegate For(LinkType linkType, int snaplen)
+    {
+        var key = _program is null ? (linkType, snaplen) : default;
+        if (_last is not null && _lastKey == key)
+            return _last;
+        if (!_compiled.TryGetValue(key, out var filter))
+            _compiled[key] = filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
+        _lastKey = key;
+        return _last = filter;
+    }
+
+    /// <summary>Runs <paramref name="program"/> on the chosen engine.</summary>
+    public static BpfFilterDelegate CreateEngine(BpfProgram program, FilterEngine engine) =>
+        engine == FilterEngine.Jit && BpfJit.IsSupported
+            ? BpfJit.Compile(program)
+            : new BpfInterpreter(program).Run;
+}

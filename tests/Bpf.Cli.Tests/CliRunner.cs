@@ -1,0 +1,33 @@
+namespace Bpf.Cli.Tests;
+
+/// <summary>Runs the tool in-process with captured streams.</summary>
+internal static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static Result RunWithInput(string stdin, params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var context = new CliContext(stdout, stderr, new StringReader(stdin), ErrorIsTerminal: false);
+        var code = Program.Run(args, context);
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+
+    public static Result Run(params string[] args) => RunWithInput("", args);
+
+    /// <summary>A temporary file deleted with the returned handle.</summary>
+    public static TempFile Temp(string contents = "", string extension = ".txt")
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bpf-cli-{Guid.NewGuid():N}{extension}");
+        File.WriteAllText(path, contents);
+        return new TempFile(path);
+    }
+
+    public sealed class TempFile(string path) : IDisposable
+    {
+        public string Path { get; } = path;
+
+        public void Dispose() => File.Delete(Path);
+    }
+}
