@@ -9,7 +9,7 @@ namespace Bpf;
 /// Runs a classic BPF program over packets with libpcap 1.10.3's <c>bpf_filter</c> semantics: A, X and
 /// M[] start at zero, <c>ld #pktlen</c> is the wire length, loads outside the captured bytes end the
 /// program with 0, division by X == 0 returns 0. The program is validated once here; <see cref="Run"/>
-/// allocates nothing.
+/// allocates nothing and keeps no state between calls, so one instance may run on several threads.
 /// </summary>
 public sealed class BpfInterpreter
 {
