@@ -61,6 +61,9 @@ public class CodeGeneratorLibpcapTests
         foreach (var t in Enum.GetValues<LinkType>().Distinct())
             if (!main.Contains(t.ToString()))
                 data.Add(t.ToString());
+        for (var n = 0; n <= 300; n++)
+            if (!Enum.IsDefined((LinkType)n))
+                data.Add(n.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return data;
     }
 
