@@ -55,15 +55,6 @@ internal static class Programs
         (0x15, 0, 1, 0x00000011), (0x6, 0, 0, 0x00040000), (0x6, 0, 0, 0x00000000),
     ]);
 
-    /// <summary>libpcap 1.10.3 for a live Linux handle: <c>tcpdump -i lo -dd 'vlan VID'</c>.</summary>
-    public static BpfProgram LibpcapLiveVlan(uint vid) => Program(
-    [
-        (0x30, 0, 0, 0xfffff030), (0x15, 4, 0, 0x00000001), (0x28, 0, 0, 0x0000000c), (0x15, 2, 0, 0x00008100),
-        (0x15, 1, 0, 0x000088a8), (0x15, 0, 8, 0x00009100), (0x30, 0, 0, 0xfffff030), (0x15, 0, 2, 0x00000001),
-        (0x30, 0, 0, 0xfffff02c), (0x5, 0, 0, 0x00000001), (0x28, 0, 0, 0x0000000e), (0x54, 0, 0, 0x00000fff),
-        (0x15, 0, 1, vid), (0x6, 0, 0, 0x00040000), (0x6, 0, 0, 0x00000000),
-    ]);
-
     private static BpfProgram Program((ushort Code, byte Jt, byte Jf, uint K)[] raw) =>
         new(raw.Select(r => new Instruction(r.Code, r.Jt, r.Jf, r.K)));
 }

@@ -18,8 +18,10 @@ public sealed class VlanTests
         var options = new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) };
         using var vlan42 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
         using var vlan43 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
+        using var libpcap42 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
         using var sender = LiveDevice.Open(veth.OuterName, options);
         vlan42.SetFilter("vlan 42 and udp");
+        libpcap42.SetFilter(Programs.LibpcapLiveVlanUdp(42));
         vlan43.SetFilter("vlan 43");
         Assert.Equal(FilterLocation.Kernel, vlan42.FilterLocation);
         Assert.Equal(FilterLocation.Kernel, vlan43.FilterLocation);
@@ -31,8 +33,10 @@ public sealed class VlanTests
 
         Capture.WarmUp(vlan42, i => sender.Send(TaggedUdp(42, 0, i)), p => p.Data.Length > 0);
         Capture.WarmUp(vlan43, i => sender.Send(TaggedUdp(43, 0, i)), p => p.Data.Length > 0);
+        Capture.WarmUp(libpcap42, i => sender.Send(TaggedUdp(42, 0, i)), p => p.Data.Length > 0);
         Capture.Read(vlan42, TimeSpan.FromMilliseconds(200));
         Capture.Read(vlan43, TimeSpan.FromMilliseconds(200));
+        Capture.Read(libpcap42, TimeSpan.FromMilliseconds(200));
 
         const int Count = 5;
         var frames42 = Enumerable.Range(0, Count).Select(i => TaggedUdp(42, 1, i)).ToList();
@@ -47,14 +51,18 @@ public sealed class VlanTests
         got42.AddRange(Capture.Read(vlan42, TimeSpan.FromMilliseconds(300)));
         var got43 = Capture.Read(vlan43, Capture.Patience, got => got.Count == Count);
         got43.AddRange(Capture.Read(vlan43, TimeSpan.FromMilliseconds(300)));
+        var gotLibpcap42 = Capture.Read(libpcap42, Capture.Patience, got => got.Count == Count);
+        gotLibpcap42.AddRange(Capture.Read(libpcap42, TimeSpan.FromMilliseconds(300)));
 
         // libpcap puts the stripped tag back, so the capture equals the frame sent, byte for byte.
         Assert.Equal(frames42, got42.Select(p => p.Data));
         Assert.Equal(frames43, got43.Select(p => p.Data));
+        // libpcap's own live program, installed as is, agrees with ours.
+        Assert.Equal(frames42, gotLibpcap42.Select(p => p.Data));
     }
 
     [RootFact]
-    public void VlanFilterReadingTheTagFromTheFrame_MissesTheStrippedTag()
+    public void KernelVlanProgram_TestsTheStrippedTag_WhileAFrameTagProgramSeesOnlyTheInnerTag()
     {
         using var veth = new VethNamespace();
         var options = new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) };
@@ -62,11 +70,36 @@ public sealed class VlanTests
         using var fromFrame = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
         using var sender = LiveDevice.Open(veth.OuterName, options);
         inKernel.SetFilter("vlan 42");
-        // What a file capture would use: the tag read from packet data, which the kernel no longer has there.
+        // What a capture file needs: the tag read from packet data. The kernel has moved the outer tag
+        // into metadata by then, so in a double-tagged frame this program sees the inner tag.
         fromFrame.SetFilter(FilterCompiler.Compile("vlan 42", fromFrame.LinkType, fromFrame.Snaplen));
+        Assert.Equal(FilterLocation.Kernel, fromFrame.FilterLocation);
+        Assert.DoesNotContain(fromFrame.Filter!, IsVlanTagPresentLoad);
 
-        Capture.WarmUp(inKernel, i => sender.Send(TaggedUdp(42, 0, i)), p => p.Data.Length > 0);
-        Assert.Empty(Capture.Read(fromFrame, TimeSpan.FromMilliseconds(300)));
+        Capture.WarmUp(inKernel, i => sender.Send(TaggedUdp(42, 0, i)), _ => true);
+        Capture.WarmUp(fromFrame, i => sender.Send(DoubleTagged(7, 42, 0, i)), _ => true);
+        Capture.Read(inKernel, TimeSpan.FromMilliseconds(200));
+        Capture.Read(fromFrame, TimeSpan.FromMilliseconds(200));
+
+        const int Count = 3;
+        var single = Enumerable.Range(0, Count).Select(i => TaggedUdp(42, 1, i)).ToList();
+        var outer42 = Enumerable.Range(0, Count).Select(i => DoubleTagged(42, 7, 1, i)).ToList();
+        var inner42 = Enumerable.Range(0, Count).Select(i => DoubleTagged(7, 42, 1, i)).ToList();
+        for (var i = 0; i < Count; i++)
+        {
+            sender.Send(single[i]);
+            sender.Send(outer42[i]);
+            sender.Send(inner42[i]);
+        }
+        var kernelGot = Capture.Read(inKernel, Capture.Patience, got => got.Count == 2 * Count);
+        kernelGot.AddRange(Capture.Read(inKernel, TimeSpan.FromMilliseconds(300)));
+        var frameGot = Capture.Read(fromFrame, Capture.Patience, got => got.Count == Count);
+        frameGot.AddRange(Capture.Read(fromFrame, TimeSpan.FromMilliseconds(300)));
+
+        // Outer tag 42 (in metadata): the kernel program matches single-tagged and outer-42 frames.
+        Assert.Equal(single.Zip(outer42, (a, b) => new[] { a, b }).SelectMany(x => x), kernelGot.Select(p => p.Data));
+        // Tag 42 left in the frame: only the frames whose inner tag is 42.
+        Assert.Equal(inner42, frameGot.Select(p => p.Data));
     }
 
     private static bool IsVlanTagPresentLoad(Bpf.Instruction insn) =>
@@ -81,6 +114,18 @@ public sealed class VlanTests
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8100);
         BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), vid);
         inner.AsSpan(12).CopyTo(frame.AsSpan(16));
+        return frame;
+    }
+
+    /// <summary>A QinQ-style frame: 802.1Q tag <paramref name="outer"/>, then 802.1Q tag <paramref name="inner"/>.</summary>
+    private static byte[] DoubleTagged(ushort outer, ushort inner, byte marker, int index)
+    {
+        var once = TaggedUdp(inner, (byte)(marker + 4), index);
+        var frame = new byte[once.Length + 4];
+        once.AsSpan(0, 12).CopyTo(frame);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x8100);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(14), outer);
+        once.AsSpan(12).CopyTo(frame.AsSpan(16));
         return frame;
     }
 
