@@ -51,7 +51,8 @@ public unsafe class LiveHandleVlanTests
     private static ProtoAbbreviation P(ProtoQualifier p) => new(p, 0);
     private static AndExpression And(FilterExpression a, FilterExpression b) => new(a, b, 0);
 
-    public static TheoryData<string> Names() => ["vlan", "vlan 10", "vlan and ip", "ip and vlan 7", "vlan 10 and vlan 20 and tcp", "inbound", "outbound", "ifindex 1"];
+    public static TheoryData<string> Names() => ["vlan", "vlan 10", "vlan and ip", "ip and vlan 7", "vlan 10 and vlan 20 and tcp", "inbound", "outbound", "ifindex 1",
+        "not vlan", "vlan 5 or vlan 6", "vlan and port 53", "(vlan or arp) and ip"];
 
     private static FilterExpression Ast(string name) => name switch
     {
@@ -62,7 +63,11 @@ public unsafe class LiveHandleVlanTests
         "vlan 10 and vlan 20 and tcp" => And(And(new VlanExpression(10, 0), new VlanExpression(20, 0)), P(ProtoQualifier.Tcp)),
         "inbound" => new InboundExpression(false, 0),
         "outbound" => new InboundExpression(true, 0),
-        _ => new IfIndexExpression(1, 0),
+        "ifindex 1" => new IfIndexExpression(1, 0),
+        "not vlan" => new NotExpression(new VlanExpression(null, 0), 0),
+        "vlan 5 or vlan 6" => new OrExpression(new VlanExpression(5, 0), new VlanExpression(6, 0), 0),
+        "vlan and port 53" => And(new VlanExpression(null, 0), new NumberId(new Qualifiers(ProtoQualifier.Default, DirQualifier.Default, AddrQualifier.Port), 53, 0)),
+        _ => And(new OrExpression(new VlanExpression(null, 0), P(ProtoQualifier.Arp), 0), P(ProtoQualifier.IP)),
     };
 
     [LiveLibpcapFact]
