@@ -1,4 +1,5 @@
 using Bpf.Compiler;
+using Capture.Npcap;
 
 namespace Bpf.Cli;
 
@@ -11,6 +12,7 @@ internal static class InputErrors
         InputException => e.Message,
         FilterCompileException f => $"expression error at offset {f.Position}: {f.Message}",
         InvalidDataException => e.Message,
+        LiveCaptureException => e.Message,
         FileNotFoundException f => $"{f.FileName ?? "file"}: no such file",
         DirectoryNotFoundException => e.Message,
         UnauthorizedAccessException => e.Message,

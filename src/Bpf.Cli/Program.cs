@@ -18,6 +18,8 @@ internal static class Program
         new DumpCommand(),
         new BenchCommand(),
         new StatsCommand(),
+        new DevicesCommand(),
+        new CaptureCommand(),
     ];
 
     private static int Main(string[] args)
