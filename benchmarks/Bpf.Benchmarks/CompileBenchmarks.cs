@@ -5,7 +5,8 @@ namespace Bpf.Benchmarks;
 
 /// <summary>
 /// How long the JIT takes to turn a program into a callable delegate: IL emission alone (the .NET
-/// JIT then compiles the method lazily on its first call), and emission plus that first call.
+/// JIT then compiles the method lazily on its first call), and emission plus that first call, next to
+/// libpcap's pcap_compile of the expression for scale.
 /// </summary>
 [MemoryDiagnoser]
 public class CompileBenchmarks
@@ -19,6 +20,10 @@ public class CompileBenchmarks
 
     [GlobalSetup]
     public void Setup() => _program = new BpfProgram(NativeLibpcap.Compile(LinkType.EN10MB, Filter));
+
+    // For scale: libpcap's own pcap_compile of the same expression.
+    [Benchmark(Baseline = true)]
+    public int LibpcapCompile() => NativeLibpcap.Compile(LinkType.EN10MB, Filter).Length;
 
     [Benchmark]
     public BpfFilterDelegate Compile() => BpfJit.Compile(_program);

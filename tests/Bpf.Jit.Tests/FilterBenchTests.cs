@@ -30,6 +30,15 @@ public class FilterBenchTests
         Assert.True(result.NsPerPacket > 0);
     }
 
+    [Theory]
+    [InlineData(BpfEngine.Interpreter)]
+    [InlineData(BpfEngine.Jit)]
+    public void Run_PacketFilter_CountsWhatItMatches(BpfEngine engine)
+    {
+        var filter = PacketFilter.Create(new BpfProgram([LdAbs(Opcodes.B, 0), JK(Opcodes.Jeq, 1, 0, 1), RetK(96), RetK(0)]), engine);
+        Assert.Equal(2, FilterBench.Run(s_packets, s_wire, filter, TimeSpan.Zero).Accepted);
+    }
+
     [Fact]
     public void Run_MismatchedCounts_Throws() =>
         Assert.Throws<ArgumentException>(() => FilterBench.Run(s_packets, [1, 2], s_firstByteIsOne, TimeSpan.Zero));
