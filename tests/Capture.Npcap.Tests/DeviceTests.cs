@@ -66,7 +66,7 @@ public sealed class DeviceTests
     public void Send_WithRepeat_PutsExactlyThatManyFramesOnTheWire()
     {
         const ushort EtherType = 0x88b5; // IEEE 802 local experimental
-        using var capture = LoopbackCaptureTests.OpenLoopback();
+        using var capture = LoopbackCaptureTests.OpenLoopback(snaplen: 4096);
         using var sender = LiveDevice.Open("lo");
         capture.SetFilter($"ether proto 0x{EtherType:x4}");
         Capture.WarmUp(capture, i => sender.Send(Frame(EtherType, 0, i)), p => p.Data[14] == 0);
@@ -87,7 +87,7 @@ public sealed class DeviceTests
         using var udp = new Udp();
         var port = udp.BindFreePort();
         var other = udp.BindFreePort();
-        using var device = LiveDevice.Open("lo", new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(200), BufferSize = 32 << 20 });
+        using var device = LiveDevice.Open("lo", new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(200), BufferSize = 32 << 20, Snaplen = 4096 });
         device.SetFilter($"udp and port {port}");
         Capture.WarmUp(device, i => udp.Send(port, Udp.Payload("warmup", i, port)), _ => true);
         Capture.Read(device, TimeSpan.FromMilliseconds(200)); // drain late warm-up copies, if any

@@ -7,10 +7,11 @@ namespace Capture.Npcap.Tests;
 /// <summary>Live captures on Linux <c>lo</c> while real UDP sockets send to 127.0.0.1.</summary>
 public sealed class LoopbackCaptureTests
 {
-    // lo's MTU is 64 KiB, so each ring frame is over 64 KiB: a 32 MiB buffer holds a few hundred
-    // datagrams, enough for a burst the test sends before it reads.
-    internal static LiveDevice OpenLoopback() =>
-        LiveDevice.Open("lo", new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50), BufferSize = 32 << 20 });
+    // Ring frames are sized for the snapshot length (capped by lo's 64 KiB MTU): with the default
+    // snaplen a 32 MiB buffer holds a few hundred packets, with 4 KiB thousands, so a burst the test
+    // sends before it reads, plus whatever other tests put on lo meanwhile, fits.
+    internal static LiveDevice OpenLoopback(int snaplen = LiveCaptureOptions.DefaultSnaplen) =>
+        LiveDevice.Open("lo", new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50), BufferSize = 32 << 20, Snaplen = snaplen });
 
     private static BpfProgram LibpcapProgram(string expression)
     {
@@ -72,7 +73,7 @@ public sealed class LoopbackCaptureTests
     {
         using var udp = new Udp();
         var port = udp.BindFreePort();
-        using var device = OpenLoopback();
+        using var device = OpenLoopback(snaplen: 4096);
         var program = Programs.MagicUdp(port);
         device.SetFilter(program);
 
@@ -86,7 +87,7 @@ public sealed class LoopbackCaptureTests
     {
         using var udp = new Udp();
         var port = udp.BindFreePort();
-        using var device = OpenLoopback();
+        using var device = OpenLoopback(snaplen: 4096);
         var program = Programs.MagicUdp(port, kernelRefused: true);
         Assert.True(Libpcap.Validate(program.AsSpan()), "libpcap accepts the program");
         device.SetFilter(program);
