@@ -4,9 +4,15 @@ namespace Bpf.Compiler.Ir;
 /// Turns a finished block graph into a BPF instruction array, libpcap 1.10.3's
 /// <c>icode_to_fcode</c>: every block is placed after its false and then its true successor, filling
 /// the array from the back, so the order and every jump offset equal libpcap's for the same graph.
-/// A branch whose target is 256 or more instructions away is marked "long" and the whole layout is
-/// redone with room for a <c>ja</c> after it, until no branch is out of range.
+/// A branch whose target is 256 or more instructions away is marked "long" and the layout is redone
+/// with room for a <c>ja</c> after it, until no branch is out of range.
 /// </summary>
+/// <remarks>
+/// libpcap restarts after each newly found long branch, which is quadratic on big programs. Block
+/// order does not depend on the marks and extra slots only ever lengthen forward distances, so a
+/// branch found long stays long: marking every long branch of a pass at once reaches the same final
+/// set of marks, hence the same array, in a handful of passes.
+/// </remarks>
 internal static class Linearizer
 {
     /// <summary>Lays out the graph rooted at <paramref name="root"/>.</summary>
@@ -19,32 +25,90 @@ internal static class Linearizer
     public static Instruction[] Linearize(Block root, int position = 0)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var state = new State(position);
-        while (true)
+        var order = PostOrder(root);
+        var index = new Dictionary<Block, int>(order.Count, ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < order.Count; i++)
+            index[order[i]] = i;
+        var layout = new Layout(order, index);
+        while (layout.Place() && layout.MarkLongBranches())
         {
-            var count = CountStatements(root, new HashSet<Block>(ReferenceEqualityComparer.Instance), state);
-            state.Output = new Instruction[count];
-            state.Tail = count;
-            state.Offsets.Clear();
-            if (Convert(root, new HashSet<Block>(ReferenceEqualityComparer.Instance), state))
-                return state.Output;
+        }
+        return Emit(layout, position);
+    }
+
+    // libpcap's convert_code_r visits the false successor, then the true one, then places the block
+    // in front of everything placed so far: blocks end up in reverse post-order.
+    private static List<Block> PostOrder(Block root)
+    {
+        var order = new List<Block>();
+        var seen = new HashSet<Block>(ReferenceEqualityComparer.Instance) { root };
+        var stack = new Stack<(Block Block, int Step)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (b, step) = stack.Pop();
+            var next = step == 0 ? b.False : step == 1 ? b.True : null;
+            if (step == 2)
+            {
+                order.Add(b);
+                continue;
+            }
+            stack.Push((b, step + 1));
+            if (next != null && seen.Add(next))
+                stack.Push((next, 0));
+        }
+        return order;
+    }
+
+    private sealed class Layout(List<Block> order, Dictionary<Block, int> index)
+    {
+        public readonly List<Block> Order = order;
+        public readonly int[] Offset = new int[order.Count];
+        public readonly int[] Length = order.Select(StatementCount).ToArray();
+        public readonly bool[] LongTrue = new bool[order.Count];
+        public readonly bool[] LongFalse = new bool[order.Count];
+        public readonly int[] TrueIndex = order.Select(b => b.True == null ? -1 : index[b.True]).ToArray();
+        public readonly int[] FalseIndex = order.Select(b => b.False == null ? -1 : index[b.False]).ToArray();
+        public int Count;
+
+        public int Size(int i) => Length[i] + 1 + (LongTrue[i] ? 1 : 0) + (LongFalse[i] ? 1 : 0);
+
+        // libpcap's count_stmts and the offsets convert_code_r assigns; always true (loop helper).
+        public bool Place()
+        {
+            Count = 0;
+            for (var i = 0; i < Order.Count; i++)
+                Count += Size(i);
+            var tail = Count;
+            for (var i = 0; i < Order.Count; i++)
+            {
+                tail -= Size(i);
+                Offset[i] = tail;
+            }
+            return true;
+        }
+
+        // Unsigned, as in libpcap: a target behind the branch counts as out of range.
+        public uint Distance(int i, int target) => unchecked((uint)(Offset[target] - (Offset[i] + Length[i]) - 1));
+
+        public bool MarkLongBranches()
+        {
+            var changed = false;
+            for (var i = 0; i < Order.Count; i++)
+            {
+                if (TrueIndex[i] < 0 || FalseIndex[i] < 0)
+                    continue;
+                if (!LongTrue[i] && Distance(i, TrueIndex[i]) >= 256)
+                    changed = LongTrue[i] = true;
+                if (!LongFalse[i] && Distance(i, FalseIndex[i]) >= 256)
+                    changed = LongFalse[i] = true;
+            }
+            return changed;
         }
     }
 
-    private sealed class State(int position)
-    {
-        public readonly int Position = position;
-        public readonly HashSet<Block> LongTrue = new(ReferenceEqualityComparer.Instance);
-        public readonly HashSet<Block> LongFalse = new(ReferenceEqualityComparer.Instance);
-        public readonly Dictionary<Block, int> Offsets = new(ReferenceEqualityComparer.Instance);
-        public Instruction[] Output = [];
-        public int Tail;
-
-        public int Extra(Block b) => (LongTrue.Contains(b) ? 1 : 0) + (LongFalse.Contains(b) ? 1 : 0);
-    }
-
     // libpcap's slength: deleted statements take no room.
-    private static int Length(Block b)
+    private static int StatementCount(Block b)
     {
         var n = 0;
         foreach (var s in b.Stmts)
@@ -53,72 +117,53 @@ internal static class Linearizer
         return n;
     }
 
-    // libpcap's count_stmts: statements, the branch, and a slot per long branch, over reachable blocks.
-    private static int CountStatements(Block? b, HashSet<Block> seen, State state)
+    private static Instruction[] Emit(Layout layout, int position)
     {
-        if (b == null || !seen.Add(b))
-            return 0;
-        var n = CountStatements(b.True, seen, state) + CountStatements(b.False, seen, state);
-        return Length(b) + n + 1 + state.Extra(b);
-    }
-
-    // libpcap's convert_code_r; false means a branch was newly marked long and the layout must restart.
-    private static bool Convert(Block? p, HashSet<Block> seen, State state)
-    {
-        if (p == null || !seen.Add(p))
-            return true;
-        if (!Convert(p.False, seen, state) || !Convert(p.True, seen, state))
-            return false;
-
-        var slen = Length(p);
-        state.Tail -= slen + 1 + state.Extra(p);
-        var start = state.Tail;
-        state.Offsets[p] = start;
-        var output = state.Output;
-        var dst = start;
-        var off = 0;
-        foreach (var src in p.Stmts)
+        var output = new Instruction[layout.Count];
+        for (var i = 0; i < layout.Order.Count; i++)
         {
-            if (src.Code == Stmt.Nop)
-                continue;
-            byte jt = 0, jf = 0;
-            var isJump = Opcodes.ClassOf(src.Code) == Opcodes.Jmp && src.Code != (Opcodes.Jmp | Opcodes.Ja);
-            // libpcap skips resolving a jump that is the next-to-last statement (its "/*???*/" test).
-            if (isJump && off != slen - 2)
-                (jt, jf) = ResolveLocalJump(p, src, off, slen, state);
-            output[dst++] = new Instruction(src.Code, jt, jf, src.K);
-            off++;
+            var p = layout.Order[i];
+            var slen = layout.Length[i];
+            var dst = layout.Offset[i];
+            var off = 0;
+            foreach (var src in p.Stmts)
+            {
+                if (src.Code == Stmt.Nop)
+                    continue;
+                byte jt = 0, jf = 0;
+                var isJump = Opcodes.ClassOf(src.Code) == Opcodes.Jmp && src.Code != (Opcodes.Jmp | Opcodes.Ja);
+                // libpcap skips resolving a jump that is the next-to-last statement (its "/*???*/" test).
+                if (isJump && off != slen - 2)
+                    (jt, jf) = ResolveLocalJump(p, src, off, slen, position);
+                output[dst++] = new Instruction(src.Code, jt, jf, src.K);
+                off++;
+            }
+            EmitBranch(layout, i, output, dst);
         }
-        return EmitBranch(p, dst, start + slen, state);
+        return output;
     }
 
-    private static bool EmitBranch(Block p, int dst, int branchIndex, State state)
+    private static void EmitBranch(Layout layout, int i, Instruction[] output, int dst)
     {
-        var output = state.Output;
-        if (p.True == null || p.False == null)
+        var p = layout.Order[i];
+        if (layout.TrueIndex[i] < 0 || layout.FalseIndex[i] < 0)
         {
             output[dst] = new Instruction(p.Branch.Code, 0, 0, p.Branch.K);
-            return true;
+            return;
         }
         byte extra = 0;
-        // Unsigned, as in libpcap: a target behind the branch counts as out of range.
-        var offTrue = unchecked((uint)(state.Offsets[p.True] - branchIndex - 1));
-        byte jt;
-        if (offTrue >= 256)
+        byte jt, jf;
+        var offTrue = layout.Distance(i, layout.TrueIndex[i]);
+        if (layout.LongTrue[i])
         {
-            if (state.LongTrue.Add(p))
-                return false;
             jt = extra++;
             output[dst + extra] = new Instruction(Opcodes.Jmp | Opcodes.Ja, 0, 0, offTrue - extra);
         }
         else
             jt = (byte)offTrue;
-        var offFalse = unchecked((uint)(state.Offsets[p.False] - branchIndex - 1));
-        byte jf;
-        if (offFalse >= 256)
+        var offFalse = layout.Distance(i, layout.FalseIndex[i]);
+        if (layout.LongFalse[i])
         {
-            if (state.LongFalse.Add(p))
-                return false;
             // With two long branches, false goes to the second ja.
             jf = extra++;
             output[dst + extra] = new Instruction(Opcodes.Jmp | Opcodes.Ja, 0, 0, offFalse - extra);
@@ -126,16 +171,14 @@ internal static class Linearizer
         else
             jf = (byte)offFalse;
         output[dst] = new Instruction(p.Branch.Code, jt, jf, p.Branch.K);
-        // A slot reserved on an earlier pass but no longer needed stays zero, as libpcap's memset leaves it.
-        return true;
     }
 
     // In-block jumps of protochain's loops: targets are found among the block's first slen list
     // entries (deleted ones included, as libpcap's offset[] table is built).
-    private static (byte Jt, byte Jf) ResolveLocalJump(Block p, Stmt src, int off, int slen, State state)
+    private static (byte Jt, byte Jf) ResolveLocalJump(Block p, Stmt src, int off, int slen, int position)
     {
         if (src.JumpTrue == null || src.JumpFalse == null)
-            throw Error(state, "no jmp destination", off);
+            throw Error(position, "no jmp destination", off);
         int jt = -1, jf = -1;
         var limit = Math.Min(slen, p.Stmts.Count);
         for (var i = 0; i < limit; i++)
@@ -144,25 +187,25 @@ internal static class Linearizer
             if (ReferenceEquals(candidate, src.JumpTrue))
             {
                 if (jt >= 0)
-                    throw Error(state, "multiple matches", off);
+                    throw Error(position, "multiple matches", off);
                 if (unchecked((uint)(i - off - 1)) >= 256)
-                    throw Error(state, "out-of-range jump", off);
+                    throw Error(position, "out-of-range jump", off);
                 jt = i - off - 1;
             }
             if (ReferenceEquals(candidate, src.JumpFalse))
             {
                 if (jf >= 0)
-                    throw Error(state, "multiple matches", off);
+                    throw Error(position, "multiple matches", off);
                 if (unchecked((uint)(i - off - 1)) >= 256)
-                    throw Error(state, "out-of-range jump", off);
+                    throw Error(position, "out-of-range jump", off);
                 jf = i - off - 1;
             }
         }
         if (jt < 0 || jf < 0)
-            throw Error(state, "no destination found", off);
+            throw Error(position, "no destination found", off);
         return ((byte)jt, (byte)jf);
     }
 
-    private static FilterCompileException Error(State state, string what, int off) =>
-        new(FilterErrorKind.TooComplex, state.Position, $"{what} for block-local relative jump: off={off}");
+    private static FilterCompileException Error(int position, string what, int off) =>
+        new(FilterErrorKind.TooComplex, position, $"{what} for block-local relative jump: off={off}");
 }

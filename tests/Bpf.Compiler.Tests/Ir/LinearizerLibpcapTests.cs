@@ -59,6 +59,24 @@ public class LinearizerLibpcapTests
             Assert.Contains(ours, i => i.Code == (Opcodes.Jmp | Opcodes.Ja));
     }
 
+    [LibpcapFact]
+    public void MixedLongProgram_WithNestedAndsAndOrs_EqualsLibpcap()
+    {
+        FilterExpression? ast = null;
+        var text = "";
+        for (var i = 1; i <= 40; i++)
+        {
+            var host = new HostId(new Qualifiers(ProtoQualifier.Default, i % 3 == 0 ? DirQualifier.Src : DirQualifier.Default, AddrQualifier.Host), $"10.0.0.{i}", 0);
+            FilterExpression term = i % 2 == 0 ? new AndExpression(Port((uint)i), host, 0) : new NotExpression(host, 0);
+            var termText = i % 2 == 0 ? $"(port {i} and {(i % 3 == 0 ? "src " : "")}host 10.0.0.{i})" : $"not {(i % 3 == 0 ? "src " : "")}host 10.0.0.{i}";
+            ast = ast == null ? term : i % 4 == 0 ? new AndExpression(ast, term, 0) : new OrExpression(ast, term, 0);
+            text = text.Length == 0 ? termText : $"{text} {(i % 4 == 0 ? "and" : "or")} {termText}";
+        }
+        var expected = Libpcap.Compile(LinkType.EN10MB, Snaplen, text, optimize: false, out var error, Netmask);
+        Assert.True(expected != null, error);
+        Assert.Equal(expected, Ours(LinkType.EN10MB, ast!));
+    }
+
     private static NumberId Port(uint p) =>
         new(new Qualifiers(ProtoQualifier.Default, DirQualifier.Default, AddrQualifier.Port), p, 0);
 }
