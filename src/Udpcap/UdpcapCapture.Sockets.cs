@@ -1,0 +1,82 @@
+using Bpf.Jit;
+using Capture.Npcap;
+
+namespace Udpcap;
+
+public sealed partial class UdpcapCapture
+{
+    internal void Attach(UdpcapSocket socket)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            _sockets.Add(socket);
+        }
+    }
+
+    internal void Detach(UdpcapSocket socket)
+    {
+        lock (_gate)
+        {
+            if (_sockets.Remove(socket) && !_disposed)
+                Reconfigure();
+        }
+    }
+
+    /// <summary>Rebuilds bindings and filter after a socket's bind, join, leave or loopback change.</summary>
+    internal void Changed(UdpcapSocket socket)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            Reconfigure();
+            if (_startOnBind && socket.IsBound)
+                Start();
+        }
+    }
+
+    /// <summary>A socket wants data: start a replay that waited for its receivers; report a capture that already ended.</summary>
+    internal void Receiving(UdpcapSocket socket)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            if (HasEnded)
+                socket.Queue.End(null);
+        }
+        Start();
+    }
+
+    private void Reconfigure()
+    {
+        var bindings = _sockets.Select(s => s.Binding).OfType<SocketBinding>().ToArray();
+        _demux.Bindings = bindings;
+        var expression = CaptureFilterBuilder.Build(bindings, _source.LinkType, _own);
+        // With nothing bound, the old filter stays: the demultiplexer drops everything anyway.
+        if (expression is null || expression == FilterExpression)
+            return;
+        if (_source is LiveDevice live)
+        {
+            try
+            {
+                live.SetFilter(expression);
+            }
+            catch (LiveCaptureException e)
+            {
+                throw new UdpcapException(UdpcapError.BackendUnavailable, $"cannot install the capture filter: {e.Message}", e);
+            }
+        }
+        else
+            Volatile.Write(ref _filter, CompileManaged(expression, _source.LinkType));
+        FilterExpression = expression;
+    }
+
+    private static ManagedFilter? CompileManaged(string? expression, Bpf.LinkType linkType) =>
+        expression is null ? null : new ManagedFilter(linkType, PacketFilter.Compile(expression, linkType));
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+            throw new UdpcapException(UdpcapError.Closed, "the capture is closed");
+    }
+}
