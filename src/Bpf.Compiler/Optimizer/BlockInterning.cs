@@ -11,32 +11,11 @@ internal static class BlockInterning
     /// <summary>Redirects every edge into a duplicate block to its representative.</summary>
     public static void Run(FlowGraph graph)
     {
-        int n = graph.Blocks.Length;
         bool changed;
         do
         {
             changed = false;
-            var link = new Block?[n];
-            var live = new HashSet<Block>(GraphWalk.PreOrder(graph.Root), ReferenceEqualityComparer.Instance);
-            for (int i = n - 2; i >= 0; i--)
-            {
-                Block bi = graph.Blocks[i].Block;
-                if (!live.Contains(bi))
-                {
-                    continue;
-                }
-
-                for (int j = i + 1; j < n; j++)
-                {
-                    Block bj = graph.Blocks[j].Block;
-                    if (live.Contains(bj) && Equal(bi, bj))
-                    {
-                        link[i] = link[j] ?? bj;
-                        break;
-                    }
-                }
-            }
-
+            Block?[] link = FindRepresentatives(graph);
             foreach (BlockState state in graph.Blocks)
             {
                 Block p = state.Block;
@@ -59,6 +38,70 @@ internal static class BlockInterning
             }
         }
         while (changed);
+    }
+
+    /// <summary>
+    /// For each live block i, the representative of the first live block j &gt; i equal to it (libpcap's
+    /// quadratic scan, found through a hash of the compared fields: scanning i downwards, the table
+    /// holds the lowest live id of each key seen so far).
+    /// </summary>
+    private static Block?[] FindRepresentatives(FlowGraph graph)
+    {
+        int n = graph.Blocks.Length;
+        var link = new Block?[n];
+        var live = new bool[n];
+        foreach (Block b in GraphWalk.PreOrder(graph.Root))
+        {
+            live[b.Id] = true;
+        }
+
+        var lowest = new Dictionary<Key, int>();
+        for (int i = n - 1; i >= 0; i--)
+        {
+            if (!live[i])
+            {
+                continue;
+            }
+
+            Block bi = graph.Blocks[i].Block;
+            var key = new Key(bi);
+            if (i < n - 1 && lowest.TryGetValue(key, out int j))
+            {
+                link[i] = link[j] ?? graph.Blocks[j].Block;
+            }
+
+            lowest[key] = i;
+        }
+
+        return link;
+    }
+
+    /// <summary>The fields <see cref="Equal"/> compares, hashable.</summary>
+    private readonly struct Key(Block b) : IEquatable<Key>
+    {
+        private readonly Block _block = b;
+        private readonly int _hash = HashCode.Combine(b.Branch.Code, b.Branch.K, b.True, b.False, StatementsHash(b.Stmts));
+
+        public bool Equals(Key other) => _hash == other._hash && Equal(_block, other._block);
+
+        public override bool Equals(object? obj) => obj is Key other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static int StatementsHash(List<Stmt> stmts)
+        {
+            var hash = new HashCode();
+            foreach (Stmt s in stmts)
+            {
+                if (s.Code != Stmt.Nop)
+                {
+                    hash.Add(s.Code);
+                    hash.Add(s.K);
+                }
+            }
+
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>libpcap's <c>eq_blk</c>.</summary>

@@ -40,8 +40,9 @@ internal static class BlockValues
 
         Stmt branch = b.Block.Branch;
         b.Oval = Opcodes.SrcOf(branch.Code) == Opcodes.K ? graph.Values.Constant(branch.K) : b.Val[Atoms.X];
-        b.True.Code = branch.Code;
-        b.False.Code = -branch.Code;
+        graph.ExitA[b.Block.Id] = b.Val[Atoms.A];
+        graph.EdgeCodes[b.True.Id] = branch.Code;
+        graph.EdgeCodes[b.False.Id] = -branch.Code;
     }
 
     private static void InheritValues(FlowGraph graph, BlockState b)

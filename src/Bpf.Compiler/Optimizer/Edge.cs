@@ -35,12 +35,6 @@ internal sealed class Edge(int id, Block pred, bool isTrue, int edgeWords)
         }
     }
 
-    /// <summary>
-    /// The branch opcode of <see cref="Pred"/> for a true edge, its negation for a false edge
-    /// (set by <see cref="BlockValues"/>; read by jump threading).
-    /// </summary>
-    public int Code { get; set; }
-
     /// <summary>The edges that dominate this one (it included).</summary>
     public uint[] Edom { get; } = new uint[edgeWords];
 

@@ -24,6 +24,8 @@ internal sealed class FlowGraph
         EdgeWords = 2 * n / 32 + 1;
         Blocks = new BlockState[n];
         Edges = new Edge[2 * n];
+        EdgeCodes = new int[2 * n];
+        ExitA = new uint[n];
         Levels = new List<BlockState>[n];
         for (int i = 0; i < n; i++)
         {
@@ -43,6 +45,19 @@ internal sealed class FlowGraph
 
     /// <summary>All edges, by id.</summary>
     public Edge[] Edges { get; }
+
+    /// <summary>
+    /// By edge id: the branch opcode of the edge's block for a true edge, its negation for a false
+    /// edge (libpcap's <c>edge.code</c>; set by <see cref="BlockValues"/>, read by jump threading).
+    /// An array rather than a field of <see cref="Edge"/>: jump threading scans it for every dominator.
+    /// </summary>
+    public int[] EdgeCodes { get; }
+
+    /// <summary>
+    /// By block id: the value number of A on exit (a copy of <see cref="BlockState.Val"/>'s A, kept
+    /// flat for the same scan).
+    /// </summary>
+    public uint[] ExitA { get; }
 
     /// <summary>Words in a block bit set.</summary>
     public int NodeWords { get; }

@@ -25,13 +25,39 @@ internal static class JumpThreading
             edge.Succ = succ.True;
         }
 
-        bool moved;
-        do
+        // libpcap restarts the scan over the edge dominators after every move that lands on a jump.
+        while (MoveOnce(graph, edge))
         {
-            moved = false;
-            foreach (int k in BitSet.Members(edge.Edom))
+        }
+    }
+
+    /// <summary>One scan of the edge's dominators; true when it moved onto another jump.</summary>
+    private static bool MoveOnce(FlowGraph graph, Edge edge)
+    {
+        uint[] edom = edge.Edom;
+        Block child = edge.Succ!;
+        int childCode = child.Branch.Code;
+        int[] codes = graph.EdgeCodes;
+        uint[] exitA = graph.ExitA;
+        uint childA = exitA[child.Id];
+        int n = graph.Blocks.Length;
+        for (int w = 0; w < edom.Length; w++)
+        {
+            uint x = edom[w];
+            while (x != 0)
             {
-                Block? target = FoldEdge(graph, edge.Succ!, graph.Edges[k]);
+                int bit = System.Numerics.BitOperations.TrailingZeroCount(x);
+                x &= x - 1;
+                int k = w * 32 + bit;
+
+                // FoldEdge's first two tests, inlined on flat arrays: most dominators test another
+                // opcode or another A value. (Edge k leaves block k, or block k - n for false edges.)
+                if (Math.Abs(codes[k]) != childCode || exitA[k < n ? k : k - n] != childA)
+                {
+                    continue;
+                }
+
+                Block? target = FoldEdge(graph, child, graph.Edges[k]);
                 if (target is null || UseConflict(graph, edge.Pred, target))
                 {
                     continue;
@@ -40,16 +66,11 @@ internal static class JumpThreading
                 // Branch movement only: libpcap's cycle detection does not count it as progress.
                 graph.Done = false;
                 edge.Succ = target;
-                if (target.True is null)
-                {
-                    return;
-                }
-
-                moved = true;
-                break;
+                return target.True is not null;
             }
         }
-        while (moved);
+
+        return false;
     }
 
     /// <summary>
@@ -77,8 +98,9 @@ internal static class JumpThreading
     /// </summary>
     public static Block? FoldEdge(FlowGraph graph, Block child, Edge dominator)
     {
-        bool sense = dominator.Code >= 0;
-        int code = Math.Abs(dominator.Code);
+        int edgeCode = graph.EdgeCodes[dominator.Id];
+        bool sense = edgeCode >= 0;
+        int code = Math.Abs(edgeCode);
         if (child.Branch.Code != code)
         {
             return null;
