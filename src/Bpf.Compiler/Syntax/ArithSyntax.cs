@@ -28,7 +28,7 @@ internal static class ArithSyntax
             .Labelled("arithmetic operator");
 
     /// <summary><c>arth</c>: an arithmetic expression.</summary>
-    public static readonly Parser<Token, ArithExpression> Arith = Parser.Rec<Token, ArithExpression>(() => ArithBody!);
+    public static readonly Parser<Token, ArithExpression> Arith = Parser.Rec<Token, ArithExpression>(() => StackGuard.Parser.Then(ArithBody!));
 
     private static readonly Parser<Token, ArithExpression> Load =
         Parser.Map(

@@ -9,9 +9,9 @@ namespace Bpf.Compiler.Syntax;
 /// </summary>
 public static class FilterParser
 {
-    private static readonly Parser<Token, FilterExpression> Id = Parser.Rec<Token, FilterExpression>(() => IdBody!);
-    private static readonly Parser<Token, FilterExpression> Term = Parser.Rec<Token, FilterExpression>(() => TermBody!);
-    private static readonly Parser<Token, FilterExpression> Expr = Parser.Rec<Token, FilterExpression>(() => ExprBody!);
+    private static readonly Parser<Token, FilterExpression> Id = Parser.Rec<Token, FilterExpression>(() => StackGuard.Parser.Then(IdBody!));
+    private static readonly Parser<Token, FilterExpression> Term = Parser.Rec<Token, FilterExpression>(() => StackGuard.Parser.Then(TermBody!));
+    private static readonly Parser<Token, FilterExpression> Expr = Parser.Rec<Token, FilterExpression>(() => StackGuard.Parser.Then(ExprBody!));
 
     // Ids are built with placeholder qualifiers; QualifierBinder fills in the inherited ones.
     private static readonly Qualifiers Unbound = Qualifiers.Undefined;
@@ -77,7 +77,7 @@ public static class FilterParser
         .Labelled("qualifiers");
 
     private static readonly Parser<Token, FilterExpression> RTerm = Parser.OneOf(
-        Parser.Try(ArithSyntax.Relation),
+        Parser.Try(Parser.Lookahead(Tok.Match(t => t is not { Kind: TokenKind.Punct, Text: "(", Number: 0 }, "relation")).Then(ArithSyntax.Relation)),
         Parser.Try(Parser.Map((position, head, id) => (FilterExpression)new HeadTerm(head, id, position),
             Parser.Lookahead(Parser<Token>.Any).Select(t => t.Position), Head, Id)),
         Parser.Try(PrimitiveSyntax.QualifiedOther),
@@ -119,10 +119,13 @@ public static class FilterParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = Lexer.Tokenize(text);
-        var result = Program.Parse(tokens);
-        if (!result.Success)
-            throw SyntaxError(tokens, result.Error!);
-        return QualifierBinder.Bind(result.Value);
+        return StackGuard.Run(() =>
+        {
+            var result = Program.Parse(tokens);
+            if (!result.Success)
+                throw SyntaxError(tokens, result.Error!);
+            return QualifierBinder.Bind(result.Value);
+        }, 0);
     }
 
     private static FilterCompileException SyntaxError(List<Token> tokens, ParseError<Token> error)

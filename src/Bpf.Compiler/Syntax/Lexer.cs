@@ -50,6 +50,7 @@ internal static class Lexer
             if (pos == text.Length)
             {
                 tokens.Add(new Token(TokenKind.End, "", 0, pos, progress));
+                MarkArithmeticGroups(tokens);
                 return tokens;
             }
             var (token, length) = Next(text, pos);
@@ -120,6 +121,31 @@ internal static class Lexer
         };
         return (token, best);
     }
+
+    /// <summary>
+    /// Sets <see cref="Token.Number"/> to 1 on each '(' whose matching ')' is followed by a relational
+    /// or arithmetic operator. Only such a group can begin a relation (<c>(ip[0] + 1) &gt; 2</c>),
+    /// and only a group without one can be an expression or id list; the parser uses this to avoid
+    /// trying both readings of every nested parenthesis, which would take time exponential in depth.
+    /// </summary>
+    private static void MarkArithmeticGroups(List<Token> tokens)
+    {
+        var open = new Stack<int>();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i] is { Kind: TokenKind.Punct, Text: "(" })
+                open.Push(i);
+            else if (tokens[i] is { Kind: TokenKind.Punct, Text: ")" } && open.Count > 0)
+            {
+                int start = open.Pop();
+                if (i + 1 < tokens.Count && IsOperator(tokens[i + 1]))
+                    tokens[start] = tokens[start] with { Number = 1 };
+            }
+        }
+    }
+
+    private static bool IsOperator(Token token) =>
+        token.Kind == TokenKind.Punct && token.Text is not ("(" or ")" or "[" or "]" or ":" or "!");
 
     private static string? Operator(string text, int pos)
     {
@@ -221,5 +247,5 @@ internal static class Lexer
     }
 
     private static Regex Anchored(string pattern) =>
-        new(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        new(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant);
 }

@@ -24,23 +24,22 @@ internal static class QualifierBinder
 
     private static (FilterExpression Node, Qualifiers Result) BindExpr(FilterExpression node, Qualifiers inherited)
     {
-        switch (node)
+        // The and/or chain is a left-deep spine as long as the expression: walk it without recursion.
+        var spine = new Stack<FilterExpression>();
+        while (node is AndExpression or OrExpression)
         {
-            case AndExpression and:
-            {
-                var (left, q) = BindExpr(and.Left, inherited);
-                var (right, result) = BindElement(and.Right, q);
-                return (new AndExpression(left, right, and.Position), result);
-            }
-            case OrExpression or:
-            {
-                var (left, q) = BindExpr(or.Left, inherited);
-                var (right, result) = BindElement(or.Right, q);
-                return (new OrExpression(left, right, or.Position), result);
-            }
-            default:
-                return BindTerm(node, inherited);
+            spine.Push(node);
+            node = node is AndExpression and ? and.Left : ((OrExpression)node).Left;
         }
+        var (result, q) = BindTerm(node, inherited);
+        while (spine.Count > 0)
+        {
+            var op = spine.Pop();
+            var (right, next) = BindElement(op is AndExpression and ? and.Right : ((OrExpression)op).Right, q);
+            result = op is AndExpression ? new AndExpression(result, right, op.Position) : new OrExpression(result, right, op.Position);
+            q = next;
+        }
+        return (result, q);
     }
 
     private static (FilterExpression Node, Qualifiers Result) BindElement(FilterExpression node, Qualifiers inherited) =>
@@ -48,6 +47,7 @@ internal static class QualifierBinder
 
     private static (FilterExpression Node, Qualifiers Result) BindTerm(FilterExpression node, Qualifiers inherited)
     {
+        StackGuard.Check();
         switch (node)
         {
             case NotExpression not:
@@ -65,7 +65,13 @@ internal static class QualifierBinder
     }
 
     /// <summary>Every id of an id tree (<c>host (a or not b)</c>) gets the same qualifiers.</summary>
-    private static FilterExpression BindIds(FilterExpression node, Qualifiers q) => node switch
+    private static FilterExpression BindIds(FilterExpression node, Qualifiers q)
+    {
+        StackGuard.Check();
+        return BindId(node, q);
+    }
+
+    private static FilterExpression BindId(FilterExpression node, Qualifiers q) => node switch
     {
         AndExpression and => new AndExpression(BindIds(and.Left, q), BindIds(and.Right, q), and.Position),
         OrExpression or => new OrExpression(BindIds(or.Left, q), BindIds(or.Right, q), or.Position),

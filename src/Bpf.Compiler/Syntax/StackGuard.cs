@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using Pidgin;
+
+namespace Bpf.Compiler.Syntax;
+
+/// <summary>
+/// Keeps deeply nested expressions (<c>((((...))))</c>, <c>not not not ...</c>) from overflowing the
+/// stack, which would kill the process: the recursive parsers and passes check the remaining stack,
+/// and a parse that runs short is retried once on a thread with a large stack; only if that also
+/// runs short is the expression rejected as too complex.
+/// </summary>
+internal static class StackGuard
+{
+    private const int LargeStackBytes = 256 * 1024 * 1024;
+
+    /// <summary>Thrown when the current thread's stack is nearly exhausted.</summary>
+    internal sealed class InsufficientStackException : Exception
+    {
+    }
+
+    /// <summary>Throws <see cref="InsufficientStackException"/> when the stack is nearly exhausted.</summary>
+    public static void Check()
+    {
+        if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw new InsufficientStackException();
+    }
+
+    /// <summary>A parser that consumes nothing and checks the stack; put it in front of recursive rules.</summary>
+    public static readonly Parser<Token, Unit> Parser =
+        Parser<Token>.CurrentOffset.Select(_ =>
+        {
+            Check();
+            return Unit.Value;
+        });
+
+    /// <summary>Runs <paramref name="work"/>, retrying on a large stack if it runs short.</summary>
+    public static T Run<T>(Func<T> work, int positionForError)
+    {
+        try
+        {
+            return work();
+        }
+        catch (InsufficientStackException)
+        {
+        }
+        T result = default!;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = work();
+            }
+            catch (InsufficientStackException)
+            {
+                failure = ExceptionDispatchInfo.Capture(new FilterCompileException(
+                    FilterErrorKind.TooComplex, positionForError, "expression too complex: nested too deeply"));
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }, LargeStackBytes);
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+}
