@@ -13,6 +13,7 @@ internal static class InputErrors
         FilterCompileException f => $"expression error at offset {f.Position}: {f.Message}",
         InvalidDataException => e.Message,
         LiveCaptureException => e.Message,
+        Udpcap.UdpcapException => e.Message,
         FileNotFoundException f => $"{f.FileName ?? "file"}: no such file",
         DirectoryNotFoundException => e.Message,
         UnauthorizedAccessException => e.Message,

@@ -20,6 +20,7 @@ internal static class Program
         new StatsCommand(),
         new DevicesCommand(),
         new CaptureCommand(),
+        new UdpRecvCommand(),
     ];
 
     private static int Main(string[] args)
