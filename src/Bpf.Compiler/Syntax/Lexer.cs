@@ -10,10 +10,8 @@ internal static class Lexer
 {
     private const string B = "[0-9A-Fa-f]{1,2}";
     private const string B2 = "[0-9A-Fa-f]{4}";
-    private const string W = "[0-9A-Fa-f]{1,4}";
     // The hex alternative first: .NET alternation takes the first that matches, flex the longest.
     private const string N = "(?:0[xX][0-9A-Fa-f]+|[0-9]+)";
-    private const string V4 = N + @"\." + N + @"\." + N + @"\." + N;
 
     private static readonly Regex s_aid = Anchored(@"\$" + B);
     private static readonly Regex[] s_mac =
@@ -26,7 +24,6 @@ internal static class Lexer
     ];
     private static readonly Regex s_number = Anchored(N);
     private static readonly Regex s_hid = Anchored(N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?");
-    private static readonly Regex[] s_ipv6 = Ipv6Patterns().Select(Anchored).ToArray();
     private static readonly Regex s_bogusEther = Anchored(B + ":+(?:" + B + ":+)+");
     private static readonly Regex s_id = Anchored("[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?");
     private static readonly Regex s_escapedId = Anchored(@"\\[^ !()\n\t]+");
@@ -72,19 +69,30 @@ internal static class Lexer
             if (length > best)
                 (best, bestRule) = (length, rule);
         }
-        Consider(Rule.Aid, MatchLength(s_aid, text, pos));
-        foreach (var mac in s_mac)
-            Consider(Rule.Mac, MatchLength(mac, text, pos));
-        Consider(Rule.Number, MatchLength(s_number, text, pos));
-        Consider(Rule.Hid, MatchLength(s_hid, text, pos));
-        if (MayBeIpv6(text, pos))
+        // Each rule is tried only where its first character allows it (cheap, and most tokens are words).
+        char first = text[pos];
+        if (first == '$')
+            Consider(Rule.Aid, MatchLength(s_aid, text, pos));
+        if (char.IsAsciiHexDigit(first))
         {
-            foreach (var v6 in s_ipv6)
-                Consider(Rule.Ipv6, MatchLength(v6, text, pos));
+            if (HexRunMayBeMac(text, pos))
+                foreach (var mac in s_mac)
+                    Consider(Rule.Mac, MatchLength(mac, text, pos));
+            if (char.IsAsciiDigit(first))
+            {
+                Consider(Rule.Number, MatchLength(s_number, text, pos));
+                Consider(Rule.Hid, MatchLength(s_hid, text, pos));
+            }
+        }
+        if ((char.IsAsciiHexDigit(first) || first == ':') && MayBeIpv6(text, pos))
+        {
+            Consider(Rule.Ipv6, Ipv6Shape.LongestMatch(text, pos));
             Consider(Rule.BogusEther, MatchLength(s_bogusEther, text, pos));
         }
-        Consider(Rule.Id, MatchLength(s_id, text, pos));
-        Consider(Rule.EscapedId, MatchLength(s_escapedId, text, pos));
+        if (char.IsAsciiLetterOrDigit(first))
+            Consider(Rule.Id, MatchLength(s_id, text, pos));
+        if (first == '\\')
+            Consider(Rule.EscapedId, MatchLength(s_escapedId, text, pos));
         // The operator rules precede the others in scanner.l, so they win ties ("::" is longer than ":").
         if (op is not null && op.Length >= best)
         {
@@ -163,6 +171,15 @@ internal static class Lexer
         return match.Success ? match.Length : 0;
     }
 
+    /// <summary>Every MAC spelling has a separator within its first three characters or is twelve hex digits.</summary>
+    private static bool HexRunMayBeMac(string text, int pos)
+    {
+        for (int i = pos + 1; i < text.Length && i < pos + 5; i++)
+            if (text[i] is ':' or '-' or '.')
+                return true;
+        return text.Length - pos >= 12;
+    }
+
     private static bool MayBeIpv6(string text, int pos)
     {
         // Both the IPv6 and the bogus-Ethernet patterns need a ':' within their first five characters.
@@ -231,19 +248,6 @@ internal static class Lexer
                 return false;
         }
         return true;
-    }
-
-    /// <summary>scanner.l's V680 ... V6004: k explicit groups with or without '::' and an IPv4 tail.</summary>
-    private static IEnumerable<string> Ipv6Patterns()
-    {
-        yield return string.Join(":", Enumerable.Repeat(W, 8));
-        for (int k = 0; k <= 7; k++)
-            for (int i = 0; i <= k; i++)
-                yield return string.Join(":", Enumerable.Repeat(W, i)) + "::" + string.Join(":", Enumerable.Repeat(W, k - i));
-        yield return string.Concat(Enumerable.Repeat(W + ":", 6)) + V4;
-        for (int k = 0; k <= 5; k++)
-            for (int i = 0; i <= k; i++)
-                yield return string.Join(":", Enumerable.Repeat(W, i)) + "::" + string.Concat(Enumerable.Repeat(W + ":", k - i)) + V4;
     }
 
     private static Regex Anchored(string pattern) =>

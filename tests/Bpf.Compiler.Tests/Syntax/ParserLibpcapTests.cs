@@ -88,6 +88,8 @@ public sealed class ParserLibpcapTests
             "ifindex 1", "inbound and outbound", "geneve (10)", "byte 1 & 2", "byte 1 + 2", "host \\a(b",
             "host 1:2:3:4:5:6:7:8/64", "net 10.0.0.0 mask 1.2.3", "net 10/8", "net 10.0/8 or 11",
             "tcp port 80 and (tcp[13] = 2) or 81", "not (port 1) and 2", "host $1", "link host $", "a.b.c.d.e.f",
+            "host 1:2:3:4:5:6:7:8:9", "host 1::2::3", "host 12345::", "host 1:2:3:4:5:6:7::", "host ::1:2:3:4:5:6:7",
+            "host 1:2:3:4:5::1.2.3.4", "host 1:2:3:4:5:6::1.2.3.4", "host ::0x1.2.3.4", "host ::1.2.3.4.5", "host 1:2:3:4:5:6:1.2.3.4",
         ];
         AssertAgreement(cases.Select(c => (LinkType.EN10MB, c)), cases.Length);
     }
