@@ -5,6 +5,9 @@ namespace Udpcap;
 
 public sealed partial class UdpcapCapture
 {
+    /// <summary>When set, nothing starts the pump thread: the owner drives the stack with <see cref="PumpOne"/> (benchmarks).</summary>
+    internal bool ManualPump { get; set; }
+
     internal void Attach(UdpcapSocket socket)
     {
         lock (_gate)
@@ -30,7 +33,7 @@ public sealed partial class UdpcapCapture
         {
             ThrowIfDisposed();
             Reconfigure();
-            if (_startOnBind && socket.IsBound)
+            if (_startOnBind && socket.IsBound && !ManualPump)
                 Start();
         }
     }
@@ -43,6 +46,8 @@ public sealed partial class UdpcapCapture
             ThrowIfDisposed();
             if (HasEnded)
                 socket.Queue.End(null);
+            if (ManualPump)
+                return;
         }
         Start();
     }
