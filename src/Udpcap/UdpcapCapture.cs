@@ -68,7 +68,7 @@ public sealed partial class UdpcapCapture : IDisposable
         LiveDevice device;
         try
         {
-            device = LiveDevice.Open(deviceName, new LiveCaptureOptions { Immediate = true, ReadTimeout = TimeSpan.FromMilliseconds(50) });
+            device = LiveDevice.Open(deviceName, LiveOptions);
         }
         catch (Exception e) when (e is LiveCaptureException or DllNotFoundException or PlatformNotSupportedException)
         {
@@ -76,6 +76,20 @@ public sealed partial class UdpcapCapture : IDisposable
         }
         return new UdpcapCapture(device, options, leaveOpen: false);
     }
+
+    /// <summary>
+    /// Live capture settings: immediate delivery, and a snapshot length just above the largest IPv4 packet plus
+    /// link and VLAN headers. On Linux immediate mode uses TPACKET_V2, whose ring holds fixed frames of the
+    /// snapshot length: libpcap's default 262144 would leave a 2 MiB ring only 8 frames, and a burst of
+    /// fragments would overflow it. With this length and a 32 MiB buffer the ring holds about 500 frames.
+    /// </summary>
+    private static readonly LiveCaptureOptions LiveOptions = new()
+    {
+        Immediate = true,
+        Snaplen = 65535 + 64,
+        BufferSize = 32 << 20,
+        ReadTimeout = TimeSpan.FromMilliseconds(50),
+    };
 
     /// <summary>Creates an unbound socket receiving from this capture.</summary>
     /// <exception cref="UdpcapException"><see cref="UdpcapError.Closed"/>: the capture was disposed.</exception>

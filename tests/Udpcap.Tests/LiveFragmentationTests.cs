@@ -1,0 +1,45 @@
+using System.Net;
+using System.Net.Sockets;
+using Bpf.Testing;
+
+namespace Udpcap.Tests;
+
+/// <summary>
+/// Real kernel fragmentation: a sender inside a test namespace sends datagrams up to 60 KB over a veth pair
+/// with MTU 1500; the host's kernel socket and a udpcap socket capturing on the host end must receive the
+/// same payloads. Traffic stays between the test's own namespace and the host end of its veth pair.
+/// </summary>
+public class LiveFragmentationTests
+{
+    [RootFact]
+    public void FragmentedDatagramsThroughVeth_MatchTheKernelSocket()
+    {
+        using var ns = new TestNamespace("10.213.77.1", "10.213.77.2");
+        using var kernel = new UdpClient(new IPEndPoint(IPAddress.Parse(ns.HostAddress), 0));
+        var port = ((IPEndPoint)kernel.Client.LocalEndPoint!).Port;
+        using var capture = UdpcapCapture.OpenLive(ns.HostInterface);
+        using var socket = capture.CreateSocket();
+        socket.Bind(IPAddress.Parse(ns.HostAddress), port);
+        using var sender = ns.CreateSocket();
+        var target = new IPEndPoint(IPAddress.Parse(ns.HostAddress), port);
+
+        var random = new Random(11);
+        kernel.Client.ReceiveTimeout = 5000;
+        var buffer = new byte[65536];
+        for (var i = 0; i < 30; i++)
+        {
+            var payload = new byte[i switch { 0 => 1, 1 => 1472, 2 => 1473, 3 => 60_000, _ => random.Next(1, 60_001) }];
+            random.NextBytes(payload);
+            sender.SendTo(payload, target);
+            IPEndPoint? from = null;
+            var expected = kernel.Receive(ref from);
+            var result = socket.Receive(buffer, TimeSpan.FromSeconds(5));
+            Assert.True(result.IsReceived, $"datagram {i} ({payload.Length} bytes) not received: {capture.Statistics}");
+            Assert.Equal(payload, expected);
+            Assert.True(expected.AsSpan().SequenceEqual(buffer.AsSpan(0, result.Length)), $"datagram {i} differs: {capture.Statistics}");
+            Assert.Equal(from, result.Source.ToIPEndPoint());
+        }
+        Assert.Equal(0, capture.Statistics[DropReason.BadUdpChecksum]);
+        Assert.Equal(0, capture.Statistics.DatagramsInReassembly);
+    }
+}
