@@ -76,6 +76,32 @@ public sealed partial class UdpcapCapture
         FilterExpression = expression;
     }
 
+    /// <summary>
+    /// pcapng files may mix link types: the filter is compiled once per further link type and cached with the
+    /// filter it derives from. A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder
+    /// still drops what is not IPv4/UDP).
+    /// </summary>
+    private ManagedFilter? FilterForOtherLinkType(ManagedFilter primary, Bpf.LinkType linkType)
+    {
+        var cache = primary.Others;
+        lock (cache)
+        {
+            if (cache.TryGetValue(linkType, out var known))
+                return known;
+            ManagedFilter? compiled;
+            try
+            {
+                compiled = CompileManaged(CaptureFilterBuilder.Build(_demux.Bindings, linkType, _own), linkType);
+            }
+            catch (Bpf.Compiler.FilterCompileException)
+            {
+                compiled = null;
+            }
+            cache[linkType] = compiled;
+            return compiled;
+        }
+    }
+
     private static ManagedFilter? CompileManaged(string? expression, Bpf.LinkType linkType) =>
         expression is null ? null : new ManagedFilter(linkType, PacketFilter.Compile(expression, linkType));
 

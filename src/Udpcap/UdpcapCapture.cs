@@ -30,7 +30,11 @@ public sealed partial class UdpcapCapture : IDisposable
     private volatile bool _stopping;
     private bool _disposed;
 
-    private sealed record ManagedFilter(LinkType LinkType, PacketFilter Filter);
+    private sealed record ManagedFilter(LinkType LinkType, PacketFilter Filter)
+    {
+        /// <summary>Filters derived for packets of other link types (pcapng), built on first use.</summary>
+        public Dictionary<LinkType, ManagedFilter?> Others { get; } = [];
+    }
 
     private UdpcapCapture(IPacketSource source, UdpcapOptions options, bool leaveOpen)
     {
@@ -188,7 +192,7 @@ public sealed partial class UdpcapCapture : IDisposable
         if (filter is not null)
         {
             if (filter.LinkType != packet.LinkType)
-                filter = CompileManaged(FilterExpression, packet.LinkType);
+                filter = FilterForOtherLinkType(filter, packet.LinkType);
             if (filter is not null && filter.Filter.Run(packet.Data, packet.WireLength) == 0)
             {
                 _counters.Packet();

@@ -161,3 +161,38 @@ public class ReplayTests
         Assert.Equal(1, replay.Capture.Statistics[DropReason.Truncated]);
     }
 }
+
+/// <summary>pcapng files whose interfaces differ in link type.</summary>
+public class MixedLinkTypeReplayTests
+{
+    [Fact]
+    public void PcapNgWithTwoLinkTypes_FiltersAndDecodesEach()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"udpcap-{Guid.NewGuid():N}.pcapng");
+        try
+        {
+            var src = Ip("10.0.0.1");
+            var dst = Ip("10.0.0.2");
+            byte[] Datagram(ushort port, string text) => Ipv4(src, dst, Udp(src, 1, dst, port, System.Text.Encoding.ASCII.GetBytes(text)));
+            using (var writer = Capture.Pcapfile.CaptureFileWriter.Create(path, Capture.Pcapfile.CaptureFileFormat.PcapNg, LinkType.EN10MB))
+            {
+                foreach (var (frame, linkType) in new[]
+                {
+                    (Ethernet(Datagram(5000, "eth")), LinkType.EN10MB),
+                    (Frame(LinkType.LINUX_SLL, Datagram(5000, "sll")), LinkType.LINUX_SLL),
+                    (Frame(LinkType.LINUX_SLL, Datagram(5001, "other port")), LinkType.LINUX_SLL),
+                })
+                    writer.Write(frame, (uint)frame.Length, 1, linkType);
+            }
+            using var capture = UdpcapCapture.Create(Capture.Pcapfile.CaptureFileReader.Open(path));
+            using var socket = capture.CreateSocket();
+            socket.Bind(IPAddress.Any, 5000);
+            Assert.Equal(["eth", "sll"], Replay.Drain(socket).Select(d => System.Text.Encoding.ASCII.GetString(d.Payload)));
+            Assert.Equal(1, capture.Statistics[DropReason.Filtered]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
