@@ -44,7 +44,12 @@ public static class FilterCompiler
         {
             Names = SystemNameResolver.Default,
         };
-        var root = CodeGenerator.Generate(ast, codeGenOptions, out var optimizerDisabled);
+        // The generator recurses over the tree: a deeply nested one is retried on a large stack.
+        var (root, optimizerDisabled) = StackGuard.Run(() =>
+        {
+            var graph = CodeGenerator.Generate(ast, codeGenOptions, out var disabled);
+            return (graph, disabled);
+        }, positionForError: 0);
         if (options.Optimize && !optimizerDisabled)
         {
             root = BlockOptimizer.Optimize(root);

@@ -45,6 +45,8 @@ internal static class CodeGenerator
 
     private static Cond Expression(CodeGenContext cx, FilterExpression e)
     {
+        // Thousands of nested "!" or unary minus recurse this deep: never overflow the stack.
+        StackGuard.Check();
         switch (e)
         {
             case AndExpression a:
@@ -174,6 +176,8 @@ internal static class CodeGenerator
 
     private static Arth Arith(CodeGenContext cx, ArithExpression e)
     {
+        // Thousands of nested "!" or unary minus recurse this deep: never overflow the stack.
+        StackGuard.Check();
         switch (e)
         {
             case ConstantArith c:

@@ -2,12 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Pidgin;
 
-namespace Bpf.Compiler.Syntax;
+namespace Bpf.Compiler;
 
 /// <summary>
 /// Keeps deeply nested expressions (<c>((((...))))</c>, <c>not not not ...</c>) from overflowing the
-/// stack, which would kill the process: the recursive parsers and passes check the remaining stack,
-/// and a parse that runs short is retried once on a thread with a large stack; only if that also
+/// stack, which would kill the process: the recursive parsers and the code generator check the remaining stack,
+/// and a stage that runs short is retried once on a thread with a large stack; only if that also
 /// runs short is the expression rejected as too complex.
 /// </summary>
 internal static class StackGuard
