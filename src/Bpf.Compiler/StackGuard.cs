@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using Bpf.Compiler.Syntax;
 using Pidgin;
 
 namespace Bpf.Compiler;
