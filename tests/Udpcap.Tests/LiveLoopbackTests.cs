@@ -8,6 +8,7 @@ namespace Udpcap.Tests;
 /// Live capture on Linux <c>lo</c> as root: kernel UDP sockets send, a kernel socket and a udpcap socket on the
 /// same port both receive, and the payloads must be identical. Traffic goes to 127.0.0.1 only.
 /// </summary>
+[Collection(LiveCollection.Name)]
 public class LiveLoopbackTests
 {
     [RootFact]

@@ -11,10 +11,12 @@ namespace Udpcap.Tests;
 internal sealed class TestNamespace : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
+    private static int s_instances;
 
     public TestNamespace(string hostAddress, string innerAddress)
     {
-        var id = Environment.ProcessId % 100000;
+        // Unique per process and instance: interface names stay within 15 characters.
+        var id = Environment.ProcessId % 10000 * 10 + Interlocked.Increment(ref s_instances) % 10;
         Name = $"udpcap{id}";
         HostInterface = $"ucA{id}";
         HostAddress = hostAddress;
@@ -28,6 +30,7 @@ internal sealed class TestNamespace : IDisposable
             Run("ip", $"-n {Name} addr add {innerAddress}/24 dev ucB{id}");
             Run("ip", $"-n {Name} link set ucB{id} up");
             Run("ip", $"-n {Name} link set lo up");
+            Run("ip", $"-n {Name} route add 224.0.0.0/4 dev ucB{id}");
         }
         catch
         {
