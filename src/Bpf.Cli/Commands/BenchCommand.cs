@@ -1,4 +1,5 @@
 using Bpf.Jit.Bench;
+using Capture.Npcap;
 using Capture.Pcapfile;
 
 namespace Bpf.Cli.Commands;
@@ -21,7 +22,7 @@ internal sealed class BenchCommand : ICommand
         var path = reader.Value("-r") ?? throw new UsageException("expected -r FILE");
         var engines = reader.Choice("--engine", "all", "interp", "jit", "libpcap", "all") switch
         {
-            "all" => NativeFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },
+            "all" => NativeBpfFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },
             var one => [one],
         };
         var duration = reader.Duration("--seconds") ?? TimeSpan.FromSeconds(2);
@@ -41,7 +42,7 @@ internal sealed class BenchCommand : ICommand
             {
                 "interp" => FilterSet.CreateEngine(program, FilterEngine.Interpreter),
                 "jit" => FilterSet.CreateEngine(program, FilterEngine.Jit),
-                _ => NativeFilter.Create(program),
+                _ => NativeBpfFilter.Create(program),
             };
             context.Out.WriteLine(FilterBench.Run(packets, wireLengths, filter, duration).ToLine(engine));
             context.Out.Flush();
