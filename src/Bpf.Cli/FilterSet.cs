@@ -69,9 +69,7 @@ internal sealed class FilterSet
         return _last = filter;
     }
 
-    /// <summary>Runs <paramref name="program"/> on the chosen engine.</summary>
+    /// <summary>Runs <paramref name="program"/> on the chosen engine (the JIT falls back to the interpreter by itself).</summary>
     public static BpfFilterDelegate CreateEngine(BpfProgram program, FilterEngine engine) =>
-        engine == FilterEngine.Jit && BpfJit.IsSupported
-            ? BpfJit.Compile(program)
-            : new BpfInterpreter(program).Run;
+        engine == FilterEngine.Jit ? BpfJit.Compile(program) : new BpfInterpreter(program).Run;
 }

@@ -1,3 +1,4 @@
+using Bpf.Compiler;
 using Bpf.Jit.Bench;
 using Capture.Npcap;
 using Capture.Pcapfile;
@@ -35,7 +36,7 @@ internal sealed class BenchCommand : ICommand
             throw new InputException($"{path}: no packets to run the filter on");
         var program = programPath is not null
             ? ProgramFiles.Load(programPath, context)
-            : FilterSet.FromExpression(string.Join(' ', reader.Operands), FilterEngine.Interpreter, !reader.Has("-O0")).ProgramFor(linkType, snaplen);
+            : FilterCompiler.Compile(string.Join(' ', reader.Operands), linkType, snaplen, new CompilerOptions { Optimize = !reader.Has("-O0") });
         foreach (var engine in engines)
         {
             var filter = engine switch

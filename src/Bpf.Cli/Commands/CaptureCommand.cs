@@ -34,7 +34,7 @@ internal sealed class CaptureCommand : ICommand
         var format = reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
         var expression = string.Join(' ', reader.Operands);
 
-        using var device = Open(name, options);
+        using var device = LiveDevice.Open(name, options);
         if (expression.Length > 0)
         {
             device.SetFilter(expression);
@@ -72,18 +72,6 @@ internal sealed class CaptureCommand : ICommand
             ? $"bpf capture: {captured} packets captured, {s.Received} received by filter, {s.Dropped} dropped by kernel"
             : $"bpf capture: {captured} packets captured");
         return Program.ExitOk;
-    }
-
-    private static LiveDevice Open(string name, LiveCaptureOptions options)
-    {
-        try
-        {
-            return LiveDevice.Open(name, options);
-        }
-        catch (LiveCaptureException e)
-        {
-            throw new InputException(e.Message, e);
-        }
     }
 
     private static int RunStatistics(LiveDevice device, long count, CliContext context)

@@ -14,17 +14,8 @@ internal sealed class DevicesCommand : ICommand
         var reader = new ArgumentReader(args, [], []);
         if (reader.Operands.Count != 0)
             throw new UsageException("takes no arguments");
-        IReadOnlyList<LiveDeviceInfo> devices;
-        try
-        {
-            devices = LiveDevices.List();
-        }
-        catch (LiveCaptureException e)
-        {
-            throw new InputException(e.Message, e);
-        }
         var number = 0;
-        foreach (var device in devices)
+        foreach (var device in LiveDevices.List())
         {
             var flags = new List<string>();
             if (device.IsLoopback)

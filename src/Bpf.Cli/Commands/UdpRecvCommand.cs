@@ -59,12 +59,9 @@ internal sealed class UdpRecvCommand : ICommand
             context.Out.Flush();
             return Program.ExitOk;
         }
-        catch (UdpcapException e) when (e.Error != UdpcapError.Closed || !context.Cancellation.IsCancellationRequested)
+        catch (UdpcapException e) when (e.Error == UdpcapError.Closed && context.Cancellation.IsCancellationRequested)
         {
-            throw new InputException(e.Message, e);
-        }
-        catch (UdpcapException)
-        {
+            // Ctrl-C closed the socket under a waiting receive: a clean stop, not an error.
             return Program.ExitOk;
         }
     }
