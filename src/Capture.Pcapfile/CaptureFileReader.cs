@@ -45,6 +45,100 @@ public abstract class CaptureFileReader : IPacketSource
     /// <exception cref="InvalidDataException">The next record is malformed or truncated.</exception>
     public abstract bool TryReadPacket(out CapturedPacket packet);
 
+    /// <summary>
+    /// Reads the next packets into <paramref name="batch"/>, whose bytes then stay valid until the batch
+    /// is released, whatever is read after it. For pipelines that read on one thread and process on
+    /// others; <see cref="TryReadPacket"/> and this method are not meant to be mixed on one reader.
+    /// </summary>
+    /// <param name="batch">An empty (new or released) batch.</param>
+    /// <returns>
+    /// False at the end of the file with nothing read. True with at least one packet, or with none
+    /// and <see cref="PacketBatch.Error"/> set when the file is damaged right there.
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="batch"/> still holds packets.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public bool ReadBatch(PacketBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count != 0)
+            throw new ArgumentException("the batch must be released before it is read into again", nameof(batch));
+        if (_batchPool is null)
+        {
+            _batchPool = new SegmentPool(Buffer.Array.Length);
+            Buffer.KeepArrays(_batchPool);
+        }
+        var array = Buffer.Array;
+        if (_pendingBatchFirst)
+        {
+            // The packet that moved the reader to a fresh buffer last time opens this batch.
+            _pendingBatchFirst = false;
+            array = _pendingArray!;
+            batch.Add(_pendingPacket.Packet(array), array);
+        }
+        while (!_batchesDone)
+        {
+            CapturedPacket packet;
+            var before = Position;
+            try
+            {
+                if (!TryReadPacket(out packet))
+                {
+                    _batchesDone = true;
+                    break;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                batch.Error = e;
+                _batchesDone = true;
+                break;
+            }
+            var retired = Buffer.Retired;
+            if (retired.Count > 0)
+            {
+                // The reader moved to a fresh buffer: this batch keeps the one its packets are in
+                // (the first left behind); buffers passed through without a packet go back.
+                batch.Own(retired[0], _batchPool);
+                for (var i = 1; i < retired.Count; i++)
+                    _batchPool.Return(retired[i]);
+                retired.Clear();
+                _pendingBatchFirst = true;
+                _pendingArray = Buffer.Array;
+                _pendingPacket = new PendingPacket(packet, Buffer.Array);
+                batch.EndPosition = before;
+                return true;
+            }
+            batch.Add(packet, array);
+        }
+        // Finished: the reader will not touch its current buffer again, so the batch may keep it.
+        batch.Own(array, _batchPool);
+        batch.EndPosition = Position;
+        return batch.Count > 0 || batch.Error is not null;
+    }
+
+    private SegmentPool? _batchPool;
+    private bool _pendingBatchFirst;
+    private bool _batchesDone;
+    private byte[]? _pendingArray;
+    private PendingPacket _pendingPacket;
+
+    /// <summary>A packet read into a fresh buffer, held over as the first of the next batch.</summary>
+    private readonly struct PendingPacket(in CapturedPacket packet, byte[] array)
+    {
+        private readonly int _offset = packet.Data.IsEmpty ? 0
+            : (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
+                ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array),
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(packet.Data));
+        private readonly int _length = packet.Data.Length;
+        private readonly uint _wireLength = packet.WireLength;
+        private readonly long _timestamp = packet.Timestamp;
+        private readonly LinkType _linkType = packet.LinkType;
+        private readonly int _interface = packet.InterfaceIndex;
+
+        public CapturedPacket Packet(byte[] array) =>
+            new(new ReadOnlySpan<byte>(array, _offset, _length), _wireLength, _timestamp, _linkType, _interface);
+    }
+
     /// <summary>Opens a capture file, detecting pcap or pcapng from its first bytes.</summary>
     /// <exception cref="InvalidDataException">The file is neither, or its header is malformed.</exception>
     /// <exception cref="IOException">The file cannot be opened or read.</exception>

@@ -20,6 +20,8 @@ internal sealed class ReadBuffer : IDisposable
 
     private long _arrayOffset;
     private bool _endOfStream;
+    private SegmentPool? _pool;
+    private readonly List<byte[]> _retired = [];
 
     public ReadBuffer(Stream stream, bool leaveOpen, int size = DefaultSize)
     {
@@ -64,7 +66,7 @@ internal sealed class ReadBuffer : IDisposable
         if (End - Start >= count)
             return End - Start;
         if (Start > 0 && Array.Length - Start < count)
-            Shift(Array);
+            Shift(_pool is null ? Array : _pool.Rent(count));
         while (End - Start < count && !_endOfStream)
         {
             if (End == Array.Length)
@@ -72,9 +74,7 @@ internal sealed class ReadBuffer : IDisposable
                 // Only reached with Start == 0 and count > Array.Length. Grow by doubling as data
                 // actually arrives: a huge length field in a short file or pipe then costs at most
                 // twice the bytes that really exist, never the length it claims.
-                var bigger = new byte[(int)Math.Min(count, Math.Min(MaxSize, 2L * Array.Length))];
-                Buffer.BlockCopy(Array, Start, bigger, 0, End - Start);
-                Shift(bigger);
+                Shift(new byte[(int)Math.Min(count, Math.Min(MaxSize, 2L * Array.Length))]);
             }
             var read = _stream.Read(Array, End, Array.Length - End);
             if (read == 0)
@@ -84,6 +84,16 @@ internal sealed class ReadBuffer : IDisposable
         return End - Start;
     }
 
+    /// <summary>
+    /// From now on, never move bytes inside an array: refills go to a fresh array from
+    /// <paramref name="pool"/> and the old one is listed in <see cref="Retired"/>, so spans handed out
+    /// from it stay valid for as long as whoever takes it keeps it.
+    /// </summary>
+    public void KeepArrays(SegmentPool pool) => _pool ??= pool;
+
+    /// <summary>Arrays left behind by refills since the caller last cleared the list, oldest first.</summary>
+    public List<byte[]> Retired => _retired;
+
     /// <summary>Consumes <paramref name="count"/> bytes (at most <see cref="Available"/>).</summary>
     public void Advance(int count) => Start += count;
 
@@ -91,9 +101,16 @@ internal sealed class ReadBuffer : IDisposable
     {
         var available = End - Start;
         if (!ReferenceEquals(target, Array))
+        {
+            Buffer.BlockCopy(Array, Start, target, 0, available);
+            if (_pool is not null)
+                _retired.Add(Array);
             Array = target;
+        }
         else
+        {
             Buffer.BlockCopy(Array, Start, Array, 0, available);
+        }
         _arrayOffset += Start;
         Start = 0;
         End = available;

@@ -1,0 +1,171 @@
+using Bpf;
+using Bpf.Testing;
+
+namespace Capture.Pcapfile.Tests;
+
+/// <summary>
+/// <see cref="CaptureFileReader.ReadBatch"/> yields exactly the packets (and the damage) that
+/// <see cref="CaptureFileReader.TryReadPacket"/> yields, and a batch's bytes stay intact while the
+/// reader goes on reading into other buffers.
+/// </summary>
+public class PacketBatchTests
+{
+    public static TheoryData<string, CaptureFileFormat> CorpusFilesInBothFormats()
+    {
+        var data = new TheoryData<string, CaptureFileFormat>();
+        foreach (var file in TestData.CorpusFiles)
+        {
+            data.Add(Path.GetFileName(file), CaptureFileFormat.Pcap);
+            data.Add(Path.GetFileName(file), CaptureFileFormat.PcapNg);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFilesInBothFormats))]
+    public void ReadBatch_CorpusFile_AllBatchesHeldToTheEnd_SamePacketsAsTryReadPacket(string name, CaptureFileFormat format)
+    {
+        var bytes = Bytes(Path.Combine(TestData.CorpusDirectory, name), format);
+        var expected = Packets.ReadAll(bytes);
+
+        // Nothing is released until the end: every batch must still hold its own bytes.
+        var batches = ReadBatches(bytes, release: false, out var error);
+        Assert.Null(error);
+        Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+        Assert.Equal(bytes.Length, batches[^1].EndPosition);
+        Assert.True(batches.Zip(batches.Skip(1)).All(p => p.First.EndPosition < p.Second.EndPosition), "end positions must increase");
+    }
+
+    [Theory]
+    [InlineData(CaptureFileFormat.Pcap)]
+    [InlineData(CaptureFileFormat.PcapNg)]
+    public void ReadBatch_ReleasedBatchesRecycleBuffers_PacketsStayCorrect(CaptureFileFormat format)
+    {
+        // Several buffers' worth, with records of every size up to beyond a buffer, so records
+        // straddle refills and recycled buffers are read into again.
+        var random = new Random(7);
+        var builder = new PcapBuilder(snaplen: 0, linkType: (uint)LinkType.DBUS);
+        for (var i = 0; i < 400; i++)
+        {
+            var size = i % 50 == 49 ? random.Next(600_000, 1_200_000) : random.Next(0, 9000);
+            var data = new byte[size];
+            random.NextBytes(data);
+            builder.Record(i, i, data);
+        }
+        var bytes = format == CaptureFileFormat.Pcap ? builder.ToArray() : ToPcapNg(builder.ToArray());
+        var expected = Packets.ReadAll(bytes);
+
+        var batches = ReadBatches(bytes, release: true, out var error);
+        Assert.Null(error);
+        Assert.True(batches.Count > 5, $"expected several batches, got {batches.Count}");
+        Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+    }
+
+    [Theory]
+    [InlineData(CaptureFileFormat.Pcap)]
+    [InlineData(CaptureFileFormat.PcapNg)]
+    public void ReadBatch_DamagedFile_PacketsBeforeTheDamageThenTheSameError(CaptureFileFormat format)
+    {
+        var random = new Random(11);
+        var original = Bytes(TestData.Corpus("EN10MB"), format);
+        for (var i = 0; i < 40; i++)
+        {
+            var damaged = original[..random.Next(original.Length / 2, original.Length)];
+            if (i % 2 == 1)
+                BitConverter.GetBytes(0x7fff_0000u).CopyTo(damaged, damaged.Length - 1000 - random.Next(300_000));
+            var (expected, expectedError) = Packets.ReadUntilError(new MemoryStream(damaged));
+
+            var batches = ReadBatches(damaged, release: true, out var error);
+            Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+            Assert.Equal(expectedError?.Message, error?.Message);
+        }
+    }
+
+    [Fact]
+    public void ReadBatch_TricklingStream_SamePackets()
+    {
+        var bytes = File.ReadAllBytes(TestData.Corpus("EN10MB"))[..200_000];
+        var (expected, expectedError) = Packets.ReadUntilError(new MemoryStream(bytes));
+        using var reader = CaptureFileReader.Open(new TricklingStream(bytes));
+        var packets = new List<Packet>();
+        var batch = new PacketBatch();
+        InvalidDataException? error = null;
+        while (reader.ReadBatch(batch))
+        {
+            for (var i = 0; i < batch.Count; i++)
+                packets.Add(Packet.From(batch[i]));
+            error = batch.Error;
+            batch.Release();
+        }
+        Assert.Equal(expected, packets);
+        Assert.Equal(expectedError?.Message, error?.Message);
+    }
+
+    [Fact]
+    public void ReadBatch_UnreleasedBatch_Throws()
+    {
+        using var reader = CaptureFileReader.Open(TestData.Corpus("EN10MB"));
+        var batch = new PacketBatch();
+        Assert.True(reader.ReadBatch(batch));
+        Assert.Throws<ArgumentException>(() => reader.ReadBatch(batch));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch[batch.Count].WireLength);
+    }
+
+    private sealed record ReadBatchResult(List<Packet> Packets, long EndPosition);
+
+    /// <summary>
+    /// Reads every batch; with <paramref name="release"/> each is copied out and released before the
+    /// next read, otherwise all are kept and copied out only at the end.
+    /// </summary>
+    private static List<ReadBatchResult> ReadBatches(byte[] bytes, bool release, out InvalidDataException? error)
+    {
+        error = null;
+        var results = new List<ReadBatchResult>();
+        var held = new List<PacketBatch>();
+        using var reader = CaptureFileReader.Open(new MemoryStream(bytes));
+        while (true)
+        {
+            var batch = new PacketBatch();
+            if (!reader.ReadBatch(batch))
+                break;
+            error = batch.Error;
+            if (release)
+            {
+                results.Add(CopyOut(batch));
+                batch.Release();
+            }
+            else
+            {
+                held.Add(batch);
+            }
+            if (error is not null)
+                break;
+        }
+        results.AddRange(held.Select(CopyOut));
+        return results;
+    }
+
+    private static ReadBatchResult CopyOut(PacketBatch batch)
+    {
+        var packets = new List<Packet>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+            packets.Add(Packet.From(batch[i]));
+        return new ReadBatchResult(packets, batch.EndPosition);
+    }
+
+    private static byte[] Bytes(string path, CaptureFileFormat format)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return format == CaptureFileFormat.PcapNg ? ToPcapNg(bytes) : bytes;
+    }
+
+    private static byte[] ToPcapNg(byte[] pcap)
+    {
+        using var reader = CaptureFileReader.Open(new MemoryStream(pcap));
+        var output = new MemoryStream();
+        using (var writer = CaptureFileWriter.CreateLike(reader, output, CaptureFileFormat.PcapNg, leaveOpen: true))
+            while (reader.TryReadPacket(out var packet))
+                writer.Write(packet);
+        return output.ToArray();
+    }
+}
