@@ -85,6 +85,10 @@ internal sealed class ArgumentReader
         return value;
     }
 
+    /// <summary><c>--threads N</c>: how many threads process offline input (null: one per core).</summary>
+    /// <exception cref="UsageException">Not a number from 1 to 256.</exception>
+    public int? Threads() => Value("--threads") is null ? null : (int)Number("--threads", 0, 1, 256);
+
     /// <summary>A duration like <c>2</c>, <c>1.5s</c>, <c>500ms</c>, <c>1m</c>.</summary>
     /// <exception cref="UsageException">Not a positive duration.</exception>
     public TimeSpan? Duration(string option)

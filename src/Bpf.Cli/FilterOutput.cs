@@ -13,12 +13,20 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format) : IDi
     private ICaptureWriter? _writer;
 
     /// <summary>Called with each input before its packets; the first one shapes the output file.</summary>
-    public void Begin(CaptureFileReader input)
+    public void Begin(InputShape input)
     {
         if (_writer is not null)
             return;
         var stream = File.Create(path);
-        _writer = CaptureFileWriter.CreateLike(input, stream, format);
+        try
+        {
+            _writer = CaptureFileWriter.Create(stream, format ?? input.Format, input.LinkType, input.Snaplen, input.Precision);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes an accepted packet.</summary>

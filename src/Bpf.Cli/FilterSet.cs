@@ -14,7 +14,8 @@ internal enum FilterEngine
 
 /// <summary>
 /// One filter, ready to run on packets of any link type: an expression is compiled once per
-/// (link type, snaplen) met in the input, a ready program is used as is.
+/// (link type, snaplen) met in the input, a ready program is used as is. Safe to share between
+/// threads: the first to meet a new key compiles while others meeting it wait.
 /// </summary>
 internal sealed class FilterSet
 {
@@ -23,9 +24,10 @@ internal sealed class FilterSet
     private readonly bool _optimize;
     private readonly FilterEngine _engine;
     private readonly Dictionary<(LinkType, int), BpfFilterDelegate> _compiled = [];
-    // Files rarely mix link types: skip the dictionary for the common case of the same key again.
-    private (LinkType, int) _lastKey;
-    private BpfFilterDelegate? _last;
+    // Files rarely mix link types: skip the lock and the dictionary for the same key again.
+    private volatile Compiled? _last;
+
+    private sealed record Compiled((LinkType, int) Key, BpfFilterDelegate Filter);
 
     private FilterSet(string? expression, BpfProgram? program, bool optimize, FilterEngine engine)
     {
@@ -61,12 +63,16 @@ internal sealed class FilterSet
     public BpfFilterDelegate For(LinkType linkType, int snaplen)
     {
         var key = _program is null ? (linkType, snaplen) : default;
-        if (_last is not null && _lastKey == key)
-            return _last;
-        if (!_compiled.TryGetValue(key, out var filter))
-            _compiled[key] = filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
-        _lastKey = key;
-        return _last = filter;
+        var last = _last;
+        if (last is not null && last.Key == key)
+            return last.Filter;
+        lock (_compiled)
+        {
+            if (!_compiled.TryGetValue(key, out var filter))
+                _compiled[key] = filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
+            _last = new Compiled(key, filter);
+            return filter;
+        }
     }
 
     /// <summary>Runs <paramref name="program"/> on the chosen engine (the JIT falls back to the interpreter by itself).</summary>

@@ -64,8 +64,8 @@ public abstract class CaptureFileReader : IPacketSource
             throw new ArgumentException("the batch must be released before it is read into again", nameof(batch));
         if (_batchPool is null)
         {
-            _batchPool = new SegmentPool(Buffer.Array.Length);
-            Buffer.KeepArrays(_batchPool);
+            _batchPool = new SegmentPool(SegmentPrefetcher.ArraySize);
+            Buffer.Prefetch(_batchPool, PrefetchDepth);
         }
         var array = Buffer.Array;
         if (_pendingBatchFirst)
@@ -116,6 +116,8 @@ public abstract class CaptureFileReader : IPacketSource
         return batch.Count > 0 || batch.Error is not null;
     }
 
+    // Segments read ahead in batch mode: enough to keep two or three cores copying.
+    private const int PrefetchDepth = 4;
     private SegmentPool? _batchPool;
     private bool _pendingBatchFirst;
     private bool _batchesDone;

@@ -18,12 +18,18 @@ public sealed class PacketBatch
     private readonly List<byte[]> _arrays = [];
     private SegmentPool? _pool;
     private byte[][] _packetArrays = new byte[InitialCapacity][];
-    private int[] _offsets = new int[InitialCapacity];
-    private int[] _lengths = new int[InitialCapacity];
-    private uint[] _wireLengths = new uint[InitialCapacity];
-    private long[] _timestamps = new long[InitialCapacity];
-    private LinkType[] _linkTypes = new LinkType[InitialCapacity];
-    private int[] _interfaces = new int[InitialCapacity];
+    private Record[] _records = new Record[InitialCapacity];
+
+    /// <summary>Where a packet is and what its header said, in one cache-friendly record.</summary>
+    private struct Record
+    {
+        public long Timestamp;
+        public int Offset;
+        public int Length;
+        public uint WireLength;
+        public LinkType LinkType;
+        public int InterfaceIndex;
+    }
 
     /// <summary>The number of packets.</summary>
     public int Count { get; private set; }
@@ -46,9 +52,10 @@ public sealed class PacketBatch
         {
             if ((uint)index >= (uint)Count)
                 ThrowIndex(index);
+            ref var record = ref _records[index];
             var data = MemoryMarshal.CreateReadOnlySpan(
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packetArrays[index]), _offsets[index]), _lengths[index]);
-            return new CapturedPacket(data, _wireLengths[index], _timestamps[index], _linkTypes[index], _interfaces[index]);
+                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packetArrays[index]), record.Offset), record.Length);
+            return new CapturedPacket(data, record.WireLength, record.Timestamp, record.LinkType, record.InterfaceIndex);
         }
     }
 
@@ -72,29 +79,25 @@ public sealed class PacketBatch
 
     internal void Add(in CapturedPacket packet, byte[] array)
     {
-        if (Count == _offsets.Length)
+        if (Count == _records.Length)
             Grow();
         var i = Count++;
         _packetArrays[i] = array;
-        _offsets[i] = packet.Data.IsEmpty ? 0
+        ref var record = ref _records[i];
+        record.Offset = packet.Data.IsEmpty ? 0
             : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(array), ref MemoryMarshal.GetReference(packet.Data));
-        _lengths[i] = packet.Data.Length;
-        _wireLengths[i] = packet.WireLength;
-        _timestamps[i] = packet.Timestamp;
-        _linkTypes[i] = packet.LinkType;
-        _interfaces[i] = packet.InterfaceIndex;
+        record.Length = packet.Data.Length;
+        record.WireLength = packet.WireLength;
+        record.Timestamp = packet.Timestamp;
+        record.LinkType = packet.LinkType;
+        record.InterfaceIndex = packet.InterfaceIndex;
     }
 
     private void Grow()
     {
-        var size = _offsets.Length * 2;
+        var size = _records.Length * 2;
         Array.Resize(ref _packetArrays, size);
-        Array.Resize(ref _offsets, size);
-        Array.Resize(ref _lengths, size);
-        Array.Resize(ref _wireLengths, size);
-        Array.Resize(ref _timestamps, size);
-        Array.Resize(ref _linkTypes, size);
-        Array.Resize(ref _interfaces, size);
+        Array.Resize(ref _records, size);
     }
 
     private static void ThrowIndex(int index) =>

@@ -21,6 +21,7 @@ internal sealed class ReadBuffer : IDisposable
     private long _arrayOffset;
     private bool _endOfStream;
     private SegmentPool? _pool;
+    private SegmentPrefetcher? _prefetcher;
     private readonly List<byte[]> _retired = [];
 
     public ReadBuffer(Stream stream, bool leaveOpen, int size = DefaultSize)
@@ -65,6 +66,8 @@ internal sealed class ReadBuffer : IDisposable
     {
         if (End - Start >= count)
             return End - Start;
+        if (_prefetcher is not null)
+            return EnsurePrefetched(count);
         if (Start > 0 && Array.Length - Start < count)
             Shift(_pool is null ? Array : _pool.Rent(count));
         while (End - Start < count && !_endOfStream)
@@ -90,6 +93,55 @@ internal sealed class ReadBuffer : IDisposable
     /// from it stay valid for as long as whoever takes it keeps it.
     /// </summary>
     public void KeepArrays(SegmentPool pool) => _pool ??= pool;
+
+    /// <summary>
+    /// Keeps arrays (see <see cref="KeepArrays"/>) and, for a file, reads it ahead in segments on
+    /// other threads from now on (see <see cref="SegmentPrefetcher"/>). <paramref name="pool"/> must
+    /// hand out arrays of <see cref="SegmentPrefetcher.ArraySize"/> bytes.
+    /// </summary>
+    public void Prefetch(SegmentPool pool, int depth)
+    {
+        KeepArrays(pool);
+        if (_prefetcher is null && !_endOfStream && _stream is FileStream { CanSeek: true } file)
+            _prefetcher = new SegmentPrefetcher(file.SafeFileHandle, _arrayOffset + End, pool, depth);
+    }
+
+    private int EnsurePrefetched(int count)
+    {
+        while (End - Start < count && !_endOfStream)
+        {
+            var (segment, length, offset) = _prefetcher!.Next();
+            if (length == 0)
+            {
+                _pool!.Return(segment);
+                _endOfStream = true;
+                break;
+            }
+            var tail = End - Start;
+            if (tail <= SegmentPrefetcher.Headroom)
+            {
+                // The usual case: the unfinished record goes in front of the next segment.
+                Buffer.BlockCopy(Array, Start, segment, SegmentPrefetcher.Headroom - tail, tail);
+                _retired.Add(Array);
+                Array = segment;
+                Start = SegmentPrefetcher.Headroom - tail;
+                End = SegmentPrefetcher.Headroom + length;
+                _arrayOffset = offset - SegmentPrefetcher.Headroom;
+                continue;
+            }
+            // A record longer than the headroom: gather it in a larger array, appending where there
+            // is room and doubling otherwise (as the data arrives, whatever length a record claims).
+            if (Array.Length - End < length)
+            {
+                var size = (int)Math.Min(MaxSize, Math.Max(tail + (long)length, Math.Min(count, 2L * (tail + length))));
+                Shift(new byte[size]);
+            }
+            Buffer.BlockCopy(segment, SegmentPrefetcher.Headroom, Array, End, length);
+            End += length;
+            _pool!.Return(segment);
+        }
+        return End - Start;
+    }
 
     /// <summary>Arrays left behind by refills since the caller last cleared the list, oldest first.</summary>
     public List<byte[]> Retired => _retired;
@@ -118,6 +170,8 @@ internal sealed class ReadBuffer : IDisposable
 
     public void Dispose()
     {
+        _prefetcher?.Dispose();
+        _prefetcher = null;
         if (!_leaveOpen)
             _stream.Dispose();
     }

@@ -28,12 +28,16 @@ public class PacketBatchTests
         var bytes = Bytes(Path.Combine(TestData.CorpusDirectory, name), format);
         var expected = Packets.ReadAll(bytes);
 
-        // Nothing is released until the end: every batch must still hold its own bytes.
-        var batches = ReadBatches(bytes, release: false, out var error);
-        Assert.Null(error);
-        Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
-        Assert.Equal(bytes.Length, batches[^1].EndPosition);
-        Assert.True(batches.Zip(batches.Skip(1)).All(p => p.First.EndPosition < p.Second.EndPosition), "end positions must increase");
+        // Nothing is released until the end: every batch must still hold its own bytes. From a
+        // stream the reader refills itself; from a file it reads ahead on other threads.
+        foreach (var fromFile in new[] { false, true })
+        {
+            var batches = ReadBatches(bytes, release: false, fromFile, out var error);
+            Assert.Null(error);
+            Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+            Assert.Equal(bytes.Length, batches[^1].EndPosition);
+            Assert.True(batches.Zip(batches.Skip(1)).All(p => p.First.EndPosition < p.Second.EndPosition), "end positions must increase");
+        }
     }
 
     [Theory]
@@ -55,10 +59,13 @@ public class PacketBatchTests
         var bytes = format == CaptureFileFormat.Pcap ? builder.ToArray() : ToPcapNg(builder.ToArray());
         var expected = Packets.ReadAll(bytes);
 
-        var batches = ReadBatches(bytes, release: true, out var error);
-        Assert.Null(error);
-        Assert.True(batches.Count > 5, $"expected several batches, got {batches.Count}");
-        Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+        foreach (var fromFile in new[] { false, true })
+        {
+            var batches = ReadBatches(bytes, release: true, fromFile, out var error);
+            Assert.Null(error);
+            Assert.True(batches.Count > 5, $"expected several batches, got {batches.Count}");
+            Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+        }
     }
 
     [Theory]
@@ -75,7 +82,7 @@ public class PacketBatchTests
                 BitConverter.GetBytes(0x7fff_0000u).CopyTo(damaged, damaged.Length - 1000 - random.Next(300_000));
             var (expected, expectedError) = Packets.ReadUntilError(new MemoryStream(damaged));
 
-            var batches = ReadBatches(damaged, release: true, out var error);
+            var batches = ReadBatches(damaged, release: true, fromFile: i % 4 < 2, out var error);
             Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
             Assert.Equal(expectedError?.Message, error?.Message);
         }
@@ -115,14 +122,16 @@ public class PacketBatchTests
 
     /// <summary>
     /// Reads every batch; with <paramref name="release"/> each is copied out and released before the
-    /// next read, otherwise all are kept and copied out only at the end.
+    /// next read, otherwise all are kept and copied out only at the end. <paramref name="fromFile"/>
+    /// reads a file (read ahead on other threads) instead of a stream.
     /// </summary>
-    private static List<ReadBatchResult> ReadBatches(byte[] bytes, bool release, out InvalidDataException? error)
+    private static List<ReadBatchResult> ReadBatches(byte[] bytes, bool release, bool fromFile, out InvalidDataException? error)
     {
         error = null;
         var results = new List<ReadBatchResult>();
         var held = new List<PacketBatch>();
-        using var reader = CaptureFileReader.Open(new MemoryStream(bytes));
+        using var file = fromFile ? new TempFile(bytes) : null;
+        using var reader = file is null ? CaptureFileReader.Open(new MemoryStream(bytes)) : CaptureFileReader.Open(file.Path);
         while (true)
         {
             var batch = new PacketBatch();

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Bpf.Capture;
 using Capture.Pcapfile;
 
 namespace Bpf.Cli.Commands;
@@ -14,11 +13,11 @@ internal sealed class FilterCommand : ICommand
     public string Name => "filter";
 
     public string Usage =>
-        "filter -r FILE [-r FILE...] [-w OUT] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [-O0] (EXPRESSION | --program PROG)";
+        "filter -r FILE [-r FILE...] [-w OUT] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-r", "-w", "--format", "--program", "--engine"], ["--count", "--results", "-O0"]);
+        var reader = new ArgumentReader(args, ["-r", "-w", "--format", "--program", "--engine", "--threads"], ["--count", "--results", "-O0"]);
         var inputs = InputFiles.Expand(reader.Values("-r"));
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
@@ -33,21 +32,16 @@ internal sealed class FilterCommand : ICommand
             : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
 
         var totals = new FilterTotals();
+        var results = reader.Has("--results");
         var stopwatch = Stopwatch.StartNew();
         using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, format) : null;
-        string? failure = null;
-        foreach (var path in inputs)
-        {
-            failure = FilterFile(path, filters, output, totals, reader.Has("--results"), context);
-            if (failure is not null)
-                break;
-        }
+        var failure = Run(inputs, filters, output, totals, results, reader.Threads(), context);
         output?.Dispose();
         stopwatch.Stop();
 
         if (reader.Has("--count"))
             context.Out.WriteLine(totals.Accepted.ToString(CultureInfo.InvariantCulture));
-        else if (!reader.Has("--results"))
+        else if (!results)
             context.Out.WriteLine(totals.Summary(stopwatch.Elapsed));
         if (failure is null)
             return Program.ExitOk;
@@ -55,33 +49,82 @@ internal sealed class FilterCommand : ICommand
         return Program.ExitInput;
     }
 
-    /// <summary>Filters one file; returns null, or where and why reading stopped early.</summary>
-    // The loop runs once per process: fully optimized from the start instead of waiting for tiering.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static string? FilterFile(string path, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, CliContext context)
+    /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
+    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context)
     {
-        using var source = CaptureFileReader.Open(path);
-        var length = new FileInfo(path).Length;
-        using var progress = new ProgressBar(context, length);
-        output?.Begin(source);
+        ProgressBar? progress = null;
+        var fileIndex = -1;
+        string? failure = null;
         try
         {
-            while (!context.Cancellation.IsCancellationRequested && source.TryReadPacket(out var packet))
+            new OfflinePipeline(inputs, context.Cancellation, threads).Run(item => FilterBatch(item, filters), item =>
             {
-                var verdict = filters.For(packet.LinkType, source.Snaplen).Invoke(packet.Data, packet.WireLength);
-                totals.Count(packet, verdict);
-                if (results)
-                    context.Out.WriteLine(verdict.ToString(CultureInfo.InvariantCulture));
-                if (verdict != 0)
-                    output?.Write(packet);
-                progress.Report(source.Position, totals.Read);
-            }
-            return null;
+                item.Failure?.Throw();
+                if (item.FileIndex != fileIndex)
+                {
+                    // Each file gets its own bar, and shapes the output if it is the first.
+                    progress?.Dispose();
+                    progress = new ProgressBar(context, item.Input.Length);
+                    fileIndex = item.FileIndex;
+                    output?.Begin(item.Input);
+                }
+                var batch = item.Batch;
+                totals.Add(batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
+                if (output is not null || results)
+                    Deliver(item, output, results, context);
+                progress!.Report(batch.EndPosition, totals.Read);
+                // Keep what was read and written so far; report where the file stopped being readable.
+                if (batch.Error is not null)
+                    failure = $"{item.Path}: {batch.Error.Message}; processed {totals.Read} packets before it";
+            });
+            return failure;
         }
-        catch (InvalidDataException e)
+        finally
         {
-            // Keep what was read and written so far; report where the file stopped being readable.
-            return $"{path}: {e.Message}; processed {totals.Read} packets before it";
+            progress?.Dispose();
+        }
+    }
+
+    /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
+    // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void FilterBatch(PipelineItem item, FilterSet filters)
+    {
+        var batch = item.Batch;
+        if (item.Verdicts.Length < batch.Count)
+            item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
+        var verdicts = item.Verdicts;
+        var snaplen = item.Input.Snaplen;
+        int accepted = 0;
+        long bytes = 0, acceptedBytes = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var packet = batch[i];
+            var verdict = filters.For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength);
+            verdicts[i] = verdict;
+            bytes += packet.Data.Length;
+            if (verdict != 0)
+            {
+                accepted++;
+                acceptedBytes += Math.Min(verdict, (uint)packet.Data.Length);
+            }
+        }
+        item.Accepted = accepted;
+        item.Bytes = bytes;
+        item.AcceptedBytes = acceptedBytes;
+    }
+
+    /// <summary>On the caller's thread, in input order: prints verdicts and writes accepted packets.</summary>
+    private static void Deliver(PipelineItem item, FilterOutput? output, bool results, CliContext context)
+    {
+        var batch = item.Batch;
+        var verdicts = item.Verdicts;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (results)
+                context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
+            if (verdicts[i] != 0)
+                output?.Write(batch[i]);
         }
     }
 }
@@ -97,15 +140,12 @@ internal sealed class FilterTotals
 
     public long AcceptedBytes { get; private set; }
 
-    public void Count(in CapturedPacket packet, uint verdict)
+    public void Add(int read, int accepted, long bytes, long acceptedBytes)
     {
-        Read++;
-        Bytes += packet.Data.Length;
-        if (verdict != 0)
-        {
-            Accepted++;
-            AcceptedBytes += Math.Min(verdict, (uint)packet.Data.Length);
-        }
+        Read += read;
+        Accepted += accepted;
+        Bytes += bytes;
+        AcceptedBytes += acceptedBytes;
     }
 
     public string Summary(TimeSpan elapsed)

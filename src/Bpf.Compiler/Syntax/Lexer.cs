@@ -6,27 +6,56 @@ namespace Bpf.Compiler.Syntax;
 /// libpcap's scanner.l in C#: flex semantics (the longest match wins, ties go to the earlier rule),
 /// the same token patterns, the same number conversion (<c>stou</c>) and the same scanner errors.
 /// </summary>
-internal static class Lexer
+internal static partial class Lexer
 {
     private const string B = "[0-9A-Fa-f]{1,2}";
     private const string B2 = "[0-9A-Fa-f]{4}";
     // The hex alternative first: .NET alternation takes the first that matches, flex the longest.
     private const string N = "(?:0[xX][0-9A-Fa-f]+|[0-9]+)";
 
-    private static readonly Regex s_aid = Anchored(@"\$" + B);
-    private static readonly Regex[] s_mac =
-    [
-        Anchored(string.Join(":", Enumerable.Repeat(B, 6))),
-        Anchored(string.Join("-", Enumerable.Repeat(B, 6))),
-        Anchored(string.Join(@"\.", Enumerable.Repeat(B, 6))),
-        Anchored(string.Join(@"\.", Enumerable.Repeat(B2, 3))),
-        Anchored(B2 + B2 + B2),
-    ];
-    private static readonly Regex s_number = Anchored(N);
-    private static readonly Regex s_hid = Anchored(N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?");
-    private static readonly Regex s_bogusEther = Anchored(B + ":+(?:" + B + ":+)+");
-    private static readonly Regex s_id = Anchored("[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?");
-    private static readonly Regex s_escapedId = Anchored(@"\\[^ !()\n\t]+");
+    private const string Anchor = @"\G(?:";
+
+    // Source-generated: no pattern parsing or interpreter setup the first time an expression is compiled.
+    [GeneratedRegex(Anchor + @"\$" + B + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex AidPattern();
+
+    [GeneratedRegex(Anchor + B + ":" + B + ":" + B + ":" + B + ":" + B + ":" + B + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex MacColons();
+
+    [GeneratedRegex(Anchor + B + "-" + B + "-" + B + "-" + B + "-" + B + "-" + B + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex MacDashes();
+
+    [GeneratedRegex(Anchor + B + @"\." + B + @"\." + B + @"\." + B + @"\." + B + @"\." + B + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex MacDots();
+
+    [GeneratedRegex(Anchor + B2 + @"\." + B2 + @"\." + B2 + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex MacDottedQuads();
+
+    [GeneratedRegex(Anchor + B2 + B2 + B2 + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex MacHex();
+
+    [GeneratedRegex(Anchor + N + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex NumberPattern();
+
+    [GeneratedRegex(Anchor + N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?" + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex HidPattern();
+
+    [GeneratedRegex(Anchor + B + ":+(?:" + B + ":+)+" + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex BogusEtherPattern();
+
+    [GeneratedRegex(Anchor + "[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?" + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex(Anchor + @"\\[^ !()\n\t]+" + ")", RegexOptions.CultureInvariant)]
+    private static partial Regex EscapedIdPattern();
+
+    private static Regex s_aid => AidPattern();
+    private static readonly Regex[] s_mac = [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
+    private static Regex s_number => NumberPattern();
+    private static Regex s_hid => HidPattern();
+    private static Regex s_bogusEther => BogusEtherPattern();
+    private static Regex s_id => IdPattern();
+    private static Regex s_escapedId => EscapedIdPattern();
     private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
     private const string SingleCharOperators = "+-*/%:[]!<>()&|^=";
 
@@ -250,6 +279,4 @@ internal static class Lexer
         return true;
     }
 
-    private static Regex Anchored(string pattern) =>
-        new(@"\G(?:" + pattern + ")", RegexOptions.CultureInvariant);
 }

@@ -1,0 +1,249 @@
+using System.Runtime.ExceptionServices;
+using Capture.Pcapfile;
+
+namespace Bpf.Cli;
+
+/// <summary>
+/// Offline processing on every core with results in input order. Each of one thread per core (the
+/// caller's among them) takes turns reading the next <see cref="PacketBatch"/> from the files, runs
+/// the work (the filters) on it in parallel with the others, and hands it to the delivery (output,
+/// counts), which sees the batches one at a time in the order they were read. At most
+/// <see cref="Depth"/> batches (about 512 KiB each) exist at once, so memory does not grow with
+/// the input; no thread waits on another except to read or deliver in turn.
+/// </summary>
+internal sealed class OfflinePipeline
+{
+    private readonly IReadOnlyList<string> _paths;
+    private readonly CancellationToken _cancellation;
+    private readonly object _readLock = new();
+    private readonly object _deliverLock = new();
+    private readonly PipelineItem?[] _done;
+    private readonly Stack<PipelineItem> _free = new();
+
+    // Reader state (under _readLock).
+    private CaptureFileReader? _reader;
+    private InputShape _input;
+    private int _fileIndex = -1;
+    private long _nextSequence;
+    private bool _readerFinished;
+
+    // Delivery state (under _deliverLock).
+    private long _nextDelivery;
+    private bool _stopped;
+    private ExceptionDispatchInfo? _failure;
+
+    /// <param name="paths">The files, read in this order.</param>
+    /// <param name="cancellation">Stops the run between batches (Ctrl-C).</param>
+    /// <param name="threads">How many threads work (default: one per core).</param>
+    public OfflinePipeline(IReadOnlyList<string> paths, CancellationToken cancellation, int? threads = null)
+    {
+        _paths = paths;
+        _cancellation = cancellation;
+        Threads = Math.Max(1, threads ?? Environment.ProcessorCount);
+        Depth = 4 * Threads;
+        _done = new PipelineItem?[Depth];
+    }
+
+    /// <summary>How many threads work, the caller's included.</summary>
+    public int Threads { get; }
+
+    /// <summary>How many batches may exist at once (read, in work, or waiting to be delivered).</summary>
+    public int Depth { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every batch (any thread, in parallel) and then
+    /// <paramref name="deliver"/> on each (one at a time, in input order) until the files end, a
+    /// delivered item ends the run (its file failed to open or read: <see cref="PipelineItem.Failure"/>
+    /// or <see cref="PacketBatch.Error"/>), or cancellation. A batch is recycled after delivery, so
+    /// its packets must not be kept.
+    /// </summary>
+    /// <exception cref="Exception">Whatever <paramref name="work"/> or <paramref name="deliver"/> threw, rethrown here after all threads stopped.</exception>
+    public void Run(Action<PipelineItem> work, Action<PipelineItem> deliver)
+    {
+        var helpers = new Thread[Threads - 1];
+        for (var i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = new Thread(() => Loop(work, deliver)) { IsBackground = true, Name = $"bpf worker {i + 1}" };
+            helpers[i].Start();
+        }
+        try
+        {
+            Loop(work, deliver);
+        }
+        finally
+        {
+            foreach (var helper in helpers)
+                helper.Join();
+            _reader?.Dispose();
+        }
+        _failure?.Throw();
+    }
+
+    private void Loop(Action<PipelineItem> work, Action<PipelineItem> deliver)
+    {
+        while (Next() is { } item)
+        {
+            if (item.Failure is null)
+            {
+                try
+                {
+                    work(item);
+                }
+                catch (Exception e)
+                {
+                    item.Failure = ExceptionDispatchInfo.Capture(e);
+                }
+            }
+            Complete(item, deliver);
+        }
+    }
+
+    /// <summary>Reads the next batch, or returns null when there is nothing more to do.</summary>
+    private PipelineItem? Next()
+    {
+        lock (_readLock)
+        {
+            lock (_deliverLock)
+            {
+                // Do not run ahead of delivery by more than the batches allowed to exist.
+                while (!_stopped && _nextSequence - _nextDelivery >= Depth)
+                    Monitor.Wait(_deliverLock);
+                if (_stopped)
+                    return null;
+            }
+            if (_readerFinished)
+                return null;
+            if (_cancellation.IsCancellationRequested)
+            {
+                Stop(null);
+                return null;
+            }
+            var item = Rent();
+            try
+            {
+                while (true)
+                {
+                    if (_reader is null)
+                    {
+                        if (++_fileIndex == _paths.Count)
+                        {
+                            _readerFinished = true;
+                            Return(item);
+                            return null;
+                        }
+                        _reader = CaptureFileReader.Open(_paths[_fileIndex]);
+                        _input = new InputShape(_reader.Format, _reader.LinkType, _reader.Snaplen, _reader.TimestampPrecision, _reader.Length ?? 0);
+                    }
+                    item.Path = _paths[_fileIndex];
+                    item.FileIndex = _fileIndex;
+                    item.Input = _input;
+                    if (_reader.ReadBatch(item.Batch))
+                        break;
+                    _reader.Dispose();
+                    _reader = null;
+                }
+                if (item.Batch.Error is not null)
+                    _readerFinished = true;
+            }
+            catch (Exception e)
+            {
+                // The file could not be opened or read: delivered in turn, it ends the run there.
+                item.Path = _paths[Math.Min(_fileIndex, _paths.Count - 1)];
+                item.Failure = ExceptionDispatchInfo.Capture(e);
+                _readerFinished = true;
+            }
+            item.Sequence = _nextSequence++;
+            return item;
+        }
+    }
+
+    /// <summary>Queues a finished item and delivers every item now next in order.</summary>
+    private void Complete(PipelineItem item, Action<PipelineItem> deliver)
+    {
+        lock (_deliverLock)
+        {
+            _done[item.Sequence % Depth] = item;
+            while (!_stopped && _done[_nextDelivery % Depth] is { } next && next.Sequence == _nextDelivery)
+            {
+                _done[_nextDelivery % Depth] = null;
+                try
+                {
+                    deliver(next);
+                }
+                catch (Exception e)
+                {
+                    Stop(ExceptionDispatchInfo.Capture(e));
+                }
+                if (next.Failure is not null || next.Batch.Error is not null)
+                    Stop(null);
+                _nextDelivery++;
+                Return(next);
+                Monitor.PulseAll(_deliverLock);
+            }
+        }
+    }
+
+    private void Stop(ExceptionDispatchInfo? failure)
+    {
+        lock (_deliverLock)
+        {
+            _failure ??= failure;
+            _stopped = true;
+            Monitor.PulseAll(_deliverLock);
+        }
+    }
+
+    private PipelineItem Rent()
+    {
+        lock (_free)
+            return _free.TryPop(out var item) ? item : new PipelineItem();
+    }
+
+    private void Return(PipelineItem item)
+    {
+        item.Batch.Release();
+        item.Failure = null;
+        lock (_free)
+            _free.Push(item);
+    }
+}
+
+/// <summary>One batch on its way through an <see cref="OfflinePipeline"/>.</summary>
+internal sealed class PipelineItem
+{
+    /// <summary>The packets.</summary>
+    public PacketBatch Batch { get; } = new();
+
+    /// <summary>The position of the batch in the run.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>The file they came from.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>The index of that file in the input list.</summary>
+    public int FileIndex { get; set; }
+
+    /// <summary>What the file says of itself: filters are compiled for its snapshot length, an output file takes its shape.</summary>
+    public InputShape Input { get; set; }
+
+    /// <summary>What the work computed: one verdict per packet and filter (index <c>filter * Count + packet</c>).</summary>
+    public uint[] Verdicts { get; set; } = [];
+
+    /// <summary>Packets accepted by the first filter (counted by the work).</summary>
+    public int Accepted { get; set; }
+
+    /// <summary>Captured bytes of all packets (counted by the work).</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Captured bytes accepted by the first filter, each cut to its verdict (counted by the work).</summary>
+    public long AcceptedBytes { get; set; }
+
+    /// <summary>What the command's work keeps per batch for its delivery (reused with the item).</summary>
+    public object? State { get; set; }
+
+    /// <summary>Set when opening or reading the file, or the work on the batch, failed; delivery rethrows it.</summary>
+    public ExceptionDispatchInfo? Failure { get; set; }
+}
+
+/// <summary>The header facts of an input file that outlive its reader.</summary>
+internal readonly record struct InputShape(CaptureFileFormat Format, LinkType LinkType, int Snaplen, TimestampPrecision Precision, long Length);
