@@ -24,6 +24,7 @@ internal sealed class FilterSet
     private readonly bool _optimize;
     private readonly FilterEngine _engine;
     private readonly Dictionary<(LinkType, int), BpfFilterDelegate> _compiled = [];
+    private readonly Dictionary<(LinkType, int), Task<BpfFilterDelegate>> _preparing = [];
     // Files rarely mix link types: skip the lock and the dictionary for the same key again.
     private volatile Compiled? _last;
 
@@ -59,6 +60,44 @@ internal sealed class FilterSet
     public BpfProgram ProgramFor(LinkType linkType, int snaplen) =>
         _program ?? FilterCompiler.Compile(_expression!, linkType, snaplen, new CompilerOptions { Optimize = _optimize });
 
+    /// <summary>
+    /// Starts compiling for a link type and snaplen on the thread pool, so the compiler's first-use
+    /// cost overlaps with opening and reading the input; <see cref="For"/> then waits for it.
+    /// </summary>
+    public void Prepare(LinkType linkType, int snaplen)
+    {
+        if (_program is not null)
+            return;
+        lock (_compiled)
+        {
+            var key = (linkType, snaplen);
+            if (!_compiled.ContainsKey(key) && !_preparing.ContainsKey(key))
+                _preparing[key] = Task.Run(() => CreateEngine(ProgramFor(linkType, snaplen), _engine));
+        }
+    }
+
+    /// <summary>
+    /// Prepares every filter for the first readable input (see <see cref="Prepare"/>); an input that
+    /// cannot be opened is left for the run to report.
+    /// </summary>
+    public static void PrepareFor(IReadOnlyList<FilterSet> filters, IReadOnlyList<string> inputs)
+    {
+        if (inputs.Count == 0)
+            return;
+        try
+        {
+            using var first = global::Capture.Pcapfile.CaptureFileReader.Open(inputs[0]);
+            foreach (var filter in filters)
+                filter.Prepare(first.LinkType, first.Snaplen);
+            // While the first compile parses, load the stages after the parser on another core.
+            if (filters.Any(f => f._program is null))
+                Task.Run(() => CreateEngine(FilterCompiler.WarmUp(), filters[0]._engine));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>The runnable filter for a link type and snaplen (compiled on first use).</summary>
     public BpfFilterDelegate For(LinkType linkType, int snaplen)
     {
@@ -69,7 +108,13 @@ internal sealed class FilterSet
         lock (_compiled)
         {
             if (!_compiled.TryGetValue(key, out var filter))
-                _compiled[key] = filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
+            {
+                if (_preparing.Remove(key, out var prepared))
+                    filter = prepared.GetAwaiter().GetResult(); // rethrows a compile error as is
+                else
+                    filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
+                _compiled[key] = filter;
+            }
             _last = new Compiled(key, filter);
             return filter;
         }

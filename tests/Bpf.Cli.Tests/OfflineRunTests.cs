@@ -104,6 +104,18 @@ public class OfflineRunTests
         Assert.Equal(ReadAll(TestData.Corpus("PPP")).Count, ReadAll(output.Path).Count);
     }
 
+    [Theory]
+    [InlineData("filter")]
+    [InlineData("stats")]
+    public void ExpressionError_ForTheFilesLinkType_ExitsOneNamingTheOffset(string verb)
+    {
+        // Compiled ahead in the background for the first file; the error still surfaces as itself.
+        var result = CliRunner.Run(verb, "-r", TestData.Corpus("LINUX_SLL"), "-r", TestData.Corpus("EN10MB"), "ether host 1:2:3:4:5:6 and tcp port 99999");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("expression error at offset", result.Error);
+    }
+
     [LibpcapFact]
     public void Stats_EveryFilter_CountsWhatLibpcapAccepts()
     {

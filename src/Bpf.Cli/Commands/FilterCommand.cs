@@ -31,6 +31,7 @@ internal sealed class FilterCommand : ICommand
         var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
             : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
 
+        FilterSet.PrepareFor([filters], inputs);
         var totals = new FilterTotals();
         var results = reader.Has("--results");
         var stopwatch = Stopwatch.StartNew();

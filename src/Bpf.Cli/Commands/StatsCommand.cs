@@ -29,6 +29,7 @@ internal sealed class StatsCommand : ICommand
         var threads = reader.Threads();
         var expressions = reader.Operands;
         var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        FilterSet.PrepareFor(filters, inputs);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Count, intervalNs);
 
