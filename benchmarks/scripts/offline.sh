@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Offline filtering speed (issue 5): `bpf filter` and `bpf stats` against tcpdump on a ~1 GB capture
-# made by repeating tests/data/corpus/EN10MB.pcap. Best of RUNS wall times per command.
-# Usage: benchmarks/scripts/offline.sh [copies]   (BIG=/path/to/big.pcap to choose where it goes)
+# made by repeating tests/data/corpus/EN10MB.pcap, in the same run. Commands are interleaved round
+# by round (so a noisy neighbour hits all of them alike); each gets its minimum and median wall time.
+# Then peak memory (max RSS) of `bpf filter` on the 1 GB file and on a 2 GB one: it must not grow.
+# Usage: benchmarks/scripts/offline.sh [copies]   (RUNS=N rounds, BIG=/path/to/big.pcap)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 copies=${1:-240}
-runs=${RUNS:-3}
+runs=${RUNS:-9}
 big=${BIG:-/tmp/bpf-big.pcap}
-out=/tmp/bpf-r2r
-# ReadyToRun: the tool starts with precompiled code, as a shipped build would.
-dotnet publish src/Bpf.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out" -v q -nologo >/dev/null
+big2=${big%.pcap}-2x.pcap
+out=/tmp/bpf-publish
+command -v tcpdump >/dev/null || { echo "tcpdump is needed (apt-get install -y tcpdump)" >&2; exit 1; }
+
+# The build a user would ship: `dotnet publish -r linux-x64` (self-contained, composite ReadyToRun,
+# see src/Bpf.Cli/Bpf.Cli.csproj), from clean intermediates so the composite image is really rebuilt.
+rm -rf "$out" "$out-artifacts"
+dotnet publish src/Bpf.Cli -c Release -r linux-x64 --artifacts-path "$out-artifacts" -o "$out" -v q -nologo >/dev/null
 bpf="$out/bpf"
 
 if [ ! -f "$big" ]; then
@@ -17,23 +24,38 @@ if [ ! -f "$big" ]; then
   for _ in $(seq "$copies"); do args+=(-r tests/data/corpus/EN10MB.pcap); done
   "$bpf" filter "${args[@]}" -w "$big" "" >/dev/null
 fi
-echo "capture: $big, $(stat -c %s "$big") bytes"
-
-best() { # best wall time in seconds of "$@" over $runs runs
-  local best=""
-  for _ in $(seq "$runs"); do
-    local start end t
-    start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-    t=$(echo "$end - $start" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-  done
-  printf '%.3f' "$best"
-}
+[ -f "$big2" ] || "$bpf" filter -r "$big" -r "$big" -w "$big2" "" >/dev/null
+echo "capture: $big, $(stat -c %s "$big") bytes; $(nproc) cores"
 
 filters=("tcp port 80" "udp" "arp" "ip6" "icmp" "vlan" "port 53" "tcp[tcpflags] & tcp-syn != 0")
-t_tcpdump=$(best tcpdump -r "$big" -w /dev/null "tcp port 80")
-t_filter=$(best "$bpf" filter -r "$big" -w /dev/null "tcp port 80")
-t_stats=$(best "$bpf" stats -r "$big" "${filters[@]}")
-echo "tcpdump -r big -w /dev/null 'tcp port 80': ${t_tcpdump} s"
-echo "bpf filter -r big -w /dev/null 'tcp port 80': ${t_filter} s  (ratio $(echo "$t_filter / $t_tcpdump" | bc -l | cut -c1-5))"
-echo "bpf stats -r big with ${#filters[@]} filters: ${t_stats} s  (ratio to one tcpdump pass $(echo "$t_stats / $t_tcpdump" | bc -l | cut -c1-5))"
+declare -A times
+ms() { # wall milliseconds of "$@"
+  local start end
+  start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N)
+  echo $(((end - start) / 1000000))
+}
+for _ in $(seq "$runs"); do
+  times[tcpdump]+="$(ms tcpdump -r "$big" -w /dev/null "tcp port 80") "
+  times[filter]+="$(ms "$bpf" filter -r "$big" -w /dev/null "tcp port 80") "
+  times[filter1]+="$(ms "$bpf" filter --threads 1 -r "$big" -w /dev/null "tcp port 80") "
+  times[stats]+="$(ms "$bpf" stats -r "$big" "${filters[@]}") "
+done
+stat_of() { # "min median" of a list of numbers
+  tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)]}'
+}
+read -r td_min td_med <<<"$(stat_of "${times[tcpdump]}")"
+report() {
+  local label=$1 key=$2 min med
+  read -r min med <<<"$(stat_of "${times[$key]}")"
+  printf '%-58s min %4d ms  median %4d ms  ratio to tcpdump: min %.2f median %.2f\n' \
+    "$label" "$min" "$med" "$(bc -l <<<"$min / $td_min")" "$(bc -l <<<"$med / $td_med")"
+}
+printf '%-58s min %4d ms  median %4d ms\n' "tcpdump -r big -w /dev/null 'tcp port 80'" "$td_min" "$td_med"
+report "bpf filter -r big -w /dev/null 'tcp port 80'" filter
+report "bpf filter --threads 1 (same)" filter1
+report "bpf stats -r big with ${#filters[@]} filters (one pass)" stats
+
+rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+echo "peak RSS of bpf filter: 1x file $(rss "$bpf" filter -r "$big" -w /dev/null "tcp port 80") KB, 2x file $(rss "$bpf" filter -r "$big2" -w /dev/null "tcp port 80") KB"
+echo "peak RSS of bpf stats:  1x file $(rss "$bpf" stats -r "$big" "${filters[@]}") KB, 2x file $(rss "$bpf" stats -r "$big2" "${filters[@]}") KB"
+echo "peak RSS of tcpdump:    1x file $(rss tcpdump -r "$big" -w /dev/null "tcp port 80") KB"

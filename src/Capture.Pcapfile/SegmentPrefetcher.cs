@@ -11,8 +11,12 @@ namespace Capture.Pcapfile;
 /// </summary>
 internal sealed class SegmentPrefetcher : IDisposable
 {
-    /// <summary>Room before each segment's data for the previous segment's unfinished record.</summary>
-    public const int Headroom = 64 << 10;
+    /// <summary>
+    /// Room before each segment's data for the previous segment's unfinished record: a whole record
+    /// of libpcap's usual maximum snapshot length with its header and options fits, so only the
+    /// link types allowed larger records (D-Bus, USBPcap, EBHSCR) ever need a larger array.
+    /// </summary>
+    public const int Headroom = SnaplenRules.MaximumSnaplen + (4 << 10);
 
     /// <summary>The bytes read per segment.</summary>
     public const int SegmentSize = 512 << 10;
