@@ -20,20 +20,10 @@ public class MutationTests
         {
             var bytes = File.ReadAllBytes(path);
             if (format == CaptureFileFormat.PcapNg)
-                bytes = ToPcapNg(bytes);
+                bytes = Packets.ToPcapNg(bytes);
             inputs.Add((Path.GetFileName(path), bytes));
         }
         return inputs;
-    }
-
-    private static byte[] ToPcapNg(byte[] pcap)
-    {
-        using var reader = CaptureFileReader.Open(new MemoryStream(pcap));
-        var output = new MemoryStream();
-        using (var writer = CaptureFileWriter.CreateLike(reader, output, CaptureFileFormat.PcapNg, leaveOpen: true))
-            while (reader.TryReadPacket(out var packet))
-                writer.Write(packet);
-        return output.ToArray();
     }
 
     /// <summary>Damages a copy of <paramref name="file"/> at or after <paramref name="from"/>.</summary>

@@ -56,7 +56,7 @@ public class PacketBatchTests
             random.NextBytes(data);
             builder.Record(i, i, data);
         }
-        var bytes = format == CaptureFileFormat.Pcap ? builder.ToArray() : ToPcapNg(builder.ToArray());
+        var bytes = format == CaptureFileFormat.Pcap ? builder.ToArray() : Packets.ToPcapNg(builder.ToArray());
         var expected = Packets.ReadAll(bytes);
 
         foreach (var fromFile in new[] { false, true })
@@ -165,16 +165,6 @@ public class PacketBatchTests
     private static byte[] Bytes(string path, CaptureFileFormat format)
     {
         var bytes = File.ReadAllBytes(path);
-        return format == CaptureFileFormat.PcapNg ? ToPcapNg(bytes) : bytes;
-    }
-
-    private static byte[] ToPcapNg(byte[] pcap)
-    {
-        using var reader = CaptureFileReader.Open(new MemoryStream(pcap));
-        var output = new MemoryStream();
-        using (var writer = CaptureFileWriter.CreateLike(reader, output, CaptureFileFormat.PcapNg, leaveOpen: true))
-            while (reader.TryReadPacket(out var packet))
-                writer.Write(packet);
-        return output.ToArray();
+        return format == CaptureFileFormat.PcapNg ? Packets.ToPcapNg(bytes) : bytes;
     }
 }

@@ -28,6 +28,17 @@ internal static class Packets
         return list;
     }
 
+    /// <summary>The same packets as a pcapng file (link type, snaplen and precision kept).</summary>
+    public static byte[] ToPcapNg(byte[] pcap)
+    {
+        using var reader = CaptureFileReader.Open(new MemoryStream(pcap));
+        var output = new MemoryStream();
+        using (var writer = CaptureFileWriter.CreateLike(reader, output, CaptureFileFormat.PcapNg, leaveOpen: true))
+            while (reader.TryReadPacket(out var packet))
+                writer.Write(packet);
+        return output.ToArray();
+    }
+
     public static List<Packet> ReadAll(byte[] file)
     {
         using var reader = CaptureFileReader.Open(new MemoryStream(file));
