@@ -7,6 +7,9 @@ internal sealed record CliContext(TextWriter Out, TextWriter Error, TextReader I
     public static CliContext FromConsole() =>
         new(Console.Out, Console.Error, Console.In, !Console.IsErrorRedirected);
 
+    /// <summary>Standard input as bytes, for capture files read from <c>-r -</c> (a pipe, as tcpdump reads one).</summary>
+    public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
+
     /// <summary>Set by Ctrl-C handling: long-running commands stop cleanly when it is cancelled.</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -82,7 +82,8 @@ internal sealed class FilterSet
     /// </summary>
     public static void PrepareFor(IReadOnlyList<FilterSet> filters, IReadOnlyList<string> inputs)
     {
-        if (inputs.Count == 0)
+        // Standard input cannot be peeked at without consuming it: compile when its header is read.
+        if (inputs.Count == 0 || inputs[0] == InputFiles.StandardInput)
             return;
         try
         {

@@ -1,8 +1,22 @@
+using Capture.Pcapfile;
+
 namespace Bpf.Cli;
 
-/// <summary>Expands the <c>-r</c> arguments: plain paths, and globs in the file-name part (<c>caps/*.pcap</c>).</summary>
+/// <summary>
+/// The <c>-r</c> arguments: plain paths, globs in the file-name part (<c>caps/*.pcap</c>), and
+/// <c>-</c> for standard input.
+/// </summary>
 internal static class InputFiles
 {
+    /// <summary>The name that stands for standard input.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>Opens one input (<c>-</c>: standard input, read as a pipe).</summary>
+    /// <exception cref="InvalidDataException">Not a capture file.</exception>
+    /// <exception cref="IOException">The file cannot be opened or read.</exception>
+    public static CaptureFileReader Open(string path, CliContext context) =>
+        path == StandardInput ? CaptureFileReader.Open(context.OpenInput(), leaveOpen: false) : CaptureFileReader.Open(path);
+
     /// <exception cref="InputException">A glob matches nothing.</exception>
     public static IReadOnlyList<string> Expand(IEnumerable<string> patterns)
     {

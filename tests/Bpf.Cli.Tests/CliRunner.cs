@@ -16,6 +16,19 @@ internal static class CliRunner
 
     public static Result Run(params string[] args) => RunWithInput("", args);
 
+    /// <summary>Runs with <paramref name="stdin"/> as the binary standard input (<c>-r -</c>).</summary>
+    public static Result RunWithBinaryInput(byte[] stdin, params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var context = new CliContext(stdout, stderr, new StringReader(""), ErrorIsTerminal: false)
+        {
+            OpenInput = () => new MemoryStream(stdin, writable: false),
+        };
+        var code = Program.Run(args, context);
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+
     /// <summary>A temporary file deleted with the returned handle.</summary>
     public static TempFile Temp(string contents = "", string extension = ".txt")
     {

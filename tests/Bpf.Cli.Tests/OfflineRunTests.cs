@@ -53,6 +53,18 @@ public class OfflineRunTests
     }
 
     [LibpcapFact]
+    public void Filter_StandardInput_IsReadAsAPipe_BeforeAndAlongFiles()
+    {
+        var path = TestData.Corpus("EN10MB");
+        var expected = LibpcapAccepted([path, path], "udp").Count;
+
+        var result = CliRunner.RunWithBinaryInput(File.ReadAllBytes(path), "filter", "-r", "-", "-r", path, "--count", "udp");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"{expected}\n", result.Out);
+    }
+
+    [LibpcapFact]
     public void Filter_Results_OneVerdictPerPacketInOrder_OnEveryThreadCount()
     {
         var path = TestData.Corpus("EN10MB");

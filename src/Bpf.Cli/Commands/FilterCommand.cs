@@ -13,7 +13,7 @@ internal sealed class FilterCommand : ICommand
     public string Name => "filter";
 
     public string Usage =>
-        "filter -r FILE [-r FILE...] [-w OUT] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
+        "filter -r FILE|- [-r FILE...] [-w OUT] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
@@ -58,7 +58,7 @@ internal sealed class FilterCommand : ICommand
         string? failure = null;
         try
         {
-            new OfflinePipeline(inputs, context.Cancellation, threads).Run(item => FilterBatch(item, filters), item =>
+            new OfflinePipeline(inputs, path => InputFiles.Open(path, context), context.Cancellation, threads).Run(item => FilterBatch(item, filters), item =>
             {
                 item.Failure?.Throw();
                 if (item.FileIndex != fileIndex)

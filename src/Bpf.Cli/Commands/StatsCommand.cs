@@ -13,7 +13,7 @@ internal sealed class StatsCommand : ICommand
 {
     public string Name => "stats";
 
-    public string Usage => "stats -r FILE [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] EXPRESSION [EXPRESSION...]";
+    public string Usage => "stats -r FILE|- [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] EXPRESSION [EXPRESSION...]";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
@@ -39,7 +39,7 @@ internal sealed class StatsCommand : ICommand
         var fileIndex = -1;
         try
         {
-            new OfflinePipeline(inputs, context.Cancellation, threads).Run(
+            new OfflinePipeline(inputs, path => InputFiles.Open(path, context), context.Cancellation, threads).Run(
                 item => CountBatch(item, filters, intervalNs),
                 item =>
                 {
