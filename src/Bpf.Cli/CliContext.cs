@@ -10,6 +10,9 @@ internal sealed record CliContext(TextWriter Out, TextWriter Error, TextReader I
     /// <summary>Standard input as bytes, for capture files read from <c>-r -</c> (a pipe, as tcpdump reads one).</summary>
     public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
 
+    /// <summary>Standard output as bytes, for a capture written to <c>-w -</c>.</summary>
+    public Func<Stream> OpenOutput { get; init; } = Console.OpenStandardOutput;
+
     /// <summary>Set by Ctrl-C handling: long-running commands stop cleanly when it is cancelled.</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -7,9 +7,13 @@ namespace Bpf.Cli;
 /// The <c>-w</c> file of a filter run. It takes the link type, snapshot length, timestamp precision
 /// and (unless <c>--format</c> says otherwise) the format of the first input; packets are written
 /// whole, as libpcap's offline filtering keeps them (the return value only accepts or rejects).
+/// <c>-</c> writes to standard output (for a pipe into <c>tcpdump -r -</c>).
 /// </summary>
-internal sealed class FilterOutput(string path, CaptureFileFormat? format) : IDisposable
+internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliContext context) : IDisposable
 {
+    /// <summary>Whether the capture goes to standard output (so nothing else may).</summary>
+    public bool IsStandardOutput => path == InputFiles.StandardInput;
+
     private ICaptureWriter? _writer;
 
     /// <summary>Called with each input before its packets; the first one shapes the output file.</summary>
@@ -17,7 +21,7 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format) : IDi
     {
         if (_writer is not null)
             return;
-        var stream = File.Create(path);
+        var stream = IsStandardOutput ? context.OpenOutput() : File.Create(path);
         try
         {
             _writer = CaptureFileWriter.Create(stream, format ?? input.Format, input.LinkType, input.Snaplen, input.Precision);

@@ -65,6 +65,25 @@ public class OfflineRunTests
     }
 
     [LibpcapFact]
+    public void Filter_WriteToStandardOutput_CaptureOnStdout_SummaryOnStderr()
+    {
+        var path = TestData.Corpus("EN10MB");
+        var capture = new MemoryStream();
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var context = new CliContext(stdout, stderr, new StringReader(""), ErrorIsTerminal: false) { OpenOutput = () => capture };
+
+        var code = Program.Run(["filter", "-r", path, "-w", "-", "udp port 53"], context);
+
+        Assert.Equal(0, code);
+        Assert.Equal("", stdout.ToString());
+        Assert.StartsWith("packets ", stderr.ToString());
+        using var written = CliRunner.Temp("", ".pcap");
+        File.WriteAllBytes(written.Path, capture.ToArray());
+        Assert.Equal(LibpcapAccepted([path], "udp port 53").Select(p => p.Data), Libpcap.ReadFile(written.Path).Packets.Select(p => p.Data));
+    }
+
+    [LibpcapFact]
     public void Filter_Results_OneVerdictPerPacketInOrder_OnEveryThreadCount()
     {
         var path = TestData.Corpus("EN10MB");

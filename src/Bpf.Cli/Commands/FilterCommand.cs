@@ -13,7 +13,7 @@ internal sealed class FilterCommand : ICommand
     public string Name => "filter";
 
     public string Usage =>
-        "filter -r FILE|- [-r FILE...] [-w OUT] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
+        "filter -r FILE|- [-r FILE...] [-w OUT|-] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
@@ -35,15 +35,19 @@ internal sealed class FilterCommand : ICommand
         var totals = new FilterTotals();
         var results = reader.Has("--results");
         var stopwatch = Stopwatch.StartNew();
-        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, format) : null;
+        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, format, context) : null;
+        if (output is { IsStandardOutput: true } && results)
+            throw new UsageException("--results and -w - both write to standard output");
+        // With the capture on standard output, the summary goes to standard error.
+        var report = output is { IsStandardOutput: true } ? context.Error : context.Out;
         var failure = Run(inputs, filters, output, totals, results, reader.Threads(), context);
         output?.Dispose();
         stopwatch.Stop();
 
         if (reader.Has("--count"))
-            context.Out.WriteLine(totals.Accepted.ToString(CultureInfo.InvariantCulture));
+            report.WriteLine(totals.Accepted.ToString(CultureInfo.InvariantCulture));
         else if (!results)
-            context.Out.WriteLine(totals.Summary(stopwatch.Elapsed));
+            report.WriteLine(totals.Summary(stopwatch.Elapsed));
         if (failure is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf filter: {failure}");
