@@ -14,16 +14,24 @@ internal sealed class ProgressBar : IDisposable
     private static readonly long s_delayTicks = Stopwatch.Frequency / 2;
     private readonly TextWriter? _writer;
     private readonly long _total;
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly Func<long> _clock;
+    private readonly long _start;
     private long _lastDraw;
     private bool _drawn;
 
     /// <summary>A bar over <paramref name="totalBytes"/>; inert when <paramref name="context"/>'s stderr is redirected.</summary>
     public ProgressBar(CliContext context, long totalBytes)
+        : this(context, totalBytes, Stopwatch.GetTimestamp)
+    {
+    }
+
+    /// <summary>A bar timed by <paramref name="clock"/> (in <see cref="Stopwatch"/> ticks), for tests.</summary>
+    internal ProgressBar(CliContext context, long totalBytes, Func<long> clock)
     {
         _writer = context.ErrorIsTerminal && totalBytes > 0 ? context.Error : null;
         _total = totalBytes;
-        _lastDraw = _start;
+        _clock = clock;
+        _start = _lastDraw = clock();
     }
 
     /// <summary>Reports progress; cheap enough to call for every packet.</summary>
@@ -31,7 +39,7 @@ internal sealed class ProgressBar : IDisposable
     {
         if (_writer is null)
             return;
-        var now = Stopwatch.GetTimestamp();
+        var now = _clock();
         if (now - _lastDraw < s_redrawTicks || now - _start < s_delayTicks)
             return;
         _lastDraw = now;
