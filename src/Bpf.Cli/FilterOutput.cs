@@ -21,7 +21,8 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliCo
     {
         if (_writer is not null)
             return;
-        var stream = IsStandardOutput ? context.OpenOutput() : File.Create(path);
+        // Written on a thread of its own: the kernel's share of writing overlaps with reading.
+        Stream stream = new BackgroundWriteStream(IsStandardOutput ? context.OpenOutput() : File.Create(path, 1, FileOptions.None));
         try
         {
             _writer = CaptureFileWriter.Create(stream, format ?? input.Format, input.LinkType, input.Snaplen, input.Precision);
