@@ -1,22 +1,10 @@
-using System.Diagnostics;
 using Bpf.Testing;
 
 namespace Bpf.Cli.Tests;
 
 public class CompileCommandTests
 {
-    private static string Tcpdump(params string[] args)
-    {
-        var start = new ProcessStartInfo("tcpdump") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
-
-    [LibpcapTheory]
+    [TcpdumpTheory]
     [InlineData("-d", "EN10MB", "tcp port 80")]
     [InlineData("-dd", "EN10MB", "udp and (port 53 or port 5353)")]
     [InlineData("-ddd", "LINUX_SLL", "host 192.168.1.1 and not port 22")]
@@ -25,15 +13,15 @@ public class CompileCommandTests
     {
         var result = CliRunner.Run("compile", "-y", linkType, flag, expression);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(Tcpdump("-y", linkType, flag, expression), result.Out);
+        Assert.Equal(Tcpdump.Run("-y", linkType, flag, expression), result.Out);
     }
 
-    [LibpcapFact]
+    [TcpdumpFact]
     public void Compile_O0_OutputByteIdenticalToTcpdumpO()
     {
         var result = CliRunner.Run("compile", "-O0", "-d", "tcp port 80 and ip");
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(Tcpdump("-O", "-y", "EN10MB", "-d", "tcp port 80 and ip"), result.Out);
+        Assert.Equal(Tcpdump.Run("-O", "-y", "EN10MB", "-d", "tcp port 80 and ip"), result.Out);
     }
 
     [Fact]

@@ -1,32 +1,20 @@
-using System.Diagnostics;
 using Bpf.Testing;
 
 namespace Bpf.Cli.Tests;
 
 public class DumpAndValidateTests
 {
-    private static string Tcpdump(string flag, string expression)
-    {
-        var start = new ProcessStartInfo("tcpdump") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { flag, "-r", TestData.Corpus("EN10MB"), expression })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
-    }
-
-    [LibpcapTheory]
+    [TcpdumpTheory]
     [InlineData("-d", "-ddd")]
     [InlineData("-dd", "-d")]
     [InlineData("-ddd", "-dd")]
     public void Dump_ConvertsBetweenFormats_ByteIdenticalToTcpdump(string to, string from)
     {
         const string expression = "tcp port 80 or (udp and ip[6:2] & 0x1fff = 0)";
-        using var input = CliRunner.Temp(Tcpdump(from, expression));
+        using var input = CliRunner.Temp(Tcpdump.Dump(from, TestData.Corpus("EN10MB"), expression));
         var result = CliRunner.Run("dump", to, input.Path);
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(Tcpdump(to, expression), result.Out);
+        Assert.Equal(Tcpdump.Dump(to, TestData.Corpus("EN10MB"), expression), result.Out);
     }
 
     [Fact]
