@@ -98,4 +98,30 @@ internal static unsafe class NativeLibpcap
             pcap_close(p);
         }
     }
+
+    /// <summary>Reads a capture file with pcap_next_ex and filters each packet with bpf_filter: what <c>tcpdump -r FILE -w /dev/null EXPR</c> does per packet.</summary>
+    public static long FilterFile(string path, Instruction[] program)
+    {
+        var errbuf = stackalloc byte[512];
+        var p = pcap_open_offline(path, errbuf);
+        if (p == IntPtr.Zero)
+            throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
+        try
+        {
+            long accepted = 0;
+            PacketHeader* header;
+            byte* data;
+            fixed (Instruction* pc = program)
+            {
+                while (pcap_next_ex(p, &header, &data) == 1)
+                    if (bpf_filter(pc, data, header->WireLength, header->CaptureLength) != 0)
+                        accepted++;
+            }
+            return accepted;
+        }
+        finally
+        {
+            pcap_close(p);
+        }
+    }
 }

@@ -39,7 +39,11 @@ for _ in $(seq "$runs"); do
   times[filter]+="$(ms "$bpf" filter -r "$big" -w /dev/null "tcp port 80") "
   times[filter1]+="$(ms "$bpf" filter --threads 1 -r "$big" -w /dev/null "tcp port 80") "
   times[stats]+="$(ms "$bpf" stats -r "$big" "${filters[@]}") "
+  times[tcpdump_w]+="$(ms tcpdump -r "$big" -w /tmp/bpf-bench-tcpdump.pcap udp) "
+  times[filter_w]+="$(ms "$bpf" filter -r "$big" -w /tmp/bpf-bench-bpf.pcap udp) "
 done
+cmp -s /tmp/bpf-bench-tcpdump.pcap /tmp/bpf-bench-bpf.pcap && same="byte-identical" || same="DIFFERENT"
+rm -f /tmp/bpf-bench-tcpdump.pcap /tmp/bpf-bench-bpf.pcap
 stat_of() { # "min median" of a list of numbers
   tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[1], a[int((NR+1)/2)]}'
 }
@@ -54,6 +58,11 @@ printf '%-58s min %4d ms  median %4d ms\n' "tcpdump -r big -w /dev/null 'tcp por
 report "bpf filter -r big -w /dev/null 'tcp port 80'" filter
 report "bpf filter --threads 1 (same)" filter1
 report "bpf stats -r big with ${#filters[@]} filters (one pass)" stats
+read -r tw_min tw_med <<<"$(stat_of "${times[tcpdump_w]}")"
+read -r fw_min fw_med <<<"$(stat_of "${times[filter_w]}")"
+printf '%-58s min %4d ms  median %4d ms\n' "tcpdump -r big -w out 'udp'" "$tw_min" "$tw_med"
+printf '%-58s min %4d ms  median %4d ms  ratio: min %.2f median %.2f (%s)\n' "bpf filter -r big -w out 'udp'" "$fw_min" "$fw_med" \
+  "$(bc -l <<<"$fw_min / $tw_min")" "$(bc -l <<<"$fw_med / $tw_med")" "$same"
 
 rss() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 echo "peak RSS of bpf filter: 1x file $(rss "$bpf" filter -r "$big" -w /dev/null "tcp port 80") KB, 2x file $(rss "$bpf" filter -r "$big2" -w /dev/null "tcp port 80") KB"

@@ -64,7 +64,7 @@ public abstract class CaptureFileReader : IPacketSource
             throw new ArgumentException("the batch must be released before it is read into again", nameof(batch));
         if (_batchPool is null)
         {
-            _batchPool = new SegmentPool(SegmentPrefetcher.ArraySize);
+            _batchPool = s_segments;
             Buffer.Prefetch(_batchPool, PrefetchDepth);
         }
         var array = Buffer.Array;
@@ -118,6 +118,9 @@ public abstract class CaptureFileReader : IPacketSource
 
     // Segments read ahead in batch mode: enough to keep two or three cores copying.
     private const int PrefetchDepth = 4;
+    // Shared by all readers: a run over many files reuses the same few buffers instead of
+    // allocating a reader's worth (several MB) per file.
+    private static readonly SegmentPool s_segments = new(SegmentPrefetcher.ArraySize);
     private SegmentPool? _batchPool;
     private bool _pendingBatchFirst;
     private bool _batchesDone;

@@ -1,14 +1,15 @@
 namespace Capture.Pcapfile;
 
 /// <summary>
-/// The read buffers of a reader that hands out <see cref="PacketBatch"/>es: a batch keeps the buffer
+/// The read buffers of readers that hand out <see cref="PacketBatch"/>es: a batch keeps the buffer
 /// its packets live in until it is released, so the reader refills into another one from here.
-/// Rented by the reading thread, returned by whichever thread releases a batch.
+/// Rented by reading threads, returned by whichever thread releases a batch; at most
+/// <see cref="MaxPooled"/> are kept.
 /// </summary>
 internal sealed class SegmentPool(int size)
 {
-    // Enough for a reader, the batches in flight of a deep pipeline, and a spare.
-    private const int MaxPooled = 64;
+    // Enough for the read-ahead and the batches in flight of a pipeline on many cores.
+    private const int MaxPooled = 40;
     private readonly Stack<byte[]> _free = new();
 
     /// <summary>The size of pooled buffers; larger ones (for records that do not fit) are not kept.</summary>
