@@ -62,6 +62,9 @@ public abstract class CaptureFileReader : IPacketSource
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Count != 0)
             throw new ArgumentException("the batch must be released before it is read into again", nameof(batch));
+        // Finished: the last batch took the last buffer, which must not be handed out twice.
+        if (_batchesDone && !_pendingBatchFirst)
+            return false;
         if (_batchPool is null)
         {
             _batchPool = s_segments;

@@ -89,6 +89,48 @@ public class PacketBatchTests
     }
 
     [Fact]
+    public void ReadBatch_ManyReadersAtOnce_ShareBuffersWithoutMixingThem()
+    {
+        // Readers share their buffer pool: a buffer handed out twice would show up here as another
+        // reader's bytes in a packet.
+        var path = TestData.Corpus("EN10MB");
+        var expected = Packets.ReadAll(path);
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            for (var round = 0; round < 3; round++)
+            {
+                var batches = ReadBatches(File.ReadAllBytes(path), release: round != 1, fromFile: true, out var error);
+                Assert.Null(error);
+                Assert.Equal(expected, batches.SelectMany(b => b.Packets).ToList());
+            }
+        });
+    }
+
+    [Fact]
+    public void ReadBatch_AfterTheEnd_ReturnsFalse_AndHandsNoBufferOutTwice()
+    {
+        // Larger than one read-ahead segment, so the last buffer is a pooled one.
+        using (var reader = CaptureFileReader.Open(TestData.Corpus("EN10MB")))
+        {
+            var batch = new PacketBatch();
+            while (reader.ReadBatch(batch))
+                batch.Release();
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.False(reader.ReadBatch(batch));
+                Assert.Equal(0, batch.Count);
+                batch.Release();
+            }
+        }
+        // Had the reader's last buffer gone back to the shared pool more than once, two of these
+        // batches, all held at once, would now be reading into the same buffer.
+        var path = TestData.Corpus("EN10MB");
+        var batches = ReadBatches(File.ReadAllBytes(path), release: false, fromFile: true, out var error);
+        Assert.Null(error);
+        Assert.Equal(Packets.ReadAll(path), batches.SelectMany(b => b.Packets).ToList());
+    }
+
+    [Fact]
     public void ReadBatch_TricklingStream_SamePackets()
     {
         var bytes = File.ReadAllBytes(TestData.Corpus("EN10MB"))[..200_000];
