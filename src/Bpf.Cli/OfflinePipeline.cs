@@ -156,7 +156,9 @@ internal sealed class OfflinePipeline
             {
                 // The file could not be opened or read: delivered in turn, it ends the run there.
                 item.Path = _paths[Math.Min(_fileIndex, _paths.Count - 1)];
-                item.Failure = ExceptionDispatchInfo.Capture(e);
+                // A file that is not a capture: say which one.
+                item.Failure = ExceptionDispatchInfo.Capture(
+                    e is InvalidDataException ? new InvalidDataException($"{item.Path}: {e.Message}", e) : e);
                 _readerFinished = true;
             }
             item.Sequence = _nextSequence++;

@@ -178,6 +178,20 @@ public class OfflineRunTests
         Assert.Contains("expression error at offset", result.Error);
     }
 
+    [Theory]
+    [InlineData("filter")]
+    [InlineData("stats")]
+    public void NotACaptureFile_ExitsOneNamingItAndTheReason(string verb)
+    {
+        using var text = CliRunner.Temp("not a capture\n", ".pcap");
+
+        var result = CliRunner.Run(verb, "-r", TestData.Corpus("PPP"), "-r", text.Path, "udp");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(text.Path, result.Error);
+        Assert.Contains("unknown file format", result.Error);
+    }
+
     [LibpcapFact]
     public void Stats_EveryFilter_CountsWhatLibpcapAccepts()
     {
