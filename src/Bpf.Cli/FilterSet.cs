@@ -23,8 +23,9 @@ internal sealed class FilterSet
     private readonly BpfProgram? _program;
     private readonly bool _optimize;
     private readonly FilterEngine _engine;
-    private readonly Dictionary<(LinkType, int), BpfFilterDelegate> _compiled = [];
-    private readonly Dictionary<(LinkType, int), Task<BpfFilterDelegate>> _preparing = [];
+    // One compile per key, whichever thread (a preparing one, or the first to need it) gets there first;
+    // a compile error is kept and rethrown to every caller.
+    private readonly Dictionary<(LinkType, int), Lazy<BpfFilterDelegate>> _compiled = [];
     // Files rarely mix link types: skip the lock and the dictionary for the same key again.
     private volatile Compiled? _last;
 
@@ -62,62 +63,38 @@ internal sealed class FilterSet
 
     /// <summary>
     /// Starts compiling for a link type and snaplen on the thread pool, so the compiler's first-use
-    /// cost overlaps with opening and reading the input; <see cref="For"/> then waits for it.
+    /// cost overlaps with opening and reading the input; <see cref="For"/> then waits for it (or
+    /// compiles itself if the pool has not got to it yet).
     /// </summary>
     public void Prepare(LinkType linkType, int snaplen)
     {
-        if (_program is not null)
-            return;
-        lock (_compiled)
+        if (_program is null)
         {
-            var key = (linkType, snaplen);
-            if (!_compiled.ContainsKey(key) && !_preparing.ContainsKey(key))
-                _preparing[key] = Task.Run(() => CreateEngine(ProgramFor(linkType, snaplen), _engine));
-        }
-    }
-
-    /// <summary>
-    /// Prepares every filter for the first readable input (see <see cref="Prepare"/>); an input that
-    /// cannot be opened is left for the run to report.
-    /// </summary>
-    public static void PrepareFor(IReadOnlyList<FilterSet> filters, IReadOnlyList<string> inputs)
-    {
-        // Standard input cannot be peeked at without consuming it: compile when its header is read.
-        if (inputs.Count == 0 || inputs[0] == InputFiles.StandardInput)
-            return;
-        try
-        {
-            using var first = global::Capture.Pcapfile.CaptureFileReader.Open(inputs[0]);
-            foreach (var filter in filters)
-                filter.Prepare(first.LinkType, first.Snaplen);
-            // While the first compile parses, load the stages after the parser on another core.
-            if (filters.Any(f => f._program is null))
-                Task.Run(() => CreateEngine(FilterCompiler.WarmUp(), filters[0]._engine));
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
+            var compile = Entry((linkType, snaplen));
+            Task.Run(() => compile.Value);
         }
     }
 
     /// <summary>The runnable filter for a link type and snaplen (compiled on first use).</summary>
+    /// <exception cref="Bpf.Compiler.FilterCompileException">The expression does not compile for that link type.</exception>
     public BpfFilterDelegate For(LinkType linkType, int snaplen)
     {
         var key = _program is null ? (linkType, snaplen) : default;
         var last = _last;
         if (last is not null && last.Key == key)
             return last.Filter;
+        var filter = Entry(key).Value;
+        _last = new Compiled(key, filter);
+        return filter;
+    }
+
+    private Lazy<BpfFilterDelegate> Entry((LinkType LinkType, int Snaplen) key)
+    {
         lock (_compiled)
         {
-            if (!_compiled.TryGetValue(key, out var filter))
-            {
-                if (_preparing.Remove(key, out var prepared))
-                    filter = prepared.GetAwaiter().GetResult(); // rethrows a compile error as is
-                else
-                    filter = CreateEngine(ProgramFor(linkType, snaplen), _engine);
-                _compiled[key] = filter;
-            }
-            _last = new Compiled(key, filter);
-            return filter;
+            if (!_compiled.TryGetValue(key, out var entry))
+                _compiled[key] = entry = new Lazy<BpfFilterDelegate>(() => CreateEngine(ProgramFor(key.LinkType, key.Snaplen), _engine));
+            return entry;
         }
     }
 

@@ -10,13 +10,14 @@ namespace Bpf.Cli;
 /// the work (the filters) on it in parallel with the others, and hands it to the delivery (output,
 /// counts), which sees the batches one at a time in the order they were read. At most
 /// <see cref="Depth"/> batches (about 512 KiB each) exist at once, so memory does not grow with
-/// the input; no thread waits on another except to read or deliver in turn.
+/// the input; no thread waits on another except to read or deliver in turn. Delivery also does
+/// what every offline command does: one progress bar per file, and the file's failure rethrown.
 /// </summary>
 internal sealed class OfflinePipeline
 {
     private readonly IReadOnlyList<string> _paths;
-    private readonly Func<string, CaptureFileReader> _open;
-    private readonly CancellationToken _cancellation;
+    private readonly CliContext _context;
+    private readonly Action<InputShape>? _opened;
     private readonly object _readLock = new();
     private readonly object _deliverLock = new();
     private readonly PipelineItem?[] _done;
@@ -34,18 +35,21 @@ internal sealed class OfflinePipeline
     private bool _stopped;
     private ExceptionDispatchInfo? _failure;
 
-    /// <param name="paths">The files, read in this order.</param>
-    /// <param name="open">Opens one of them.</param>
-    /// <param name="cancellation">Stops the run between batches (Ctrl-C).</param>
+    /// <param name="paths">The files, read in this order (<c>-</c>: standard input).</param>
+    /// <param name="context">Where standard input, the progress bars and cancellation (Ctrl-C) come from.</param>
     /// <param name="threads">
     /// How many threads work (default: one per core but one; measured on 2 cores, a second worker
     /// only competes with the read-ahead: 238 ms vs 262 ms median for 1 GB).
     /// </param>
-    public OfflinePipeline(IReadOnlyList<string> paths, Func<string, CaptureFileReader> open, CancellationToken cancellation, int? threads = null)
+    /// <param name="opened">
+    /// Told each file's header as soon as the file is opened, before its first batch is read: the
+    /// command starts compiling its filters for it then, overlapping the compile with the reading.
+    /// </param>
+    public OfflinePipeline(IReadOnlyList<string> paths, CliContext context, int? threads = null, Action<InputShape>? opened = null)
     {
         _paths = paths;
-        _open = open;
-        _cancellation = cancellation;
+        _context = context;
+        _opened = opened;
         Threads = Math.Max(1, threads ?? Environment.ProcessorCount - 1);
         Depth = 4 * Threads;
         _done = new PipelineItem?[Depth];
@@ -59,13 +63,49 @@ internal sealed class OfflinePipeline
 
     /// <summary>
     /// Runs <paramref name="work"/> on every batch (any thread, in parallel) and then
-    /// <paramref name="deliver"/> on each (one at a time, in input order) until the files end, a
-    /// delivered item ends the run (its file failed to open or read: <see cref="PipelineItem.Failure"/>
-    /// or <see cref="PacketBatch.Error"/>), or cancellation. A batch is recycled after delivery, so
-    /// its packets must not be kept.
+    /// <paramref name="deliver"/> on each (one at a time, in input order; told whether the batch is
+    /// its file's first) until the files end, a damaged file stops the run, or cancellation. A batch
+    /// is recycled after delivery, so its packets must not be kept.
     /// </summary>
-    /// <exception cref="Exception">Whatever <paramref name="work"/> or <paramref name="deliver"/> threw, rethrown here after all threads stopped.</exception>
-    public void Run(Action<PipelineItem> work, Action<PipelineItem> deliver)
+    /// <returns>Null, or where and why a damaged file stopped the run (everything before it was delivered).</returns>
+    /// <exception cref="Exception">
+    /// Why a file could not be opened or read, or whatever <paramref name="work"/> or
+    /// <paramref name="deliver"/> threw, rethrown here after all threads stopped.
+    /// </exception>
+    public string? Run(Action<PipelineItem> work, Action<PipelineItem, bool> deliver)
+    {
+        ProgressBar? progress = null;
+        var fileIndex = -1;
+        long delivered = 0;
+        string? stoppedAt = null;
+        try
+        {
+            RunThreads(work, item =>
+            {
+                item.Failure?.Throw();
+                var first = item.FileIndex != fileIndex;
+                if (first)
+                {
+                    progress?.Dispose();
+                    progress = new ProgressBar(_context, item.Input.Length);
+                    fileIndex = item.FileIndex;
+                }
+                deliver(item, first);
+                delivered += item.Batch.Count;
+                progress!.Report(item.Batch.EndPosition, delivered);
+                // What was read and written so far stays; say where the file stopped being readable.
+                if (item.Batch.Error is { } error)
+                    stoppedAt = $"{item.Path}: {error.Message}; processed {delivered} packets before it";
+            });
+        }
+        finally
+        {
+            progress?.Dispose();
+        }
+        return stoppedAt;
+    }
+
+    private void RunThreads(Action<PipelineItem> work, Action<PipelineItem> deliver)
     {
         var helpers = new Thread[Threads - 1];
         for (var i = 0; i < helpers.Length; i++)
@@ -120,7 +160,7 @@ internal sealed class OfflinePipeline
             }
             if (_readerFinished)
                 return null;
-            if (_cancellation.IsCancellationRequested)
+            if (_context.Cancellation.IsCancellationRequested)
             {
                 Stop(null);
                 return null;
@@ -138,8 +178,9 @@ internal sealed class OfflinePipeline
                             Return(item);
                             return null;
                         }
-                        _reader = _open(_paths[_fileIndex]);
+                        _reader = InputFiles.Open(_paths[_fileIndex], _context);
                         _input = new InputShape(_reader.Format, _reader.LinkType, _reader.Snaplen, _reader.TimestampPrecision, _reader.Length ?? 0);
+                        _opened?.Invoke(_input);
                     }
                     item.Path = _paths[_fileIndex];
                     item.FileIndex = _fileIndex;

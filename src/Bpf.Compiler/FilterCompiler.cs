@@ -39,22 +39,7 @@ public static class FilterCompiler
         if (snaplen == 0)
             throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "snaplen of 0 rejects all packets");
 
-        return CompileTree(FilterParser.Parse(expression), expression.Length, linkType, snaplen, options);
-    }
-
-    /// <summary>
-    /// Runs code generation, the optimizer and the linearizer once over a small fixed tree (no
-    /// parsing), so that a compile running meanwhile on another thread finds them loaded and ready
-    /// when its parse is done: a fresh process spends most of its first compile on such first-use costs.
-    /// </summary>
-    public static BpfProgram WarmUp()
-    {
-        var tree = new AndExpression(new ProtoAbbreviation(ProtoQualifier.Tcp, 0), new GreaterExpression(64, 4), 4);
-        return CompileTree(tree, "tcp and greater 64".Length, LinkType.EN10MB, DefaultSnaplen, CompilerOptions.Default);
-    }
-
-    private static BpfProgram CompileTree(FilterExpression ast, int expressionLength, LinkType linkType, int snaplen, CompilerOptions options)
-    {
+        var ast = FilterParser.Parse(expression);
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
             Names = SystemNameResolver.Default,
@@ -73,7 +58,7 @@ public static class FilterCompiler
             if (IsRejectAll(root))
                 throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "expression rejects all packets");
         }
-        var program = new BpfProgram(Linearizer.Linearize(root, expressionLength));
+        var program = new BpfProgram(Linearizer.Linearize(root, expression.Length));
         // A program libpcap's own bpf_validate would refuse is our bug, never the user's: fail loudly
         // here rather than hand an engine something it may not run.
         var validation = BpfValidator.Validate(program, ValidationProfile.Libpcap);

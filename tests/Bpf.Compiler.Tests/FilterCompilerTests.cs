@@ -22,10 +22,6 @@ public class FilterCompilerTests
         Assert.Equal(FilterCompiler.Compile("ip", LinkType.EN10MB, 262144, CompilerOptions.Default), FilterCompiler.Compile("ip"));
 
     [Fact]
-    public void WarmUp_CompilesItsTreeAsTheParserWouldTheSameText() =>
-        Assert.Equal(FilterCompiler.Compile("tcp and greater 64").ToArray(), FilterCompiler.WarmUp().ToArray());
-
-    [Fact]
     public void ZeroSnaplen_IsRefusedBeforeParsing()
     {
         var e = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile("((", LinkType.EN10MB, 0));

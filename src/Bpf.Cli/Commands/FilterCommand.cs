@@ -31,7 +31,6 @@ internal sealed class FilterCommand : ICommand
         var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
             : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
 
-        FilterSet.PrepareFor([filters], inputs);
         var totals = new FilterTotals();
         var results = reader.Has("--results");
         var stopwatch = Stopwatch.StartNew();
@@ -55,40 +54,18 @@ internal sealed class FilterCommand : ICommand
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context)
-    {
-        ProgressBar? progress = null;
-        var fileIndex = -1;
-        string? failure = null;
-        try
-        {
-            new OfflinePipeline(inputs, path => InputFiles.Open(path, context), context.Cancellation, threads).Run(item => FilterBatch(item, filters), item =>
+    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
+        new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
+            item => FilterBatch(item, filters),
+            (item, firstOfFile) =>
             {
-                item.Failure?.Throw();
-                if (item.FileIndex != fileIndex)
-                {
-                    // Each file gets its own bar, and shapes the output if it is the first.
-                    progress?.Dispose();
-                    progress = new ProgressBar(context, item.Input.Length);
-                    fileIndex = item.FileIndex;
+                // The first file shapes the output.
+                if (firstOfFile)
                     output?.Begin(item.Input);
-                }
-                var batch = item.Batch;
-                totals.Add(batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
+                totals.Add(item.Batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
                 if (output is not null || results)
                     Deliver(item, output, results, context);
-                progress!.Report(batch.EndPosition, totals.Read);
-                // Keep what was read and written so far; report where the file stopped being readable.
-                if (batch.Error is not null)
-                    failure = $"{item.Path}: {batch.Error.Message}; processed {totals.Read} packets before it";
             });
-            return failure;
-        }
-        finally
-        {
-            progress?.Dispose();
-        }
-    }
 
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.

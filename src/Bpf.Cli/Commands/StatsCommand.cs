@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Capture.Pcapfile;
 
 namespace Bpf.Cli.Commands;
 
@@ -29,38 +28,14 @@ internal sealed class StatsCommand : ICommand
         var threads = reader.Threads();
         var expressions = reader.Operands;
         var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
-        FilterSet.PrepareFor(filters, inputs);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Count, intervalNs);
 
-        string? failure = null;
-        long read = 0;
-        ProgressBar? progress = null;
-        var fileIndex = -1;
-        try
+        var failure = new OfflinePipeline(inputs, context, threads, input =>
         {
-            new OfflinePipeline(inputs, path => InputFiles.Open(path, context), context.Cancellation, threads).Run(
-                item => CountBatch(item, filters, intervalNs),
-                item =>
-                {
-                    item.Failure?.Throw();
-                    if (item.FileIndex != fileIndex)
-                    {
-                        progress?.Dispose();
-                        progress = new ProgressBar(context, item.Input.Length);
-                        fileIndex = item.FileIndex;
-                    }
-                    table.Add((StatsTable)item.State!);
-                    read += item.Batch.Count;
-                    progress!.Report(item.Batch.EndPosition, read);
-                    if (item.Batch.Error is not null)
-                        failure = $"{item.Path}: {item.Batch.Error.Message}; processed {read} packets before it";
-                });
-        }
-        finally
-        {
-            progress?.Dispose();
-        }
+            foreach (var filter in filters)
+                filter.Prepare(input.LinkType, input.Snaplen);
+        }).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
