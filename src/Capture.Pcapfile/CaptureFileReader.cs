@@ -63,20 +63,16 @@ public abstract class CaptureFileReader : IPacketSource
         if (batch.Count != 0)
             throw new ArgumentException("the batch must be released before it is read into again", nameof(batch));
         // Finished: the last batch took the last buffer, which must not be handed out twice.
-        if (_batchesDone && !_pendingBatchFirst)
+        if (_batchesDone && _pendingArray is null)
             return false;
-        if (_batchPool is null)
-        {
-            _batchPool = s_segments;
-            Buffer.Prefetch(_batchPool, PrefetchDepth);
-        }
+        Buffer.Prefetch(s_segments, PrefetchDepth);
         var array = Buffer.Array;
-        if (_pendingBatchFirst)
+        if (_pendingArray is not null)
         {
             // The packet that moved the reader to a fresh buffer last time opens this batch.
-            _pendingBatchFirst = false;
-            array = _pendingArray!;
-            batch.Add(_pendingPacket.Packet(array), array);
+            array = _pendingArray;
+            batch.Add(_pendingPacket, array);
+            _pendingArray = null;
         }
         while (!_batchesDone)
         {
@@ -101,20 +97,19 @@ public abstract class CaptureFileReader : IPacketSource
             {
                 // The reader moved to a fresh buffer: this batch keeps the one its packets are in
                 // (the first left behind); buffers passed through without a packet go back.
-                batch.Own(retired[0], _batchPool);
+                batch.Own(retired[0], s_segments);
                 for (var i = 1; i < retired.Count; i++)
-                    _batchPool.Return(retired[i]);
+                    s_segments.Return(retired[i]);
                 retired.Clear();
-                _pendingBatchFirst = true;
                 _pendingArray = Buffer.Array;
-                _pendingPacket = new PendingPacket(packet, Buffer.Array);
+                _pendingPacket = new PacketRecord(packet, _pendingArray);
                 batch.EndPosition = before;
                 return true;
             }
-            batch.Add(packet, array);
+            batch.Add(new PacketRecord(packet, array), array);
         }
         // Finished: the reader will not touch its current buffer again, so the batch may keep it.
-        batch.Own(array, _batchPool);
+        batch.Own(array, s_segments);
         batch.EndPosition = Position;
         return batch.Count > 0 || batch.Error is not null;
     }
@@ -124,28 +119,10 @@ public abstract class CaptureFileReader : IPacketSource
     // Shared by all readers: a run over many files reuses the same few buffers instead of
     // allocating a reader's worth (several MB) per file.
     private static readonly SegmentPool s_segments = new(SegmentPrefetcher.ArraySize);
-    private SegmentPool? _batchPool;
-    private bool _pendingBatchFirst;
     private bool _batchesDone;
+    // A packet read into a fresh buffer, held over as the first of the next batch, and that buffer.
     private byte[]? _pendingArray;
-    private PendingPacket _pendingPacket;
-
-    /// <summary>A packet read into a fresh buffer, held over as the first of the next batch.</summary>
-    private readonly struct PendingPacket(in CapturedPacket packet, byte[] array)
-    {
-        private readonly int _offset = packet.Data.IsEmpty ? 0
-            : (int)System.Runtime.CompilerServices.Unsafe.ByteOffset(
-                ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(array),
-                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(packet.Data));
-        private readonly int _length = packet.Data.Length;
-        private readonly uint _wireLength = packet.WireLength;
-        private readonly long _timestamp = packet.Timestamp;
-        private readonly LinkType _linkType = packet.LinkType;
-        private readonly int _interface = packet.InterfaceIndex;
-
-        public CapturedPacket Packet(byte[] array) =>
-            new(new ReadOnlySpan<byte>(array, _offset, _length), _wireLength, _timestamp, _linkType, _interface);
-    }
+    private PacketRecord _pendingPacket;
 
     /// <summary>Opens a capture file, detecting pcap or pcapng from its first bytes.</summary>
     /// <exception cref="InvalidDataException">The file is neither, or its header is malformed.</exception>

@@ -18,18 +18,7 @@ public sealed class PacketBatch
     private readonly List<byte[]> _arrays = [];
     private SegmentPool? _pool;
     private byte[][] _packetArrays = new byte[InitialCapacity][];
-    private Record[] _records = new Record[InitialCapacity];
-
-    /// <summary>Where a packet is and what its header said, in one cache-friendly record.</summary>
-    private struct Record
-    {
-        public long Timestamp;
-        public int Offset;
-        public int Length;
-        public uint WireLength;
-        public LinkType LinkType;
-        public int InterfaceIndex;
-    }
+    private PacketRecord[] _records = new PacketRecord[InitialCapacity];
 
     /// <summary>The number of packets.</summary>
     public int Count { get; private set; }
@@ -52,10 +41,7 @@ public sealed class PacketBatch
         {
             if ((uint)index >= (uint)Count)
                 ThrowIndex(index);
-            ref var record = ref _records[index];
-            var data = MemoryMarshal.CreateReadOnlySpan(
-                ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_packetArrays[index]), record.Offset), record.Length);
-            return new CapturedPacket(data, record.WireLength, record.Timestamp, record.LinkType, record.InterfaceIndex);
+            return _records[index].Packet(_packetArrays[index]);
         }
     }
 
@@ -77,20 +63,12 @@ public sealed class PacketBatch
         _arrays.Add(array);
     }
 
-    internal void Add(in CapturedPacket packet, byte[] array)
+    internal void Add(in PacketRecord record, byte[] array)
     {
         if (Count == _records.Length)
             Grow();
-        var i = Count++;
-        _packetArrays[i] = array;
-        ref var record = ref _records[i];
-        record.Offset = packet.Data.IsEmpty ? 0
-            : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(array), ref MemoryMarshal.GetReference(packet.Data));
-        record.Length = packet.Data.Length;
-        record.WireLength = packet.WireLength;
-        record.Timestamp = packet.Timestamp;
-        record.LinkType = packet.LinkType;
-        record.InterfaceIndex = packet.InterfaceIndex;
+        _packetArrays[Count] = array;
+        _records[Count++] = record;
     }
 
     private void Grow()
@@ -102,4 +80,33 @@ public sealed class PacketBatch
 
     private static void ThrowIndex(int index) =>
         throw new ArgumentOutOfRangeException(nameof(index), index, "past the last packet of the batch");
+}
+
+/// <summary>Where in its buffer a packet is and what its header said: a packet that outlives the reader's span.</summary>
+internal readonly struct PacketRecord
+{
+    private readonly long _timestamp;
+    private readonly int _offset;
+    private readonly int _length;
+    private readonly uint _wireLength;
+    private readonly LinkType _linkType;
+    private readonly int _interfaceIndex;
+
+    /// <summary>Records <paramref name="packet"/>, whose bytes lie in <paramref name="array"/>.</summary>
+    public PacketRecord(in CapturedPacket packet, byte[] array)
+    {
+        _offset = packet.Data.IsEmpty ? 0
+            : (int)Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(array), ref MemoryMarshal.GetReference(packet.Data));
+        _length = packet.Data.Length;
+        _wireLength = packet.WireLength;
+        _timestamp = packet.Timestamp;
+        _linkType = packet.LinkType;
+        _interfaceIndex = packet.InterfaceIndex;
+    }
+
+    /// <summary>The packet again, its bytes in <paramref name="array"/> (the one it was recorded with).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public CapturedPacket Packet(byte[] array) =>
+        new(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), _offset), _length),
+            _wireLength, _timestamp, _linkType, _interfaceIndex);
 }

@@ -88,20 +88,17 @@ internal sealed class ReadBuffer : IDisposable
     }
 
     /// <summary>
-    /// From now on, never move bytes inside an array: refills go to a fresh array from
+    /// From now on, never moves bytes inside an array: refills go to a fresh array from
     /// <paramref name="pool"/> and the old one is listed in <see cref="Retired"/>, so spans handed out
-    /// from it stay valid for as long as whoever takes it keeps it.
-    /// </summary>
-    public void KeepArrays(SegmentPool pool) => _pool ??= pool;
-
-    /// <summary>
-    /// Keeps arrays (see <see cref="KeepArrays"/>) and, for a file, reads it ahead in segments on
-    /// other threads from now on (see <see cref="SegmentPrefetcher"/>). <paramref name="pool"/> must
-    /// hand out arrays of <see cref="SegmentPrefetcher.ArraySize"/> bytes.
+    /// from it stay valid for as long as whoever takes it keeps it. For a file, also reads it ahead
+    /// in segments on other threads (see <see cref="SegmentPrefetcher"/>). <paramref name="pool"/>
+    /// must hand out arrays of <see cref="SegmentPrefetcher.ArraySize"/> bytes. Calls after the first do nothing.
     /// </summary>
     public void Prefetch(SegmentPool pool, int depth)
     {
-        KeepArrays(pool);
+        if (_pool is not null)
+            return;
+        _pool = pool;
         if (_prefetcher is null && !_endOfStream && _stream is FileStream { CanSeek: true } file)
             _prefetcher = new SegmentPrefetcher(file.SafeFileHandle, _arrayOffset + End, pool, depth);
     }
