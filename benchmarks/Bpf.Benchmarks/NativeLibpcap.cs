@@ -76,10 +76,7 @@ internal static unsafe class NativeLibpcap
     /// <summary>Reads every packet of a capture file: link type, captured bytes and wire lengths.</summary>
     public static (LinkType LinkType, byte[][] Packets, uint[] WireLengths) ReadFile(string path)
     {
-        var errbuf = stackalloc byte[512];
-        var p = pcap_open_offline(path, errbuf);
-        if (p == IntPtr.Zero)
-            throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
+        var p = OpenOffline(path);
         try
         {
             var packets = new List<byte[]>();
@@ -102,10 +99,7 @@ internal static unsafe class NativeLibpcap
     /// <summary>Reads a capture file with pcap_next_ex and filters each packet with bpf_filter: what <c>tcpdump -r FILE -w /dev/null EXPR</c> does per packet.</summary>
     public static long FilterFile(string path, Instruction[] program)
     {
-        var errbuf = stackalloc byte[512];
-        var p = pcap_open_offline(path, errbuf);
-        if (p == IntPtr.Zero)
-            throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
+        var p = OpenOffline(path);
         try
         {
             long accepted = 0;
@@ -123,5 +117,12 @@ internal static unsafe class NativeLibpcap
         {
             pcap_close(p);
         }
+    }
+
+    private static IntPtr OpenOffline(string path)
+    {
+        var errbuf = stackalloc byte[512];
+        var p = pcap_open_offline(path, errbuf);
+        return p != IntPtr.Zero ? p : throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
     }
 }

@@ -7,6 +7,9 @@ internal sealed record CliContext(TextWriter Out, TextWriter Error, TextReader I
     public static CliContext FromConsole() =>
         new(Console.Out, Console.Error, Console.In, !Console.IsErrorRedirected);
 
+    /// <summary>The file name that stands for a standard stream: input for <c>-r</c> and programs, output for <c>-w</c>.</summary>
+    public const string StandardStream = "-";
+
     /// <summary>Standard input as bytes, for capture files read from <c>-r -</c> (a pipe, as tcpdump reads one).</summary>
     public Func<Stream> OpenInput { get; init; } = Console.OpenStandardInput;
 

@@ -12,7 +12,7 @@ namespace Bpf.Cli;
 internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliContext context) : IDisposable
 {
     /// <summary>Whether the capture goes to standard output (so nothing else may).</summary>
-    public bool IsStandardOutput => path == InputFiles.StandardInput;
+    public bool IsStandardOutput => path == CliContext.StandardStream;
 
     private ICaptureWriter? _writer;
 

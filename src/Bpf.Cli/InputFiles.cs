@@ -8,14 +8,11 @@ namespace Bpf.Cli;
 /// </summary>
 internal static class InputFiles
 {
-    /// <summary>The name that stands for standard input.</summary>
-    public const string StandardInput = "-";
-
     /// <summary>Opens one input (<c>-</c>: standard input, read as a pipe).</summary>
     /// <exception cref="InvalidDataException">Not a capture file.</exception>
     /// <exception cref="IOException">The file cannot be opened or read.</exception>
     public static CaptureFileReader Open(string path, CliContext context) =>
-        path == StandardInput ? CaptureFileReader.Open(context.OpenInput(), leaveOpen: false) : CaptureFileReader.Open(path);
+        path == CliContext.StandardStream ? CaptureFileReader.Open(context.OpenInput(), leaveOpen: false) : CaptureFileReader.Open(path);
 
     /// <exception cref="InputException">A glob matches nothing.</exception>
     public static IReadOnlyList<string> Expand(IEnumerable<string> patterns)

@@ -10,7 +10,7 @@ internal static class ProgramFiles
         string text;
         try
         {
-            text = path == "-" ? context.In.ReadToEnd() : File.ReadAllText(path);
+            text = path == CliContext.StandardStream ? context.In.ReadToEnd() : File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
