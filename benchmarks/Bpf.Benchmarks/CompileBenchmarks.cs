@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Bpf.Jit;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>The real Ethernet packets the benchmarks filter (tests/data/corpus/EN10MB.pcap).</summary>

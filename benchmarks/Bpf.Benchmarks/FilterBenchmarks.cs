@@ -3,6 +3,8 @@ using BenchmarkDotNet.Attributes;
 using Bpf.Compiler;
 using Bpf.Jit;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Bpf.Compiler;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using Bpf;
+using Bpf.Vm;
 
 namespace Bpf.Benchmarks;
 

@@ -3,6 +3,8 @@ using Bpf.Compiler;
 using Bpf.Jit;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 /// <summary>

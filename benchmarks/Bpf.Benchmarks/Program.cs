@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Running;
 
+using Bpf.Vm;
+
 namespace Bpf.Benchmarks;
 
 internal static class Program

@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 using Udpcap;
+
+using Bpf.Vm;
 
 namespace Bpf.Benchmarks;
 

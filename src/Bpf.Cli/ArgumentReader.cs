@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>A command line that does not follow a verb's usage (exit status 2).</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>

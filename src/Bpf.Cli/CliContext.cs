@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>The streams a command talks to, so tests can run commands in-process.</summary>

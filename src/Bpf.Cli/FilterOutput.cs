@@ -1,5 +1,7 @@
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 using Capture.Pcapfile;
+
+using Bpf.Vm;
 
 namespace Bpf.Cli;
 

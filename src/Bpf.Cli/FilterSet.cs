@@ -1,6 +1,8 @@
 using Bpf.Compiler;
 using Bpf.Jit;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>Which engine runs the filters.</summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler;
 using Capture.Npcap;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>Turns the exceptions bad input raises into the one-line messages the tool prints.</summary>

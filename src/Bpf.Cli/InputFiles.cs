@@ -1,5 +1,7 @@
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Runtime.ExceptionServices;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using Bpf.Capture;
+using Bpf.Vm.Capture;
+
+using Bpf.Vm;
 
 namespace Bpf.Cli;
 

@@ -1,6 +1,8 @@
 using Bpf.Cli.Commands;
 using Bpf.Compiler;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>The <c>bpf</c> tool: exit 0 on success, 1 on bad input, 2 on usage errors.</summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>Loads BPF programs given on the command line in any tcpdump dump format.</summary>

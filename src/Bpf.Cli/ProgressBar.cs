@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler;
 
 /// <summary>Options of <see cref="FilterCompiler.Compile"/> beyond the link type and snaplen.</summary>

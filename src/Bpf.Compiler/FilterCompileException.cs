@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler;
 
 /// <summary>What went wrong when compiling a filter expression.</summary>

@@ -4,6 +4,8 @@ using Bpf.Compiler.Names;
 using Bpf.Compiler.Optimizer;
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler;
 
 /// <summary>

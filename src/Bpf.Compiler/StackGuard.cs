@@ -3,6 +3,8 @@ using System.Runtime.ExceptionServices;
 using Bpf.Compiler.Syntax;
 using Pidgin;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Jit;
 
 /// <summary>How a <see cref="PacketFilter"/> runs its program.</summary>

@@ -3,6 +3,8 @@ using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using Bpf.Jit.Emit;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit;
 
 /// <summary>

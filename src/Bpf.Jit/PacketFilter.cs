@@ -2,6 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Bpf.Compiler;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit;
 
 /// <summary>

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Linux's special load offsets (<c>linux/filter.h</c>): absolute loads at

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// An immutable sequence of classic BPF instructions. Creating one does not validate it:

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// The one definition of every semantic corner case of classic BPF, as libpcap's

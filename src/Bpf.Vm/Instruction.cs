@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// One classic BPF instruction in its raw form, laid out exactly like libpcap's

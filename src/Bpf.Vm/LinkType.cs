@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Data link types, with the DLT_ values libpcap uses on Linux (<c>pcap/dlt.h</c>); the member names

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Conversions between <see cref="LinkType"/> (DLT_ values), their names, and the LINKTYPE_ values

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Classic BPF opcode fields, with the values of libpcap's <c>pcap/bpf.h</c>.

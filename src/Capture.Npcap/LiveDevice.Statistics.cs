@@ -1,4 +1,4 @@
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
 
 namespace Capture.Npcap;

@@ -1,5 +1,5 @@
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -9,7 +9,7 @@ namespace Capture.Npcap;
 /// <summary>
 /// A live capture device (libpcap, Npcap on Windows, through SharpPcap) as an <see cref="IPacketSource"/>:
 /// packets come out as spans into the driver's buffer, without copying or allocating. Filters are our
-/// own BPF programs, installed in the driver when it accepts them (<see cref="SetFilter(Bpf.BpfProgram)"/>).
+/// own BPF programs, installed in the driver when it accepts them (<see cref="SetFilter(Bpf.Vm.BpfProgram)"/>).
 /// </summary>
 /// <remarks>
 /// One thread reads (<see cref="ReadPacket"/>, <see cref="ReadStatistics"/>); any thread may

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using Bpf;
+using Bpf.Vm;
 
 namespace Capture.Npcap;
 

@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 using SharpPcap;
 using SharpPcap.LibPcap;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 
 namespace Capture.Pcapfile;
 

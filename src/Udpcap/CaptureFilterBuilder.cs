@@ -1,5 +1,5 @@
 using System.Text;
-using Bpf;
+using Bpf.Vm;
 
 namespace Udpcap;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Bpf;
+using Bpf.Vm;
 
 namespace Udpcap;
 

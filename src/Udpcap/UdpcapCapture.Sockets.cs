@@ -81,7 +81,7 @@ public sealed partial class UdpcapCapture
     /// filter it derives from. A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder
     /// still drops what is not IPv4/UDP).
     /// </summary>
-    private ManagedFilter? FilterForOtherLinkType(ManagedFilter primary, Bpf.LinkType linkType)
+    private ManagedFilter? FilterForOtherLinkType(ManagedFilter primary, Bpf.Vm.LinkType linkType)
     {
         var cache = primary.Others;
         lock (cache)
@@ -102,7 +102,7 @@ public sealed partial class UdpcapCapture
         }
     }
 
-    private static ManagedFilter? CompileManaged(string? expression, Bpf.LinkType linkType) =>
+    private static ManagedFilter? CompileManaged(string? expression, Bpf.Vm.LinkType linkType) =>
         expression is null ? null : new ManagedFilter(linkType, PacketFilter.Compile(expression, linkType));
 
     private void ThrowIfDisposed()

@@ -1,7 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Bpf.Jit;
 using Capture.Npcap;
 

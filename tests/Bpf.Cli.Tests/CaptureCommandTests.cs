@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 public class CaptureCommandTests

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 /// <summary>Runs the tool in-process with captured streams.</summary>

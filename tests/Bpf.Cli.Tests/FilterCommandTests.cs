@@ -1,6 +1,8 @@
 using System.Globalization;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 public class FilterCommandTests

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Bpf.Testing;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 /// <summary>

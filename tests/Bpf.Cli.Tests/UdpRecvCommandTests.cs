@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 public class UdpRecvCommandTests

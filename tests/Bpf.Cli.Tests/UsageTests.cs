@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli.Tests;
 
 public class UsageTests

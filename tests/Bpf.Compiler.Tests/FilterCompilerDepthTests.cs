@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests;
 
 /// <summary>Deeply nested expressions never overflow the stack (which would kill the process).</summary>

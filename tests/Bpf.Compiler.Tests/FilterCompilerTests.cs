@@ -1,5 +1,7 @@
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests;
 
 /// <summary>The public entry point: options, snaplen, errors and thread safety, against libpcap where it has a say.</summary>

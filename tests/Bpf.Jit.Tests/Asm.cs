@@ -1,4 +1,6 @@
-using O = Bpf.Opcodes;
+using O = Bpf.Vm.Opcodes;
+
+using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

@@ -1,6 +1,8 @@
 using Bpf.Jit.Emit;
 using static Bpf.Jit.Tests.Asm;
-using O = Bpf.Opcodes;
+using O = Bpf.Vm.Opcodes;
+
+using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

@@ -2,7 +2,9 @@ using Bpf.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using static Bpf.Jit.Tests.Asm;
-using O = Bpf.Opcodes;
+using O = Bpf.Vm.Opcodes;
+
+using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 /// <summary>The case table, run on every available engine (libpcap included, as the oracle).</summary>

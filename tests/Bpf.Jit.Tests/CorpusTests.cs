@@ -1,5 +1,7 @@
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 /// <summary>

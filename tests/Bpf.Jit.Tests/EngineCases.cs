@@ -1,5 +1,7 @@
 using static Bpf.Jit.Tests.Asm;
-using O = Bpf.Opcodes;
+using O = Bpf.Vm.Opcodes;
+
+using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

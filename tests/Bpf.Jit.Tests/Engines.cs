@@ -1,6 +1,8 @@
 using Bpf.Jit;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 /// <summary>The engines one case table runs against (the oracle, libpcap's C bpf_filter, included).</summary>

@@ -2,6 +2,8 @@ using Bpf.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 /// <summary>

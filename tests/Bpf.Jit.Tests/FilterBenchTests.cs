@@ -3,6 +3,8 @@ using Bpf.Jit.Bench;
 using Bpf.Testing;
 using static Bpf.Jit.Tests.Asm;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 public class FilterBenchTests

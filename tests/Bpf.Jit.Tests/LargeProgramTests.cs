@@ -1,5 +1,7 @@
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 /// <summary>Programs far larger than usual (thousands of instructions, long jump chains) still compile and agree.</summary>

@@ -2,6 +2,8 @@ using Bpf.Compiler;
 using Bpf.Testing;
 using static Bpf.Jit.Tests.Asm;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Tests;
 
 public class PacketFilterTests

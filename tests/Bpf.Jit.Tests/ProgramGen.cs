@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
-using O = Bpf.Opcodes;
+using O = Bpf.Vm.Opcodes;
+
+using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

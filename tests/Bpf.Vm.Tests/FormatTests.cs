@@ -5,6 +5,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests;
 
 public class FormatTests

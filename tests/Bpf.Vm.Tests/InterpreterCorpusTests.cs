@@ -1,5 +1,7 @@
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests;
 
 /// <summary>Every packet of every corpus file through libpcap-compiled programs: our interpreter against <c>bpf_filter</c>.</summary>

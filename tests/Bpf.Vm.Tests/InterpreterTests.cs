@@ -3,6 +3,8 @@ using Bpf.Vm.Tests.Generators;
 using FsCheck;
 using FsCheck.Fluent;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests;
 
 public class InterpreterTests

@@ -4,6 +4,8 @@ using Bpf.Vm.Tests.Oracles;
 using FsCheck;
 using FsCheck.Fluent;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests;
 
 public class ValidatorTests

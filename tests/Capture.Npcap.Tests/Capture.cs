@@ -1,4 +1,4 @@
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 
 namespace Capture.Npcap.Tests;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Bpf.Testing;
 
 namespace Capture.Npcap.Tests;

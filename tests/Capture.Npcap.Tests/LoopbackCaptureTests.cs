@@ -1,5 +1,5 @@
 using System.Text;
-using Bpf;
+using Bpf.Vm;
 using Bpf.Testing;
 
 namespace Capture.Npcap.Tests;

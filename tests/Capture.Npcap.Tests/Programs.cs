@@ -1,5 +1,5 @@
-using Bpf;
-using static Bpf.Opcodes;
+using Bpf.Vm;
+using static Bpf.Vm.Opcodes;
 
 namespace Capture.Npcap.Tests;
 

@@ -102,8 +102,8 @@ public sealed class VlanTests
         Assert.Equal(inner42, frameGot.Select(p => p.Data));
     }
 
-    private static bool IsVlanTagPresentLoad(Bpf.Instruction insn) =>
-        insn.Code == (Bpf.Opcodes.Ld | Bpf.Opcodes.B | Bpf.Opcodes.Abs) && insn.K == Bpf.AncillaryOffsets.AdOffset + 48;
+    private static bool IsVlanTagPresentLoad(Bpf.Vm.Instruction insn) =>
+        insn.Code == (Bpf.Vm.Opcodes.Ld | Bpf.Vm.Opcodes.B | Bpf.Vm.Opcodes.Abs) && insn.K == Bpf.Vm.AncillaryOffsets.AdOffset + 48;
 
     /// <summary>An 802.1Q-tagged IPv4/UDP broadcast frame; <paramref name="marker"/> and <paramref name="index"/> make it unique.</summary>
     private static byte[] TaggedUdp(ushort vid, byte marker, int index)

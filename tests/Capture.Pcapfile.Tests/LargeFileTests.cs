@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 
 namespace Capture.Pcapfile.Tests;
 

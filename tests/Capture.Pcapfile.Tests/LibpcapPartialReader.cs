@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Bpf;
+using Bpf.Vm;
 
 namespace Capture.Pcapfile.Tests;
 

@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 using Bpf.Testing;
 
 namespace Capture.Pcapfile.Tests;

@@ -1,5 +1,5 @@
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Bpf.Testing;
 using Capture.Pcapfile;
 

@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 using Capture.Pcapfile.PcapNg;
 
 namespace Capture.Pcapfile.Tests;

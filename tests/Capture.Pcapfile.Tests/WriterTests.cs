@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 using Bpf.Testing;
 using Capture.Pcapfile.Pcap;
 using Capture.Pcapfile.PcapNg;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Bpf.Vm;
+
 namespace Bpf.Testing;
 
 /// <summary>Runs the installed tcpdump, the reference for dumps, compiled programs and filtered captures.</summary>

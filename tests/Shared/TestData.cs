@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Testing;
 
 /// <summary>Locates the repository's shared test data (tests/data) from a test's output folder.</summary>

@@ -1,5 +1,5 @@
 using System.Net;
-using Bpf;
+using Bpf.Vm;
 using static Udpcap.Tests.PacketBuilder;
 
 namespace Udpcap.Tests;

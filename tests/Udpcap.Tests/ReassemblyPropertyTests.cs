@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 using static Udpcap.Tests.PacketBuilder;
 
 namespace Udpcap.Tests;

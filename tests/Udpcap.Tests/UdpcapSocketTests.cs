@@ -1,5 +1,5 @@
 using System.Net;
-using Bpf;
+using Bpf.Vm;
 using static Udpcap.Tests.PacketBuilder;
 
 namespace Udpcap.Tests;
@@ -108,7 +108,7 @@ public class UdpcapSocketTests
     }
 
     /// <summary>A source that reports a read timeout every few milliseconds and never ends until disposed.</summary>
-    private sealed class SilentSource : Bpf.Capture.IPacketSource
+    private sealed class SilentSource : Bpf.Vm.Capture.IPacketSource
     {
         private volatile bool _closed;
 
@@ -116,16 +116,16 @@ public class UdpcapSocketTests
 
         public int Snaplen => 65535;
 
-        public bool TryReadPacket(out Bpf.Capture.CapturedPacket packet) =>
-            ((Bpf.Capture.IPacketSource)this).ReadPacket(out packet) == Bpf.Capture.PacketReadStatus.Packet;
+        public bool TryReadPacket(out Bpf.Vm.Capture.CapturedPacket packet) =>
+            ((Bpf.Vm.Capture.IPacketSource)this).ReadPacket(out packet) == Bpf.Vm.Capture.PacketReadStatus.Packet;
 
-        public Bpf.Capture.PacketReadStatus ReadPacket(out Bpf.Capture.CapturedPacket packet)
+        public Bpf.Vm.Capture.PacketReadStatus ReadPacket(out Bpf.Vm.Capture.CapturedPacket packet)
         {
             packet = default;
             if (_closed)
-                return Bpf.Capture.PacketReadStatus.End;
+                return Bpf.Vm.Capture.PacketReadStatus.End;
             Thread.Sleep(5);
-            return Bpf.Capture.PacketReadStatus.Timeout;
+            return Bpf.Vm.Capture.PacketReadStatus.Timeout;
         }
 
         public void Dispose() => _closed = true;

@@ -3,6 +3,8 @@ using Bpf.Jit.Bench;
 using Capture.Npcap;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary>

@@ -1,7 +1,9 @@
 using System.Globalization;
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 using Capture.Npcap;
 using Capture.Pcapfile;
+
+using Bpf.Vm;
 
 namespace Bpf.Cli.Commands;
 

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using Bpf.Compiler;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary>

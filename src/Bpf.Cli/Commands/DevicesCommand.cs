@@ -1,5 +1,7 @@
 using Capture.Npcap;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary><c>bpf devices</c>: the capture devices, like <c>tcpdump -D</c> with addresses and link types.</summary>

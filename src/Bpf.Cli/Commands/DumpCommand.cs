@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary><c>bpf dump -d|-dd|-ddd PROG</c>: converts a program between tcpdump's dump formats.</summary>

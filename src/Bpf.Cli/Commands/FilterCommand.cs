@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Capture.Pcapfile;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary>

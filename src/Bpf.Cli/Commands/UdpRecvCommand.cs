@@ -2,6 +2,8 @@ using System.Net;
 using Capture.Pcapfile;
 using Udpcap;
 
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary>

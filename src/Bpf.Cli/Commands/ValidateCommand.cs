@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Cli.Commands;
 
 /// <summary><c>bpf validate [--profile libpcap|kernel] PROG</c>: checks a program is safe to run.</summary>

@@ -2,6 +2,8 @@ using Bpf.Compiler.Ir;
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>

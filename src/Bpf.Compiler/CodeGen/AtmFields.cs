@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>SunATM pseudo-header and Q.2931 signalling tests (libpcap's gen_atm*).</summary>

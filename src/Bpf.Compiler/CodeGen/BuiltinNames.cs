@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>libpcap's built-in name tables (nametoaddr.c's eproto_db and llc_db).</summary>

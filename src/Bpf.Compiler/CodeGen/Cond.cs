@@ -1,5 +1,7 @@
 using Bpf.Compiler.Ir;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>Linux cooked capture v1 protocol tests (libpcap's gen_linux_sll_linktype).</summary>

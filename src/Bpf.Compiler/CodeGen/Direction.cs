@@ -1,5 +1,7 @@
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary><c>inbound</c>/<c>outbound</c> and <c>ifindex</c> (libpcap's gen_inbound, gen_ifindex).</summary>

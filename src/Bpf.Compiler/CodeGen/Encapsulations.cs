@@ -1,6 +1,8 @@
 using Bpf.Compiler.Ir;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>IPv4, IPv6 and DECnet address tests (libpcap's gen_host, gen_host6, gen_hostop*, gen_dnhostop).</summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>How a service name maps to a port (libpcap's <c>pcap_nametoport</c> result).</summary>

@@ -1,5 +1,7 @@
 using static Bpf.Compiler.CodeGen.AbsOffset;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>
@@ -192,7 +194,7 @@ internal static class LinkTypeTests
     /// </summary>
     private static Cond LoopbackFamily(CodeGenContext cx, uint family)
     {
-        if (cx.LinkType is Bpf.LinkType.NULL or Bpf.LinkType.ENC)
+        if (cx.LinkType is Bpf.Vm.LinkType.NULL or Bpf.Vm.LinkType.ENC)
             family = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(family);
         return cx.Cmp(OffsetBase.LinkHeader, 0, Opcodes.W, family);
     }

@@ -1,5 +1,7 @@
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>802.2 LLC and SNAP tests (libpcap's gen_snap, gen_llc_linktype, gen_llc*).</summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>SS7 MTP2 signal-unit types and MTP3 routing-label fields (libpcap's gen_mtp2type_abbrev, gen_mtp3field_code).</summary>

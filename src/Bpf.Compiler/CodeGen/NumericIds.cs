@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Text;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>OpenBSD pflog header fields: <c>on</c>, <c>ruleset</c>, <c>rnr</c>, <c>srnr</c>, <c>reason</c>, <c>action</c>.</summary>

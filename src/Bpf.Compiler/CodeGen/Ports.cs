@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>TCP/UDP/SCTP <c>port</c> and <c>portrange</c> tests over IPv4 and IPv6 (libpcap's gen_port*, gen_portrange*).</summary>

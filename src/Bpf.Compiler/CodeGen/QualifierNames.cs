@@ -1,5 +1,7 @@
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>The keyword of each protocol qualifier, as libpcap's error messages quote it.</summary>

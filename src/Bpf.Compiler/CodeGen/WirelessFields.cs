@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using static Bpf.Compiler.CodeGen.Flow;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.CodeGen;
 
 /// <summary>802.11 header tests: data-frame check, <c>type</c>/<c>subtype</c>/<c>dir</c>, and the address fields.</summary>

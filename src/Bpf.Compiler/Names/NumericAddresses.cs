@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Names;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Names;
 
 /// <summary>

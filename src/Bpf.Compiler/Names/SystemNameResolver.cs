@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Bpf.Compiler.CodeGen;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Names;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using System.Numerics;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Optimizer;
 
 /// <summary>Set operations on <c>uint[]</c> bit vectors (libpcap's <c>uset</c> macros).</summary>

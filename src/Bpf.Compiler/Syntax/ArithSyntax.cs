@@ -1,5 +1,7 @@
 using Pidgin;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 // The immutable syntax tree of a filter expression. There is one node kind per grammar action of

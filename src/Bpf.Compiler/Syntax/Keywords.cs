@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>The fixed words of libpcap's scanner.l: keywords (with their aliases) and named numbers.</summary>

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>Binary arithmetic operator in <c>arth</c> (the BPF ALU operation gen_arth receives).</summary>

@@ -1,5 +1,7 @@
 using Pidgin;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>Token-level parsers shared by the grammar's parts, each labelled with what it expects.</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Bench;
 
 /// <summary>What <see cref="FilterBench.Run(IReadOnlyList{byte[]}, IReadOnlyList{uint}, BpfFilterDelegate, TimeSpan)"/> measured.</summary>

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Bench;
 
 /// <summary>

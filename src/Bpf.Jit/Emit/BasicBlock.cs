@@ -1,3 +1,5 @@
+using Bpf.Vm;
+
 namespace Bpf.Jit.Emit;
 
 /// <summary>

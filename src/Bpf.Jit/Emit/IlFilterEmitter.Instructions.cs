@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Reflection;
 using System.Reflection.Emit;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Emit;
 
 /// <summary>The IL of each instruction class; every corner case follows <see cref="BpfSemantics"/>.</summary>

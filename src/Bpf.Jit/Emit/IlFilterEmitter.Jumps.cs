@@ -1,5 +1,7 @@
 using System.Reflection.Emit;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Emit;
 
 /// <summary>Jumps become direct IL branches; a target that is the next instruction falls through.</summary>

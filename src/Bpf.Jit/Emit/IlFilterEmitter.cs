@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Reflection.Emit;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Emit;
 
 /// <summary>

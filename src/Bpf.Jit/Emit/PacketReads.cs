@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Bpf.Vm;
+
 namespace Bpf.Jit.Emit;
 
 /// <summary>What the emitted prologue calls to reach the packet's bytes without copying.</summary>

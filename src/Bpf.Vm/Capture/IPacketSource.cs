@@ -1,4 +1,4 @@
-namespace Bpf.Capture;
+namespace Bpf.Vm.Capture;
 
 /// <summary>
 /// One captured packet as a source hands it out. The bytes are only valid until the next call

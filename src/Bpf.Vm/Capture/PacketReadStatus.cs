@@ -1,4 +1,4 @@
-namespace Bpf.Capture;
+namespace Bpf.Vm.Capture;
 
 /// <summary>
 /// What one read from an <see cref="IPacketSource"/> produced. Live sources need the distinction

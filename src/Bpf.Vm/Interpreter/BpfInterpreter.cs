@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using static Bpf.Opcodes;
+using static Bpf.Vm.Opcodes;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Runs a classic BPF program over packets with libpcap 1.10.3's <c>bpf_filter</c> semantics: A, X and

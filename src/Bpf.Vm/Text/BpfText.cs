@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Prints and parses programs in the three formats of <c>tcpdump -d</c>, <c>-dd</c> and <c>-ddd</c>,

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>A program text that is not what <c>tcpdump -d</c>, <c>-dd</c> or <c>-ddd</c> prints.</summary>
 public sealed class BpfTextException : FormatException

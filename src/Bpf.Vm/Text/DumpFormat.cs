@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>The three program dumps of <c>tcpdump -d</c>, <c>-dd</c> and <c>-ddd</c> (libpcap's <c>bpf_dump</c>).</summary>
 public enum DumpFormat

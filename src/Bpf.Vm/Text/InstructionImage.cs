@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// A port of libpcap 1.10.3's <c>bpf_image</c>: the mnemonic and operand of one instruction as

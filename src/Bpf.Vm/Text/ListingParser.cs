@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Parses the <c>tcpdump -d</c> listing back into instructions: mnemonic plus operand shape give the

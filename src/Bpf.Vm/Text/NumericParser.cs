@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>Parses the two numeric dumps: <c>tcpdump -dd</c> (C array) and <c>tcpdump -ddd</c> (decimal).</summary>
 internal static partial class NumericParser

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>A program that a validation profile rejects, thrown by <see cref="BpfValidator.ThrowIfInvalid"/> and engines.</summary>
 public sealed class BpfValidationException : Exception

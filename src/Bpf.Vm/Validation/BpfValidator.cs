@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Checks a program against libpcap's or Linux's acceptance rules before any engine runs it; engines

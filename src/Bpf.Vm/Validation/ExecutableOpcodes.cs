@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// The opcodes that libpcap's <c>bpf_filter</c> executes, which are exactly those Linux's

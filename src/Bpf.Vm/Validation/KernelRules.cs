@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// Linux's classic BPF checks (net/core/filter.c): <c>bpf_check_basics_ok</c>, <c>bpf_check_classic</c>

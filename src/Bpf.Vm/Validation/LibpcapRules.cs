@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// libpcap 1.10.3's <c>bpf_validate</c> (bpf_filter.c, <c>pcap_validate_filter</c>). It looks only at

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>
 /// The kernel's <c>check_load_and_stores</c>: one pass in instruction order carrying a 16-bit mask of

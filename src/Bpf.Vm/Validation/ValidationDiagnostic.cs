@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>One reason a program is rejected.</summary>
 /// <param name="Kind">The rule that failed.</param>

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>Why a validator rejects a program.</summary>
 public enum ValidationErrorKind

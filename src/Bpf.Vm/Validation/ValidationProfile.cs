@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>Which implementation's rules a program is checked against.</summary>
 public enum ValidationProfile

@@ -1,4 +1,4 @@
-namespace Bpf;
+namespace Bpf.Vm;
 
 /// <summary>The outcome of <see cref="BpfValidator.Validate"/>: valid, or the diagnostics saying why not.</summary>
 public sealed class ValidationResult

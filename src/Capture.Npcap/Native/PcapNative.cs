@@ -61,7 +61,7 @@ internal static unsafe class PcapNative
         public uint Captured;
     }
 
-    [DllImport(Lib)] public static extern uint bpf_filter(Bpf.Instruction* pc, byte* p, uint wirelen, uint buflen);
+    [DllImport(Lib)] public static extern uint bpf_filter(Bpf.Vm.Instruction* pc, byte* p, uint wirelen, uint buflen);
     [DllImport(Lib)] public static extern IntPtr pcap_lib_version();
     [DllImport(Lib)] public static extern int pcap_setfilter(SafeHandle p, BpfProgramNative* fp);
     [DllImport(Lib)] public static extern int pcap_next_ex(SafeHandle p, IntPtr* header, IntPtr* data);

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 
 namespace Capture.Pcapfile.Pcap;
 

@@ -1,4 +1,4 @@
-using Bpf;
+using Bpf.Vm;
 
 namespace Capture.Pcapfile.Pcap;
 
@@ -46,7 +46,7 @@ public sealed class PcapWriter : ICaptureWriter
 
     /// <summary>Writes a packet as a reader delivered it.</summary>
     /// <exception cref="ArgumentException">The packet's link type differs from the file's.</exception>
-    public void Write(Bpf.Capture.CapturedPacket packet) => Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
+    public void Write(Bpf.Vm.Capture.CapturedPacket packet) => Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The link type differs from the file's, or the timestamp's

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Bpf.Capture;
+using Bpf.Vm.Capture;
 
 namespace Capture.Pcapfile.PcapNg;
 

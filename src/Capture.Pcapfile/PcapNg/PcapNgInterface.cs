@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Bpf;
+using Bpf.Vm;
 
 namespace Capture.Pcapfile.PcapNg;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Bpf;
-using Bpf.Capture;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 
 namespace Capture.Pcapfile.PcapNg;
 

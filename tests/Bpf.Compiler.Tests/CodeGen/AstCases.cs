@@ -1,5 +1,7 @@
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>

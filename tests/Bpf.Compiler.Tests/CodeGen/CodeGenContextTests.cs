@@ -1,6 +1,8 @@
 using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>Per-compilation state: layouts, scratch registers, error kinds and positions.</summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Ir;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>The backpatching builder: and/or/not over leaf tests give the right truth table.</summary>

@@ -3,6 +3,8 @@ using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Syntax;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>

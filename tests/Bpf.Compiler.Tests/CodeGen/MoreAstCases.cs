@@ -1,5 +1,7 @@
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>Name-based ids, encapsulations combined with later tests, and error paths.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Bpf.Compiler.CodeGen;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.CodeGen;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Xunit.Abstractions;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Differential;
 
 /// <summary>

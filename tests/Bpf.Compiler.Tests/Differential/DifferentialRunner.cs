@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Differential;
 
 /// <summary>What one expression did under both compilers, at -O and -O0.</summary>

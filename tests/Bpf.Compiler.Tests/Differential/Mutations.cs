@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Differential;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Differential;
 
 /// <summary>A packet as bpf_filter sees it: captured bytes and the wire length.</summary>

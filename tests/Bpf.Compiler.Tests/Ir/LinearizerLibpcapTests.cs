@@ -4,6 +4,8 @@ using Bpf.Compiler.Syntax;
 using Bpf.Compiler.Tests.CodeGen;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Ir;
 
 /// <summary>

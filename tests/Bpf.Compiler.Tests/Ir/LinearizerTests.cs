@@ -1,5 +1,7 @@
 using Bpf.Compiler.Ir;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Ir;
 
 /// <summary>Layouts of hand-built graphs, checked against libpcap's icode_to_fcode by hand.</summary>

@@ -2,6 +2,8 @@ using System.Net;
 using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Names;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Names;
 
 /// <summary>The resolver over a private /etc-like directory, checked against glibc's rules.</summary>

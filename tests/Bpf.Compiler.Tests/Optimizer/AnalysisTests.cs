@@ -2,6 +2,8 @@ using Bpf.Compiler.Ir;
 using Bpf.Compiler.Optimizer;
 using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>The analyses the passes share: numbering, levels, dominators, use-def.</summary>

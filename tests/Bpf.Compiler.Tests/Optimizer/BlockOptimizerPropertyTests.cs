@@ -1,5 +1,7 @@
 using Bpf.Compiler.Optimizer;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Bpf.Compiler.Ir;
 using Bpf.Compiler.Optimizer;
 using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>The whole optimizer on hand-built graphs, one transformation per test.</summary>

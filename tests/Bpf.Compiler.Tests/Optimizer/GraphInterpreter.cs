@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Bpf.Compiler.Ir;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Bpf.Compiler.Ir;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>Small builders for hand-written block graphs, and a deep copy for before/after comparisons.</summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler.Optimizer;
 using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>The extra pass beyond libpcap: a successor's test implied on the edge that skips it.</summary>

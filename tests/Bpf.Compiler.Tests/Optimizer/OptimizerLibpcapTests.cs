@@ -6,6 +6,8 @@ using Bpf.Compiler.Tests.CodeGen;
 using Bpf.Testing;
 using Xunit.Abstractions;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>

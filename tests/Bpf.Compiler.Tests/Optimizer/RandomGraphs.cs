@@ -1,6 +1,8 @@
 using Bpf.Compiler.Ir;
 using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Optimizer;
 
 /// <summary>

@@ -3,6 +3,8 @@ using Bpf.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Properties;
 
 /// <summary>

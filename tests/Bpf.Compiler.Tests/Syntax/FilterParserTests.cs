@@ -4,6 +4,8 @@ using P = Bpf.Compiler.Syntax.ProtoQualifier;
 using D = Bpf.Compiler.Syntax.DirQualifier;
 using A = Bpf.Compiler.Syntax.AddrQualifier;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>Expression -> whole expected tree (positions compared separately in FilterParserPositionTests).</summary>

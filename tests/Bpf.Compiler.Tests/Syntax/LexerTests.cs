@@ -1,5 +1,7 @@
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>scanner.l's token rules: keywords and aliases, numbers, addresses, names, operators, errors.</summary>

@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>

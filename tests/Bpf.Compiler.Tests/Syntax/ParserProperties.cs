@@ -1,6 +1,8 @@
 using Bpf.Compiler.Syntax;
 using FsCheck.Xunit;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>Robustness: any input ends in a tree or a FilterCompileException, never another exception, crash or hang.</summary>

@@ -2,6 +2,8 @@ using Bpf.Compiler.Syntax;
 using Bpf.Testing;
 using static Bpf.Compiler.Tests.Syntax.SyntaxTrees;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>

@@ -1,5 +1,7 @@
 using Bpf.Compiler.Syntax;
 
+using Bpf.Vm;
+
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>Short constructors for expected trees (positions 0) and a position eraser to compare shapes.</summary>

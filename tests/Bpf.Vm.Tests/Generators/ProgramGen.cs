@@ -1,6 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests.Generators;
 
 /// <summary>

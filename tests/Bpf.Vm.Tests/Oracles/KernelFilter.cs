@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests.Oracles;
 
 /// <summary>

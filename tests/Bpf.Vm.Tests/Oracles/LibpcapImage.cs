@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Bpf.Testing;
 
+using Bpf.Vm;
+
 namespace Bpf.Vm.Tests.Oracles;
 
 /// <summary>libpcap's exported <c>bpf_image</c>, the line printer behind <c>tcpdump -d</c>.</summary>
