@@ -41,11 +41,17 @@ public sealed class BpfVerifier : IDisposable
     /// Proves <paramref name="a"/> and <paramref name="b"/> return the same value on every packet, or
     /// finds a packet (of the shortest captured length the solver can reach in time) on which they differ.
     /// </summary>
+    /// <param name="a">The first program.</param>
+    /// <param name="b">The second program.</param>
+    /// <param name="domain">
+    /// Every packet (the default), or only packets on which neither program ends early on a load past
+    /// the capture or a division by zero (see <see cref="PacketDomain.InBounds"/>).
+    /// </param>
     /// <exception cref="VerificationException">
     /// A program is invalid or loops, the solver is missing or failed, or (a bug) its packet did not
     /// give different results in the interpreter.
     /// </exception>
-    public EquivalenceResult CheckEquivalence(BpfProgram a, BpfProgram b)
+    public EquivalenceResult CheckEquivalence(BpfProgram a, BpfProgram b, PacketDomain domain = PacketDomain.All)
     {
         var clock = Stopwatch.StartNew();
         var runA = Prepare(a, "A");
@@ -54,6 +60,8 @@ public sealed class BpfVerifier : IDisposable
         var encodedB = ProgramEncoder.Encode(b, "b_", _options.Ancillary);
         var solver = Begin(encodedA, encodedB);
         solver.Send($"(assert (distinct {encodedA.Result} {encodedB.Result}))");
+        if (domain == PacketDomain.InBounds)
+            solver.Send($"(assert (not {encodedA.Faulted}))\n(assert (not {encodedB.Faulted}))");
         var ancillary = encodedA.AncillaryOffsets.Union(encodedB.AncillaryOffsets).Order().ToArray();
         var deadline = clock.Elapsed + _options.Timeout;
         switch (Check(solver, clock, deadline))

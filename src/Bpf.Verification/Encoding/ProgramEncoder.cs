@@ -21,6 +21,7 @@ internal sealed class ProgramEncoder
     private readonly AncillaryLoads _ancillary;
     private readonly StringBuilder _out = new();
     private readonly HashSet<uint> _ancillaryUsed = [];
+    private readonly List<string> _faults = [];
 
     private ProgramEncoder(BpfProgram program, string prefix, AncillaryLoads ancillary)
     {
@@ -35,7 +36,9 @@ internal sealed class ProgramEncoder
     {
         var encoder = new ProgramEncoder(program, prefix, ancillary);
         var result = encoder.Run();
-        return new EncodedProgram(encoder._out.ToString(), result, encoder._ancillaryUsed);
+        var faults = encoder._faults.Count == 0 ? "false" : encoder._faults.Count == 1 ? encoder._faults[0] : "(or " + string.Join(' ', encoder._faults) + ")";
+        var faulted = encoder.DefineBool("faulted", faults);
+        return new EncodedProgram(encoder._out.ToString(), result, faulted, encoder._ancillaryUsed);
     }
 
     private sealed record State(string A, string X, string[] M);
@@ -55,6 +58,8 @@ internal sealed class ProgramEncoder
             var insn = _program[i];
             var next = Execute(i, insn, state, out var fail, out var condition);
             var ok = fail is null ? guard : DefineBool($"ok{i}", $"(and {guard} (not {fail}))");
+            if (fail is not null)
+                _faults.Add(DefineBool($"fault{i}", $"(and {guard} {fail})"));
             incoming[i] = null!; // Done with this node's edges.
             switch (insn.Class)
             {
@@ -273,5 +278,9 @@ internal sealed class ProgramEncoder
     }
 }
 
-/// <summary>A program's definitions (to send after <see cref="PacketSymbols"/>' declarations), its return value's name and the ancillary offsets it reads.</summary>
-internal sealed record EncodedProgram(string Definitions, string Result, IReadOnlySet<uint> AncillaryOffsets);
+/// <summary>
+/// A program's definitions (to send after <see cref="PacketSymbols"/>' declarations), the names of its
+/// return value and of "a load fell past the capture or X was 0 for a division" (the run ended early
+/// with 0), and the ancillary offsets it reads.
+/// </summary>
+internal sealed record EncodedProgram(string Definitions, string Result, string Faulted, IReadOnlySet<uint> AncillaryOffsets);
