@@ -23,6 +23,8 @@ internal static class Program
         new DevicesCommand(),
         new CaptureCommand(),
         new UdpRecvCommand(),
+        new EquivCommand(),
+        new WitnessCommand(),
     ];
 
     private static int Main(string[] args)

@@ -20,6 +20,10 @@ public sealed class ProcessSmtSolver : ISmtSolver
     private readonly SmtSolverOptions _options;
     private readonly StringBuilder _stderr = new();
     private volatile bool _killedByWatchdog;
+    // BPF_SMT_LOG=FILE appends every command sent, to replay a slow or failing query with the solver alone.
+    private readonly StreamWriter? _log = Environment.GetEnvironmentVariable("BPF_SMT_LOG") is { Length: > 0 } path
+        ? new StreamWriter(path, append: true) { AutoFlush = true }
+        : null;
 
     /// <summary>Starts the solver.</summary>
     /// <exception cref="VerificationException">Kind <see cref="VerificationErrorKind.SolverMissing"/>: the executable cannot be started.</exception>
@@ -65,6 +69,7 @@ public sealed class ProcessSmtSolver : ISmtSolver
     /// <inheritdoc />
     public void Send(string commands)
     {
+        _log?.Write(commands.EndsWith('\n') ? commands : commands + "\n");
         try
         {
             _in.Write(commands);
@@ -80,7 +85,8 @@ public sealed class ProcessSmtSolver : ISmtSolver
     /// <inheritdoc />
     public SatResult CheckSat(TimeSpan timeout)
     {
-        var ms = Math.Max(1, (long)Math.Ceiling(timeout.TotalMilliseconds));
+        // Whole milliseconds, capped: z3 reads the option as an unsigned 32-bit count.
+        var ms = Math.Clamp((long)Math.Ceiling(timeout.TotalMilliseconds), 1, uint.MaxValue);
         Send(string.Create(CultureInfo.InvariantCulture, $"(set-option :{_options.TimeoutOption} {ms})\n(check-sat)"));
         var answer = ReadAnswer(timeout + s_grace);
         return answer switch
@@ -205,5 +211,6 @@ public sealed class ProcessSmtSolver : ISmtSolver
             // The process is already gone.
         }
         _process.Dispose();
+        _log?.Dispose();
     }
 }

