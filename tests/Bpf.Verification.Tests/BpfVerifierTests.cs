@@ -1,3 +1,4 @@
+using Bpf.Testing;
 using Bpf.Compiler;
 using Bpf.Vm;
 

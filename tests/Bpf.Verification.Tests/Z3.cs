@@ -1,47 +1,12 @@
-using System.Diagnostics;
-using Bpf.Verification;
+using Bpf.Testing;
 
 namespace Bpf.Verification.Tests;
 
-/// <summary>Whether the <c>z3</c> binary runs here; tests that need it skip with the reason otherwise.</summary>
+/// <summary>Verifiers for the tests (z3, a generous time limit: the machine is shared).</summary>
 internal static class Z3
 {
-    private static readonly Lazy<string?> s_missing = new(() =>
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("z3", "-version") { RedirectStandardOutput = true, UseShellExecute = false });
-            process!.WaitForExit(10_000);
-            return null;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            return $"z3 is not installed ({e.Message}); apt-get install z3 to run the verification tests";
-        }
-    });
-
-    public static string? MissingReason => s_missing.Value;
+    public static string? MissingReason => Z3Solver.MissingReason;
 
     public static BpfVerifier Verifier(TimeSpan? timeout = null, uint maxCaptureLength = 262144) =>
         new(new VerifierOptions { Timeout = timeout ?? TimeSpan.FromSeconds(60), MaxCaptureLength = maxCaptureLength });
-}
-
-/// <summary>A fact skipped, with the reason, when z3 is missing.</summary>
-internal sealed class Z3FactAttribute : FactAttribute
-{
-    public Z3FactAttribute()
-    {
-        if (Z3.MissingReason is { } reason)
-            Skip = reason;
-    }
-}
-
-/// <summary>A theory skipped, with the reason, when z3 is missing.</summary>
-internal sealed class Z3TheoryAttribute : TheoryAttribute
-{
-    public Z3TheoryAttribute()
-    {
-        if (Z3.MissingReason is { } reason)
-            Skip = reason;
-    }
 }

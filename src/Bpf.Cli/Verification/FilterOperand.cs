@@ -40,5 +40,17 @@ internal sealed record VerificationSettings(LinkType LinkType, int Snaplen, Libp
     {
         Timeout = Timeout,
         MaxCaptureLength = (uint)Snaplen,
+        Solver = Solver,
+    };
+
+    /// <summary>
+    /// z3 unless <c>BPF_SMT_SOLVER</c> names another: <c>cvc5</c>, or a path to a z3 binary
+    /// (any solver that reads SMT-LIB 2 with <c>-in</c>).
+    /// </summary>
+    private static Bpf.Verification.Smt.SmtSolverOptions Solver => Environment.GetEnvironmentVariable("BPF_SMT_SOLVER") switch
+    {
+        null or "" => Bpf.Verification.Smt.SmtSolverOptions.Z3,
+        "cvc5" => Bpf.Verification.Smt.SmtSolverOptions.Cvc5,
+        { } command => Bpf.Verification.Smt.SmtSolverOptions.Z3 with { Command = command },
     };
 }

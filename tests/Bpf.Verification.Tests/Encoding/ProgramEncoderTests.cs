@@ -1,3 +1,4 @@
+using Bpf.Testing;
 using System.Text;
 using Bpf.Jit.Tests;
 using Bpf.Verification.Encoding;

@@ -1,3 +1,4 @@
+using Bpf.Testing;
 using System.Diagnostics;
 using Bpf.Compiler;
 using Bpf.Compiler.Tests.Differential;
