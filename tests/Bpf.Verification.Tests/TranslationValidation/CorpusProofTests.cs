@@ -1,4 +1,3 @@
-using Bpf.Testing;
 using System.Diagnostics;
 using Bpf.Compiler;
 using Bpf.Compiler.Tests.Differential;
@@ -111,15 +110,15 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
         string libpcap = "libpcap not available";
         if (Libpcap.IsAvailable)
         {
-            // The default mode follows the head; its programs run in the system's bpf_filter like any other.
-            var theirsO = HeadLibpcap.IsAvailable ? HeadLibpcap.Compile(type, Snaplen, expression, true, out _, Netmask) : Libpcap.Compile(type, Snaplen, expression, true, out _, Netmask);
-            var theirs0 = HeadLibpcap.IsAvailable ? HeadLibpcap.Compile(type, Snaplen, expression, false, out _, Netmask) : Libpcap.Compile(type, Snaplen, expression, false, out _, Netmask);
-            if (theirsO is null || theirs0 is null)
-                return described;
-            var (o, z) = (Libpcap.Filter(theirsO, packet.Data.AsSpan(), packet.WireLength), Libpcap.Filter(theirs0, packet.Data.AsSpan(), packet.WireLength));
-            if (o != strict.ResultA || z != strict.ResultB)
-                return (described.Item1, described.Item2 + $"; libpcap's -O returns {o}, -O0 {z}");
-            libpcap = $"libpcap's -O/-O0 return the same {o}/{z}";
+            // Whichever libpcap deletes the same load: the head (the default mode's model) or 1.10.3 (a head
+            // change our default mode has not made yet, reported with the other gaps of that mode).
+            var same = Oracles().FirstOrDefault(oracle =>
+                oracle.Compile(type, expression, true) is { } o && oracle.Compile(type, expression, false) is { } z
+                && Libpcap.Filter(o, packet.Data.AsSpan(), packet.WireLength) == strict.ResultA
+                && Libpcap.Filter(z, packet.Data.AsSpan(), packet.WireLength) == strict.ResultB);
+            if (same.Name is null)
+                return (described.Item1, described.Item2 + "; no libpcap's -O and -O0 differ that way on this packet");
+            libpcap = $"{same.Name}'s -O/-O0 return the same";
         }
         var inBounds = verifier.CheckEquivalence(optimized, unoptimized, PacketDomain.InBounds);
         return inBounds.Verdict switch
@@ -158,6 +157,13 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
             && Libpcap.Filter(v110, packet.Data.AsSpan(), packet.WireLength) == result.ResultA)
             return proof with { Status = "different (head change not made yet: ours does what 1.10.3 does)" };
         return proof;
+    }
+
+    private static IEnumerable<(string Name, Func<LinkType, string, bool, Instruction[]?> Compile)> Oracles()
+    {
+        if (HeadLibpcap.IsAvailable)
+            yield return ("libpcap head", (type, expression, optimize) => HeadLibpcap.Compile(type, Snaplen, expression, optimize, out _, Netmask));
+        yield return ("libpcap 1.10.3", (type, expression, optimize) => Libpcap.Compile(type, Snaplen, expression, optimize, out _, Netmask));
     }
 
     private static BpfProgram? Compile(LinkType linkType, string expression, bool optimize, out string? error,
