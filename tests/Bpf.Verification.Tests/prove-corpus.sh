@@ -17,7 +17,9 @@ echo "wall time: $((end - start)) s"
 echo "proofs by kind and status:"
 cut -f1,4 "$report" | sort | uniq -c
 echo "solver time per proved program (ms), by kind:"
-awk -F'\t' '$4 ~ /^equivalent/ { print $1 "\t" $5 }' "$report" | sort -t$'\t' -k1,1 -k2,2n | awk -F'\t' '
-    { t[$1][++n[$1]] = $2 }
-    END { for (k in n) printf "  %-14s n=%d median=%.0f max=%.0f\n", k, n[k], t[k][int((n[k] + 1) / 2)], t[k][n[k]] }'
+for kind in $(cut -f1 "$report" | sort -u); do
+    awk -F'\t' -v k="$kind" '$1 == k && $4 ~ /^equivalent/ { print $5 }' "$report" | sort -n | awk -v k="$kind" '
+        { t[NR] = $1 }
+        END { if (NR > 0) printf "  %-14s n=%d median=%.0f max=%.0f\n", k, NR, t[int((NR + 1) / 2)], t[NR] }'
+done
 exit "${status:-0}"
