@@ -1,0 +1,104 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Bpf.Jit;
+using Bpf.Vm;
+
+namespace Bpf.Fuzz.Targets;
+
+/// <summary>
+/// The validator, interpreter and JIT on a program and a packet decoded from arbitrary bytes. The
+/// interpreter and the JIT refuse exactly the same programs; for every program they accept, the JIT
+/// really compiles it (no silent fallback) and returns what the interpreter returns, for the whole
+/// packet and for shorter captures of it, with the packet placed against a guard page on either side
+/// so that a read outside it faults.
+/// </summary>
+/// <remarks>
+/// Input layout (<see cref="Encode"/> writes it): one byte n, n instructions of 8 bytes in
+/// <c>struct bpf_insn</c>'s layout (little-endian), the wire length (4 bytes, little-endian), then the packet.
+/// </remarks>
+internal sealed class EnginesTarget : IFuzzTarget
+{
+    private const int MaxPacket = 65536;
+    private static readonly GuardedMemory s_memory = new(MaxPacket);
+
+    public string Name => "engines";
+
+    public string Description => "program + packet from bytes: interpreter and JIT agree on refusal and results; packets against guard pages";
+
+    public void Run(byte[] input)
+    {
+        var (program, wireLength, packet) = Decode(input);
+        PacketFilter? jit;
+        BpfInterpreter? interpreter;
+        string? interpreterError = null, jitError = null;
+        try
+        {
+            interpreter = new BpfInterpreter(program);
+        }
+        catch (BpfValidationException e)
+        {
+            interpreter = null;
+            interpreterError = e.Message;
+        }
+        try
+        {
+            jit = PacketFilter.Create(program, BpfEngine.Jit);
+        }
+        catch (BpfValidationException e)
+        {
+            jit = null;
+            jitError = e.Message;
+        }
+        FuzzFinding.Check(interpreterError == jitError, $"refusal differs: interpreter '{interpreterError}', JIT '{jitError}'");
+        if (interpreter is null || jit is null)
+            return;
+        FuzzFinding.Check(jit.Engine == BpfEngine.Jit || !BpfJit.IsSupported, "the JIT fell back to the interpreter for a valid program");
+
+        Compare(interpreter, jit, s_memory.AtEnd(packet), wireLength, "at the end");
+        Compare(interpreter, jit, s_memory.AtStart(packet), wireLength, "at the start");
+        if (packet.Length > 0)
+        {
+            Compare(interpreter, jit, s_memory.AtEnd(packet[..^1]), wireLength, "cut by one, at the end");
+            Compare(interpreter, jit, s_memory.AtEnd(packet[..(packet.Length / 2)]), wireLength, "cut by half, at the end");
+            Compare(interpreter, jit, s_memory.AtEnd([]), wireLength, "empty");
+        }
+    }
+
+    private static void Compare(BpfInterpreter interpreter, PacketFilter jit, ReadOnlySpan<byte> packet, uint wireLength, string where)
+    {
+        var expected = interpreter.Run(packet, wireLength);
+        var actual = jit.Run(packet, wireLength);
+        FuzzFinding.Check(expected == actual,
+            $"packet of {packet.Length} bytes ({where}), wire length {wireLength}: interpreter {expected}, JIT {actual}");
+    }
+
+    /// <summary>Splits an input into a program, a wire length and a packet (at most 64 KiB).</summary>
+    public static (BpfProgram Program, uint WireLength, byte[] Packet) Decode(ReadOnlySpan<byte> input)
+    {
+        if (input.IsEmpty)
+            return (new BpfProgram([]), 0, []);
+        var count = Math.Min(input[0], (input.Length - 1) / 8);
+        var instructions = MemoryMarshal.Cast<byte, Instruction>(input.Slice(1, count * 8)).ToArray();
+        if (!BitConverter.IsLittleEndian)
+            throw new PlatformNotSupportedException("the engines target's layout is little-endian");
+        var rest = input[(1 + count * 8)..];
+        var wireLength = rest.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(rest) : 0;
+        var packet = rest.Length >= 4 ? rest[4..] : [];
+        if (packet.Length > MaxPacket)
+            packet = packet[..MaxPacket];
+        return (new BpfProgram(instructions), wireLength, packet.ToArray());
+    }
+
+    /// <summary>The input that <see cref="Decode"/> turns into this program, wire length and packet (for seeds).</summary>
+    public static byte[] Encode(BpfProgram program, uint wireLength, ReadOnlySpan<byte> packet)
+    {
+        if (program.Count > byte.MaxValue)
+            throw new ArgumentException("at most 255 instructions fit the layout", nameof(program));
+        var output = new byte[1 + program.Count * 8 + 4 + packet.Length];
+        output[0] = (byte)program.Count;
+        MemoryMarshal.AsBytes(program.AsSpan()).CopyTo(output.AsSpan(1));
+        BinaryPrimitives.WriteUInt32LittleEndian(output.AsSpan(1 + program.Count * 8), wireLength);
+        packet.CopyTo(output.AsSpan(1 + program.Count * 8 + 4));
+        return output;
+    }
+}
