@@ -7,7 +7,7 @@ namespace Bpf.Fuzz.Targets;
 /// <summary>
 /// The filter compiler on arbitrary text: the only exception allowed is its own
 /// <see cref="FilterCompileException"/> (with a position inside the text, and never its "internal
-/// error" for a program it generated invalid), and every program it returns passes libpcap's validator
+/// error" for a program it generated invalid), in both compatibility modes (libpcap head and 1.10), and every program it returns passes libpcap's validator
 /// and round-trips through the numeric dump formats.
 /// </summary>
 internal sealed class ExpressionTarget : IFuzzTarget
@@ -21,17 +21,23 @@ internal sealed class ExpressionTarget : IFuzzTarget
     ];
 
     private static readonly CompilerOptions s_unoptimized = CompilerOptions.Default with { Optimize = false };
+    private static readonly CompilerOptions s_v110 = CompilerOptions.Default with { Compatibility = LibpcapCompatibility.V1_10 };
+    private static readonly CompilerOptions s_v110Unoptimized = s_v110 with { Optimize = false };
 
     public string Name => "expression";
 
-    public string Description => "filter compiler on text for several link types, optimized and not: only FilterCompileException, every program valid";
+    public string Description => "filter compiler on text for several link types, optimized and not, libpcap head and 1.10 modes: only FilterCompileException, every program valid";
 
     public void Run(byte[] input)
     {
         var expression = Encoding.UTF8.GetString(input);
+        var other = s_otherLinkTypes[input.Length % s_otherLinkTypes.Length];
         Compile(expression, LinkType.EN10MB, CompilerOptions.Default);
         Compile(expression, LinkType.EN10MB, s_unoptimized);
-        Compile(expression, s_otherLinkTypes[input.Length % s_otherLinkTypes.Length], CompilerOptions.Default);
+        Compile(expression, other, CompilerOptions.Default);
+        Compile(expression, LinkType.EN10MB, s_v110);
+        Compile(expression, LinkType.EN10MB, s_v110Unoptimized);
+        Compile(expression, other, s_v110);
     }
 
     private static void Compile(string expression, LinkType linkType, CompilerOptions options)
