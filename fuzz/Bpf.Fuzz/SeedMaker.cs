@@ -39,6 +39,8 @@ internal static class SeedMaker
                 Add("udpcap", UdpSeed(packets, index));
         }
         Add("pcap", Swapped(File.ReadAllBytes(captures[0])));
+        foreach (var seed in FragmentSeeds())
+            Add("udpcap", seed);
         Add("pcapng", MultiInterface(captures, root));
         foreach (var list in expressionLists)
         {
@@ -113,6 +115,64 @@ internal static class SeedMaker
         foreach (var packet in packets)
             output.AddRange(UdpcapTarget.EncodeFrame(packet.Data, linkTypeIndex, packet.Data.Length < packet.WireLength, 1));
         return [.. output];
+    }
+
+    // A 3000-byte UDP datagram in three IPv4 fragments on raw IP, with valid checksums (option byte 1 + 2:
+    // IPv4 and UDP checksums verified): in order, reversed with a duplicate, and with the last one
+    // arriving after the reassembly timeout.
+    private static IEnumerable<byte[]> FragmentSeeds()
+    {
+        var payload = new byte[3000];
+        for (var i = 0; i < payload.Length; i++)
+            payload[i] = (byte)(i * 7);
+        var udp = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, 4000);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), 5000);
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+        payload.CopyTo(udp, 8);
+        uint source = 0x0a000001, destination = 0x0a000002;
+        var sum = Sum(udp) + (source >> 16) + (source & 0xffff) + (destination >> 16) + (destination & 0xffff) + 17 + (uint)udp.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(6), (ushort)~Fold(sum));
+        var fragments = new List<byte[]>();
+        for (var offset = 0; offset < udp.Length; offset += 1480)
+        {
+            var length = Math.Min(1480, udp.Length - offset);
+            var ip = new byte[20 + length];
+            ip[0] = 0x45;
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(4), 0x1234);
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(6), (ushort)((offset / 8) | (offset + length < udp.Length ? 0x2000 : 0)));
+            ip[8] = 64;
+            ip[9] = 17;
+            BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(12), source);
+            BinaryPrimitives.WriteUInt32BigEndian(ip.AsSpan(16), destination);
+            BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(10), (ushort)~Fold(Sum(ip.AsSpan(0, 20))));
+            udp.AsSpan(offset, length).CopyTo(ip.AsSpan(20));
+            fragments.Add(ip);
+        }
+        var raw = UdpcapTarget.LinkTypeIndex(LinkType.RAW);
+        byte[] Seed(IEnumerable<(byte[] Fragment, byte Step)> frames) =>
+            [3, .. frames.SelectMany(f => UdpcapTarget.EncodeFrame(f.Fragment, raw, false, f.Step))];
+        yield return Seed(fragments.Select(f => (f, (byte)1)));
+        yield return Seed(new[] { fragments[2], fragments[1], fragments[1], fragments[0] }.Select(f => (f, (byte)0)));
+        yield return Seed([(fragments[0], 1), (fragments[1], 1), (fragments[2], 60)]);
+    }
+
+    private static uint Sum(ReadOnlySpan<byte> data)
+    {
+        uint sum = 0;
+        for (var i = 0; i + 1 < data.Length; i += 2)
+            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
+        if (data.Length % 2 == 1)
+            sum += (uint)data[^1] << 8;
+        return sum;
+    }
+
+    private static uint Fold(uint sum)
+    {
+        while (sum > 0xffff)
+            sum = (sum & 0xffff) + (sum >> 16);
+        return sum;
     }
 
     private static byte[] ToPcapNg(List<Packet> packets, LinkType linkType)
