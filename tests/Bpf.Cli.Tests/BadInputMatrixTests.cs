@@ -8,7 +8,7 @@ namespace Bpf.Cli.Tests;
 /// Every verb against every kind of bad input it can be given: a truncated, corrupted or empty capture,
 /// a directory, /dev/zero, a missing path, an unwritable output, an invalid or unreadable program, an
 /// unknown link type, a bad number. Each must end in one line on standard error naming the verb and
-/// the culprit (the file, the option), exit status 1 (2 for usage errors, followed by the usage line),
+/// the culprit (the file, the option), exit status 1 (2 for usage errors, followed by the synopsis),
 /// within a bounded time, and without a stack trace.
 /// </summary>
 public sealed class BadInputMatrixTests : IClassFixture<BadInputMatrixTests.Files>
@@ -121,7 +121,8 @@ public sealed class BadInputMatrixTests : IClassFixture<BadInputMatrixTests.File
 
         Assert.Equal(exit, result.ExitCode);
         var lines = result.Error.TrimEnd('\n').Split('\n');
-        Assert.Equal(exit == 2 ? 2 : 1, lines.Length);
+        // A usage error adds the verb's synopsis and where to find help.
+        Assert.InRange(lines.Length, 1, exit == 2 ? 3 : 1);
         Assert.StartsWith($"bpf {args[0]}: ", lines[0]);
         Assert.Contains(culprit, lines[0]);
         Assert.DoesNotContain("   at ", result.Error);

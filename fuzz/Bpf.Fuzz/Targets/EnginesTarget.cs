@@ -10,7 +10,8 @@ namespace Bpf.Fuzz.Targets;
 /// interpreter and the JIT refuse exactly the same programs; for every program they accept, the JIT
 /// really compiles it (no silent fallback) and returns what the interpreter returns, for the whole
 /// packet and for shorter captures of it, with the packet placed against a guard page on either side
-/// so that a read outside it faults.
+/// so that a read outside it faults; the batch JIT returns the same verdicts for the same packets
+/// held between canaries (see <see cref="CompareBatch"/>).
 /// </summary>
 /// <remarks>
 /// Input layout (<see cref="Encode"/> writes it): one byte n, n instructions of 8 bytes in
@@ -23,7 +24,7 @@ internal sealed class EnginesTarget : IFuzzTarget
 
     public string Name => "engines";
 
-    public string Description => "program + packet from bytes: interpreter and JIT agree on refusal and results; packets against guard pages";
+    public string Description => "program + packet from bytes: interpreter, JIT and batch JIT agree on refusal and results; packets against guard pages or canaries";
 
     public void Run(byte[] input)
     {
@@ -54,6 +55,10 @@ internal sealed class EnginesTarget : IFuzzTarget
             return;
         FuzzFinding.Check(jit.Engine == BpfEngine.Jit || !BpfJit.IsSupported, "the JIT fell back to the interpreter for a valid program");
 
+        var batch = BpfJit.CompileBatch(program);
+        FuzzFinding.Check(batch.Target is not BpfInterpreter || !BpfJit.IsSupported, "the batch JIT fell back to the interpreter for a valid program");
+        CompareBatch(interpreter, batch, packet, wireLength);
+
         Compare(interpreter, jit, s_memory.AtEnd(packet), wireLength, "at the end");
         Compare(interpreter, jit, s_memory.AtStart(packet), wireLength, "at the start");
         if (packet.Length > 0)
@@ -70,6 +75,41 @@ internal sealed class EnginesTarget : IFuzzTarget
         var actual = jit.Run(packet, wireLength);
         FuzzFinding.Check(expected == actual,
             $"packet of {packet.Length} bytes ({where}), wire length {wireLength}: interpreter {expected}, JIT {actual}");
+    }
+
+    // The batch entry takes packets as slices of managed arrays, which cannot end at a guard page: each
+    // packet (whole, cut by one, cut by half, empty) lies in one shared array between canary bytes, and
+    // the batch runs once per canary fill. A read outside a slice sees the fill, so the verdicts would
+    // change with it; they must all equal the interpreter's, packet by packet.
+    private static readonly byte[] s_fills = [0x00, 0xFF, 0xA5];
+    private const int Canary = 64;
+
+    private static void CompareBatch(BpfInterpreter interpreter, BpfBatchFilter batch, byte[] packet, uint wireLength)
+    {
+        int[] lengths = [packet.Length, Math.Max(0, packet.Length - 1), packet.Length / 2, 0];
+        var array = new byte[Canary + lengths.Sum(l => l + Canary)];
+        var slices = new PacketSlice[lengths.Length];
+        var expected = new uint[lengths.Length];
+        var verdicts = new uint[lengths.Length];
+        foreach (var fill in s_fills)
+        {
+            array.AsSpan().Fill(fill);
+            var offset = Canary;
+            for (var i = 0; i < lengths.Length; i++)
+            {
+                packet.AsSpan(0, lengths[i]).CopyTo(array.AsSpan(offset));
+                slices[i] = new PacketSlice(array, offset, lengths[i], wireLength);
+                expected[i] = interpreter.Run(packet.AsSpan(0, lengths[i]), wireLength);
+                offset += lengths[i] + Canary;
+            }
+            var accepted = batch(slices, verdicts);
+            for (var i = 0; i < lengths.Length; i++)
+                FuzzFinding.Check(verdicts[i] == expected[i],
+                    $"batch: packet of {lengths[i]} bytes, wire length {wireLength}, canary 0x{fill:x2}: interpreter {expected[i]}, batch JIT {verdicts[i]}");
+            FuzzFinding.Check(accepted == expected.Count(v => v != 0), $"batch: {accepted} accepted, the verdicts say {expected.Count(v => v != 0)}");
+            var interpreted = interpreter.RunBatch(slices, verdicts);
+            FuzzFinding.Check(interpreted == accepted && verdicts.AsSpan().SequenceEqual(expected), "batch: the interpreter's batch entry differs from its single runs");
+        }
     }
 
     /// <summary>Splits an input into a program, a wire length and a packet (at most 64 KiB).</summary>
