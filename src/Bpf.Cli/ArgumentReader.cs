@@ -91,6 +91,15 @@ internal sealed class ArgumentReader
     /// <exception cref="UsageException">Not a number from 1 to 256.</exception>
     public int? Threads() => Value("--threads") is null ? null : (int)Number("--threads", 0, 1, 256);
 
+    /// <summary>The engine of <c>--engine interp|jit</c>; <see cref="Bpf.Filtering.FilterEngine.Auto"/> (the JIT, else the interpreter) when not given.</summary>
+    /// <exception cref="UsageException">Neither <c>interp</c> nor <c>jit</c>.</exception>
+    public Bpf.Filtering.FilterEngine Engine() => Choice("--engine", "auto", "jit", "interp") switch
+    {
+        "jit" => Bpf.Filtering.FilterEngine.Jit,
+        "interp" => Bpf.Filtering.FilterEngine.Interpreter,
+        _ => Bpf.Filtering.FilterEngine.Auto,
+    };
+
     /// <summary>A duration like <c>2</c>, <c>1.5s</c>, <c>500ms</c>, <c>1m</c>.</summary>
     /// <exception cref="UsageException">Not a positive duration.</exception>
     public TimeSpan? Duration(string option)

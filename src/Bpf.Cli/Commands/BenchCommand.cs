@@ -1,5 +1,6 @@
+using Bpf.Cli.Bench;
 using Bpf.Compiler;
-using Bpf.Jit.Bench;
+using Bpf.Filtering;
 using Capture.Npcap;
 using Capture.Pcapfile;
 
@@ -36,15 +37,16 @@ internal sealed class BenchCommand : ICommand
         var (packets, wireLengths, linkType, snaplen) = Load(path);
         if (packets.Count == 0)
             throw new InputException($"{path}: no packets to run the filter on");
+        // Validated once, before any engine (libpcap's C bpf_filter included) sees it.
         var program = programPath is not null
-            ? ProgramFiles.Load(programPath, context)
-            : FilterCompiler.Compile(string.Join(' ', reader.Operands), linkType, snaplen, new CompilerOptions { Optimize = !reader.Has("-O0") });
+            ? ProgramFiles.LoadRunnable(programPath, context)
+            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', reader.Operands), linkType, snaplen, new CompilerOptions { Optimize = !reader.Has("-O0") }));
         foreach (var engine in engines)
         {
             var filter = engine switch
             {
-                "interp" => FilterSet.CreateEngine(program, FilterEngine.Interpreter),
-                "jit" => FilterSet.CreateEngine(program, FilterEngine.Jit),
+                "interp" => PacketFilter.Create(program, FilterEngine.Interpreter).AsDelegate(),
+                "jit" => PacketFilter.Create(program, FilterEngine.Jit).AsDelegate(),
                 _ => NativeBpfFilter.Create(program),
             };
             context.Out.WriteLine(FilterBench.Run(packets, wireLengths, filter, duration).ToLine(engine));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bpf.Compiler;
+using Bpf.Filtering;
 using Capture.Pcapfile;
 
 using Bpf.Vm;
@@ -26,10 +28,10 @@ internal sealed class FilterCommand : ICommand
         var programPath = reader.Value("--program");
         if (programPath is not null && reader.Operands.Count > 0)
             throw new UsageException("give either an expression or --program, not both");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var engine = reader.Engine();
         var filters = programPath is not null
-            ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
-            : FilterSet.FromExpression(string.Join(' ', reader.Operands), engine, optimize: !reader.Has("-O0"));
+            ? ProgramFiles.LoadFilter(programPath, engine, context)
+            : new PacketFilterCache(string.Join(' ', reader.Operands), new CompilerOptions { Optimize = !reader.Has("-O0") }, engine);
         var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
             : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
 
@@ -56,15 +58,15 @@ internal sealed class FilterCommand : ICommand
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
-        new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
+    private static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
+        new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
             item => FilterBatch(item, filters),
             (item, firstOfFile) =>
             {
                 // The first file shapes the output.
                 if (firstOfFile)
                     output?.Begin(item.Input);
-                totals.Add(item.Batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
+                totals.Add(item.Batch.Count, item.State.Accepted, item.State.Bytes, item.State.AcceptedBytes);
                 if (output is not null || results)
                     Deliver(item, output, results, context);
             });
@@ -72,19 +74,20 @@ internal sealed class FilterCommand : ICommand
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void FilterBatch(PipelineItem item, FilterSet filters)
+    private static void FilterBatch(PipelineItem<BatchVerdicts> item, PacketFilterCache filters)
     {
         var batch = item.Batch;
-        if (item.Verdicts.Length < batch.Count)
-            item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts;
+        var state = item.State;
+        if (state.Verdicts.Length < batch.Count)
+            state.Verdicts = new uint[Math.Max(batch.Count, 2 * state.Verdicts.Length)];
+        var verdicts = state.Verdicts;
         var snaplen = item.Input.Snaplen;
         int accepted = 0;
         long bytes = 0, acceptedBytes = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var packet = batch[i];
-            var verdict = filters.For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength);
+            var verdict = filters.For(packet.LinkType, snaplen).Run(packet.Data, packet.WireLength);
             verdicts[i] = verdict;
             bytes += packet.Data.Length;
             if (verdict != 0)
@@ -93,16 +96,16 @@ internal sealed class FilterCommand : ICommand
                 acceptedBytes += Math.Min(verdict, (uint)packet.Data.Length);
             }
         }
-        item.Accepted = accepted;
-        item.Bytes = bytes;
-        item.AcceptedBytes = acceptedBytes;
+        state.Accepted = accepted;
+        state.Bytes = bytes;
+        state.AcceptedBytes = acceptedBytes;
     }
 
     /// <summary>On the caller's thread, in input order: prints verdicts and writes accepted packets.</summary>
-    private static void Deliver(PipelineItem item, FilterOutput? output, bool results, CliContext context)
+    private static void Deliver(PipelineItem<BatchVerdicts> item, FilterOutput? output, bool results, CliContext context)
     {
         var batch = item.Batch;
-        var verdicts = item.Verdicts;
+        var verdicts = item.State.Verdicts;
         for (var i = 0; i < batch.Count; i++)
         {
             if (results)
@@ -111,6 +114,22 @@ internal sealed class FilterCommand : ICommand
                 output?.Write(batch[i]);
         }
     }
+}
+
+/// <summary>What the work on one batch computed for its delivery.</summary>
+internal sealed class BatchVerdicts
+{
+    /// <summary>One verdict per packet (bytes to keep, 0: rejected); longer than the batch when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
+
+    /// <summary>Packets accepted.</summary>
+    public int Accepted { get; set; }
+
+    /// <summary>Captured bytes of all packets.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Captured bytes accepted, each packet cut to its verdict.</summary>
+    public long AcceptedBytes { get; set; }
 }
 
 /// <summary>Packet and byte counts of one run.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Bpf.Filtering;
 
 using Bpf.Vm;
 
@@ -24,20 +25,20 @@ internal sealed class StatsCommand : ICommand
             throw new UsageException("expected at least one -r FILE");
         if (reader.Operands.Count == 0)
             throw new UsageException("expected at least one expression (quote each one)");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var engine = reader.Engine();
         var format = reader.Choice("--format", "table", "table", "csv", "json");
         var interval = reader.Duration("--interval");
         var threads = reader.Threads();
         var expressions = reader.Operands;
-        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        var filters = expressions.Select(e => new PacketFilterCache(e, engine: engine)).ToArray();
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Count, intervalNs);
 
-        var failure = new OfflinePipeline(inputs, context, threads, input =>
+        var failure = new OfflinePipeline<StatsTable>(inputs, () => new StatsTable(filters.Length, intervalNs), context, threads, input =>
         {
             foreach (var filter in filters)
                 filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
+        }).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -53,10 +54,9 @@ internal sealed class StatsCommand : ICommand
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
+    private static void CountBatch(PipelineItem<StatsTable> item, PacketFilterCache[] filters)
     {
-        if (item.State is not StatsTable counts)
-            item.State = counts = new StatsTable(filters.Length, intervalNs);
+        var counts = item.State;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
@@ -65,7 +65,7 @@ internal sealed class StatsCommand : ICommand
             var packet = batch[i];
             var row = counts.RowFor(packet.Timestamp);
             for (var f = 0; f < filters.Length; f++)
-                if (filters[f].For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength) != 0)
+                if (filters[f].For(packet.LinkType, snaplen).Run(packet.Data, packet.WireLength) != 0)
                     row.Add(f, packet.WireLength);
             row.Seen(packet.WireLength);
         }
