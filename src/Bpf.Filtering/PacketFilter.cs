@@ -106,6 +106,17 @@ public sealed class PacketFilter
     /// <summary>The filter as a delegate, the cheapest call from a hot loop (the JIT's code itself).</summary>
     public BpfFilterDelegate AsDelegate() => _run;
 
+    /// <summary>
+    /// Runs the filter over every packet of a batch, writing each result to <paramref name="verdicts"/>;
+    /// returns how many packets it accepted. On the JIT, one emitted loop with the program inlined (emitted
+    /// on the first batch), so a packet costs the filter and not a call.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="packets"/>.</exception>
+    public int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts) => Runner.RunBatch(packets, verdicts);
+
+    /// <summary>The batch entry as a delegate (the JIT's emitted batch loop itself).</summary>
+    public BpfBatchFilter AsBatchDelegate() => Runner.AsBatchDelegate();
+
     // The fallback policy, in one place: the JIT where dynamic code is compiled and the JIT builds the
     // program; otherwise (NativeAOT, an interpreting runtime, a JIT bug) the interpreter, same results.
     [RequiresDynamicCode("Compiles the program to IL.")]

@@ -43,6 +43,30 @@ public static class BpfJit
     /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
     public static BpfFilterDelegate Compile(BpfProgram program) => Compile(RunnableProgram.Validate(program)).AsDelegate();
 
+    /// <summary>
+    /// Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and compiles it into a
+    /// <see cref="BpfBatchFilter"/>: one method that loops over a batch of packets with the program inlined and
+    /// writes each verdict, so a packet costs the filter and not a call.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
+    /// <exception cref="BpfValidationException">The program cannot run (libpcap's rules, executable opcodes, no jump to itself).</exception>
+    /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
+    /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
+    public static BpfBatchFilter CompileBatch(BpfProgram program) => Compile(RunnableProgram.Validate(program)).AsBatchDelegate();
+
+    /// <summary>Emits the batch loop of an already validated program.</summary>
+    internal static BpfBatchFilter EmitBatch(BpfProgram program)
+    {
+        var method = new DynamicMethod(
+            "bpf_filter_batch_jit",
+            typeof(int),
+            [typeof(object), typeof(ReadOnlySpan<PacketSlice>), typeof(Span<uint>)],
+            typeof(BpfJit).Module,
+            skipVisibility: true);
+        IlFilterEmitter.EmitBatch([.. program.Instructions], method.GetILGenerator());
+        return method.CreateDelegate<BpfBatchFilter>(program);
+    }
+
     /// <summary>Emits an already validated program.</summary>
     internal static BpfFilterDelegate Emit(BpfProgram program)
     {
@@ -58,11 +82,23 @@ public static class BpfJit
         return method.CreateDelegate<BpfFilterDelegate>(program);
     }
 
-    /// <summary>The emitted code as an engine.</summary>
+    /// <summary>The emitted code as an engine; the batch loop is emitted on first use (not every user filters batches).</summary>
     private sealed class JitRunner(RunnableProgram program, BpfFilterDelegate run) : BpfRunner(program)
     {
+        private BpfBatchFilter? _batch;
+
         public override uint Run(ReadOnlySpan<byte> packet, uint wireLength) => run(packet, wireLength);
 
         public override BpfFilterDelegate AsDelegate() => run;
+
+        public override int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts) => AsBatchDelegate()(packets, verdicts);
+
+        public override BpfBatchFilter AsBatchDelegate() => LazyInitializer.EnsureInitialized(ref _batch, () =>
+        {
+            var batch = EmitBatch(Program);
+            // Machine code now: the first batch pays no compile time.
+            RuntimeHelpers.PrepareDelegate(batch);
+            return batch;
+        });
     }
 }

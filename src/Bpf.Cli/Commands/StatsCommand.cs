@@ -34,11 +34,11 @@ internal sealed class StatsCommand : ICommand
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Count, intervalNs);
 
-        var failure = new OfflinePipeline<StatsTable>(inputs, () => new StatsTable(filters.Length, intervalNs), context, threads, input =>
+        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Length, intervalNs)), context, threads, input =>
         {
             foreach (var filter in filters)
                 filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State));
+        }).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -54,22 +54,47 @@ internal sealed class StatsCommand : ICommand
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem<StatsTable> item, PacketFilterCache[] filters)
+    private static void CountBatch(PipelineItem<StatsBatch> item, PacketFilterCache[] filters)
     {
-        var counts = item.State;
+        var counts = item.State.Counts;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
-        for (var i = 0; i < batch.Count; i++)
+        var slices = batch.Slices;
+        // One verdict per filter and packet (index filter * Count + packet), each filter run over
+        // each run of one link type by its batch entry.
+        var cells = filters.Length * batch.Count;
+        if (item.State.Verdicts.Length < cells)
+            item.State.Verdicts = new uint[Math.Max(cells, 2 * item.State.Verdicts.Length)];
+        var verdicts = item.State.Verdicts.AsSpan(0, cells);
+        for (var start = 0; start < batch.Count;)
         {
-            var packet = batch[i];
-            var row = counts.RowFor(packet.Timestamp);
+            var run = batch.LinkTypeRun(start);
+            var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                if (filters[f].For(packet.LinkType, snaplen).Run(packet.Data, packet.WireLength) != 0)
-                    row.Add(f, packet.WireLength);
-            row.Seen(packet.WireLength);
+                filters[f].For(linkType, snaplen).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            start += run;
+        }
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var wireLength = slices[i].WireLength;
+            var row = counts.RowFor(batch.TimestampAt(i));
+            for (var f = 0; f < filters.Length; f++)
+                if (verdicts[f * batch.Count + i] != 0)
+                    row.Add(f, wireLength);
+            row.Seen(wireLength);
         }
     }
+}
+
+/// <summary>What the work on one batch keeps for its delivery: the batch's counts, and the verdicts they came from.</summary>
+internal sealed class StatsBatch(StatsTable counts)
+{
+    /// <summary>The batch's own counts, added to the run's table on delivery.</summary>
+    public StatsTable Counts { get; } = counts;
+
+    /// <summary>One verdict per filter and packet (index <c>filter * Count + packet</c>); longer than needed when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
 }
 
 /// <summary>Accepted packet and byte counts per filter, per time bucket (one bucket without an interval).</summary>

@@ -27,4 +27,26 @@ public abstract class BpfRunner
 
     /// <summary>The cheapest way to call <see cref="Run"/> from a hot loop (the JIT's emitted code itself).</summary>
     public virtual BpfFilterDelegate AsDelegate() => Run;
+
+    /// <summary>
+    /// Runs the program over every packet of a batch, writing each result to <paramref name="verdicts"/>
+    /// (a <see cref="BpfBatchFilter"/>); returns how many packets it accepted.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="packets"/>.</exception>
+    public virtual int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts)
+    {
+        BpfBatch.CheckVerdicts(packets.Length, verdicts.Length);
+        var accepted = 0;
+        for (var i = 0; i < packets.Length; i++)
+        {
+            ref readonly var packet = ref packets[i];
+            var verdict = Run(packet.Data, packet.WireLength);
+            verdicts[i] = verdict;
+            accepted += verdict != 0 ? 1 : 0;
+        }
+        return accepted;
+    }
+
+    /// <summary>The cheapest way to call <see cref="RunBatch"/> (the JIT's emitted batch loop itself).</summary>
+    public virtual BpfBatchFilter AsBatchDelegate() => RunBatch;
 }
