@@ -1,3 +1,4 @@
+using Bpf.Filtering;
 using Bpf.Vm;
 
 namespace Bpf.Cli;
@@ -27,4 +28,40 @@ internal static class ProgramFiles
             throw new InputException($"{path}: {e.Message}", e);
         }
     }
+
+    /// <summary>Loads a program that an engine is to run, refusing one that cannot run.</summary>
+    /// <exception cref="InputException">The file cannot be read or parsed, or no engine can run the program.</exception>
+    public static RunnableProgram LoadRunnable(string path, CliContext context) => Runnable(Load(path, context), path);
+
+    /// <summary>Loads a program and prepares it to run on every packet.</summary>
+    /// <exception cref="InputException">The file cannot be read or parsed, or no engine can run the program.</exception>
+    public static PacketFilterCache LoadFilter(string path, FilterEngine engine, CliContext context)
+    {
+        var program = Load(path, context);
+        try
+        {
+            return new PacketFilterCache(program, engine);
+        }
+        catch (BpfValidationException e)
+        {
+            throw CannotRun(path, e);
+        }
+    }
+
+    /// <summary>Checks that an engine can run <paramref name="program"/>, read from <paramref name="path"/>.</summary>
+    /// <exception cref="InputException">No engine can run it.</exception>
+    public static RunnableProgram Runnable(BpfProgram program, string path)
+    {
+        try
+        {
+            return RunnableProgram.Validate(program);
+        }
+        catch (BpfValidationException e)
+        {
+            throw CannotRun(path, e);
+        }
+    }
+
+    private static InputException CannotRun(string path, BpfValidationException e) =>
+        new($"{path}: cannot run the program: {e.Message}", e);
 }
