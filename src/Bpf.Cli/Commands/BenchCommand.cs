@@ -40,7 +40,7 @@ internal sealed class BenchCommand : IVerb
 
     public int Run(ParseResult parse, CliContext context)
     {
-        var path = parse.GetValue(_input) ?? throw new UsageException("expected -r FILE");
+        var path = InputFiles.CheckFile(parse.GetValue(_input) ?? throw new UsageException("expected -r FILE"), "-r");
         var engines = parse.GetValue(_engine) switch
         {
             "all" => NativeBpfFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },

@@ -66,7 +66,9 @@ internal sealed class FilterCommand : IVerb
         var totals = new FilterTotals();
         var results = parse.GetValue(_results);
         var stopwatch = Stopwatch.StartNew();
-        using var output = parse.GetValue(_output) is { } outPath ? new FilterOutput(outPath, format, context) : null;
+        using var output = parse.GetValue(_output) is { } outPath
+            ? new FilterOutput(InputFiles.CheckOutput(outPath, "-w", inputs), format, context)
+            : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
         // With the capture on standard output, the summary goes to standard error.
@@ -128,7 +130,7 @@ internal sealed class FilterCommand : IVerb
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            accepted += filters.For(batch.LinkTypeAt(start), snaplen).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
+            accepted += InputErrors.FilterFor(filters, batch.LinkTypeAt(start), snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
             start += run;
         }
         long bytes = 0, acceptedBytes = 0;
@@ -153,7 +155,7 @@ internal sealed class FilterCommand : IVerb
             if (results)
                 context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
             if (verdicts[i] != 0)
-                output?.Write(batch[i]);
+                output?.Write(batch[i], item.Path);
         }
     }
 }

@@ -92,7 +92,7 @@ internal sealed class StatsCommand : IVerb
             var run = batch.LinkTypeRun(start);
             var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                filters[f].For(linkType, snaplen).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+                InputErrors.FilterFor(filters[f], linkType, snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
