@@ -121,3 +121,43 @@ internal sealed class FilterSet
     public static BpfBatchFilter CreateBatchEngine(BpfProgram program, FilterEngine engine) =>
         engine == FilterEngine.Jit ? BpfJit.CompileBatch(program) : new BpfInterpreter(program).RunBatch;
 }
+
+/// <summary>
+/// Several filters run together, as <c>stats</c> runs them: for each (link type, snaplen) met, one
+/// <see cref="BpfMultiFilter"/> that runs every program on each packet in one pass, sharing the
+/// packet's common loads (compiled once, whichever thread gets there first).
+/// </summary>
+internal sealed class FilterGroup(IReadOnlyList<FilterSet> filters, FilterEngine engine)
+{
+    private readonly Dictionary<(LinkType, int), Lazy<BpfMultiFilter>> _compiled = [];
+
+    /// <summary>How many filters run.</summary>
+    public int Count => filters.Count;
+
+    /// <summary>Starts compiling every filter for a link type and snaplen on the thread pool.</summary>
+    public void Prepare(LinkType linkType, int snaplen)
+    {
+        var entry = Entry(linkType, snaplen);
+        Task.Run(() => entry.Value);
+    }
+
+    /// <summary>The one-pass filter for a link type and snaplen (verdict of filter f for packet i at <c>i * Count + f</c>).</summary>
+    /// <exception cref="Bpf.Compiler.FilterCompileException">An expression does not compile for that link type.</exception>
+    public BpfMultiFilter For(LinkType linkType, int snaplen) => Entry(linkType, snaplen).Value;
+
+    private Lazy<BpfMultiFilter> Entry(LinkType linkType, int snaplen)
+    {
+        lock (_compiled)
+        {
+            if (!_compiled.TryGetValue((linkType, snaplen), out var entry))
+                _compiled[(linkType, snaplen)] = entry = new Lazy<BpfMultiFilter>(() =>
+                {
+                    var programs = filters.Select(f => f.ProgramFor(linkType, snaplen)).ToArray();
+                    return engine == FilterEngine.Jit
+                        ? BpfJit.CompileMany(programs)
+                        : BpfBatch.Combine([.. programs.Select(p => new BpfInterpreter(p))]);
+                });
+            return entry;
+        }
+    }
+}

@@ -29,15 +29,11 @@ internal sealed class StatsCommand : ICommand
         var interval = reader.Duration("--interval");
         var threads = reader.Threads();
         var expressions = reader.Operands;
-        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        var filters = new FilterGroup([.. expressions.Select(e => FilterSet.FromExpression(e, engine))], engine);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Count, intervalNs);
 
-        var failure = new OfflinePipeline(inputs, context, threads, input =>
-        {
-            foreach (var filter in filters)
-                filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
+        var failure = new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -53,34 +49,34 @@ internal sealed class StatsCommand : ICommand
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
+    private static void CountBatch(PipelineItem item, FilterGroup filters, long intervalNs)
     {
         if (item.State is not StatsTable counts)
-            item.State = counts = new StatsTable(filters.Length, intervalNs);
+            item.State = counts = new StatsTable(filters.Count, intervalNs);
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
         var slices = batch.Slices;
-        // One verdict per filter and packet (index filter * Count + packet), each filter run over
-        // each run of one link type by its batch entry.
-        var cells = filters.Length * batch.Count;
+        // One verdict per packet and filter (index packet * filters + filter), all filters run in one
+        // pass over each run of one link type.
+        var width = filters.Count;
+        var cells = width * batch.Count;
         if (item.Verdicts.Length < cells)
             item.Verdicts = new uint[Math.Max(cells, 2 * item.Verdicts.Length)];
         var verdicts = item.Verdicts.AsSpan(0, cells);
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            var linkType = batch.LinkTypeAt(start);
-            for (var f = 0; f < filters.Length; f++)
-                filters[f].BatchFor(linkType, snaplen)(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            filters.For(batch.LinkTypeAt(start), snaplen)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
         {
             var wireLength = slices[i].WireLength;
             var row = counts.RowFor(batch.TimestampAt(i));
-            for (var f = 0; f < filters.Length; f++)
-                if (verdicts[f * batch.Count + i] != 0)
+            var packetVerdicts = verdicts.Slice(i * width, width);
+            for (var f = 0; f < width; f++)
+                if (packetVerdicts[f] != 0)
                     row.Add(f, wireLength);
             row.Seen(wireLength);
         }
