@@ -34,9 +34,9 @@ public static class BpfBatch
             throw new ArgumentException($"{packets} packets and {filters} filters but room for {verdicts} verdicts", nameof(verdicts));
     }
 
-    /// <summary>Several interpreters as one <see cref="BpfMultiFilter"/> (where the JIT is not available).</summary>
+    /// <summary>Several runners as one <see cref="BpfMultiFilter"/>, each run alone on each packet (where the JIT is not available).</summary>
     /// <exception cref="ArgumentNullException"><paramref name="filters"/> is null.</exception>
-    public static BpfMultiFilter Combine(IReadOnlyList<BpfInterpreter> filters)
+    public static BpfMultiFilter Combine(IReadOnlyList<BpfRunner> filters)
     {
         ArgumentNullException.ThrowIfNull(filters);
         var all = filters.ToArray();
