@@ -28,6 +28,8 @@ internal static class BlockOptimizer
     /// True for exactly libpcap 1.10.3's result (instruction-identical output); false to add the
     /// extra passes, which never make the program longer.
     /// </param>
+    /// <param name="memoryBudget">The most bytes the flow graph may take (<see cref="CompilerOptions.MemoryBudget"/>).</param>
+    /// <exception cref="FilterCompileException">The graph would pass <paramref name="memoryBudget"/> (kind TooComplex).</exception>
     public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
         List<Block> blocks = GraphWalk.PreOrder(root);
