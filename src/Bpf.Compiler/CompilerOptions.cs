@@ -5,6 +5,10 @@ namespace Bpf.Compiler;
 /// <summary>Options of <see cref="FilterCompiler.Compile"/> beyond the link type and snaplen.</summary>
 public sealed record CompilerOptions
 {
+    // Declared before Default: static initializers run in text order, and Default's MemoryBudget reads it.
+    private static readonly long s_defaultMemoryBudget =
+        Math.Min(1L << 30, Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4));
+
     /// <summary>The default options: optimized, netmask unknown, packet-data VLAN tags.</summary>
     public static CompilerOptions Default { get; } = new();
 
@@ -42,6 +46,5 @@ public sealed record CompilerOptions
     public long MemoryBudget { get; init; } = DefaultMemoryBudget;
 
     /// <summary>The default <see cref="MemoryBudget"/>.</summary>
-    public static long DefaultMemoryBudget { get; } =
-        Math.Min(1L << 30, Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4));
+    public static long DefaultMemoryBudget => s_defaultMemoryBudget;
 }
