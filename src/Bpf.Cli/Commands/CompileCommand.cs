@@ -17,12 +17,12 @@ internal sealed class CompileCommand : ICommand
 
     public string Name => "compile";
 
-    public string Usage => "compile [-y LINKTYPE] [-s SNAPLEN] [-O0] [-d|-dd|-ddd] EXPRESSION | compile --batch [-O0]";
+    public string Usage => "compile [-y LINKTYPE] [-s SNAPLEN] [-O0] [--libpcap head|1.10] [-d|-dd|-ddd] EXPRESSION | compile --batch [-O0] [--libpcap head|1.10]";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-y", "-s"], ["-O0", "-d", "-dd", "-ddd", "--batch"]);
-        var options = new CompilerOptions { Optimize = !reader.Has("-O0") };
+        var reader = new ArgumentReader(args, ["-y", "-s", LibpcapChoice.Option], ["-O0", "-d", "-dd", "-ddd", "--batch"]);
+        var options = new CompilerOptions { Optimize = !reader.Has("-O0"), Compatibility = LibpcapChoice.Parse(reader.Value(LibpcapChoice.Option)) };
         if (reader.Has("--batch"))
         {
             if (reader.Operands.Count != 0 || reader.Value("-y") is not null || reader.Value("-s") is not null)
