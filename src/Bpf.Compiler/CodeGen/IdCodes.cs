@@ -152,6 +152,7 @@ internal static class IdCodes
             var what = cx.LinkType switch
             {
                 LinkType.EN10MB or LinkType.NETANALYZER or LinkType.NETANALYZER_TRANSPARENT => "ether",
+                LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => "ether",
                 LinkType.FDDI => "FDDI",
                 LinkType.IEEE802 => "token ring",
                 LinkType.IEEE802_11 or LinkType.PRISM_HEADER or LinkType.IEEE802_11_RADIO_AVS

@@ -55,6 +55,7 @@ internal static class MacAddresses
             case LinkType.EN10MB:
             case LinkType.NETANALYZER:
             case LinkType.NETANALYZER_TRANSPARENT:
+            case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                 var tmp = cx.PrevLinkHeaderCheck();
                 return AndOptional(tmp, EtherHost(cx, mac, dir));
             case LinkType.FDDI:
@@ -175,6 +176,7 @@ internal static class MacAddresses
                     case LinkType.EN10MB:
                     case LinkType.NETANALYZER:
                     case LinkType.NETANALYZER_TRANSPARENT:
+                    case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                         var check = cx.PrevLinkHeaderCheck();
                         return AndOptional(check, GroupBit(cx, 0));
                     case LinkType.FDDI:
