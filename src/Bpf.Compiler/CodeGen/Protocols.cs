@@ -140,6 +140,24 @@ internal static class Protocols
         };
     }
 
+    /// <summary>The IP protocol number of a transport keyword (libpcap's pq_to_ipproto).</summary>
+    public static uint IpProtocolOf(ProtoQualifier proto) => proto switch
+    {
+        ProtoQualifier.Sctp => IpProto.Sctp,
+        ProtoQualifier.Tcp => IpProto.Tcp,
+        ProtoQualifier.Udp => IpProto.Udp,
+        ProtoQualifier.Icmp => IpProto.Icmp,
+        ProtoQualifier.Igmp => IpProto.Igmp,
+        ProtoQualifier.Igrp => IpProto.Igrp,
+        ProtoQualifier.Pim => IpProto.Pim,
+        ProtoQualifier.Vrrp => IpProto.Vrrp,
+        ProtoQualifier.Carp => IpProto.Carp,
+        ProtoQualifier.Ah => IpProto.Ah,
+        ProtoQualifier.Esp => IpProto.Esp,
+        ProtoQualifier.Icmpv6 => IpProto.IcmpV6,
+        _ => throw new ArgumentOutOfRangeException(nameof(proto), proto, "not an IP transport keyword"),
+    };
+
     /// <summary>Not a non-first IPv4 fragment (fragment offset zero).</summary>
     public static Cond NotFragment(CodeGenContext cx) =>
         Not(Loads.JSet(cx.LoadA(OffsetBase.LinkPayload, 6, Opcodes.H), 0x1fff));
