@@ -9,18 +9,10 @@ namespace Bpf.Cli;
 /// </summary>
 internal static class LibpcapChoice
 {
-    /// <summary>The option's name.</summary>
-    public const string Option = "--libpcap";
-
     /// <summary>The accepted words, in help order.</summary>
     public static readonly string[] Words = ["head", "1.10"];
 
-    /// <summary>The mode a word names.</summary>
-    /// <exception cref="UsageException">Another word.</exception>
-    public static LibpcapCompatibility Parse(string? word) => word switch
-    {
-        null or "head" => LibpcapCompatibility.Head,
-        "1.10" or "1.10.3" => LibpcapCompatibility.V1_10,
-        _ => throw new UsageException($"option {Option}: '{word}' is not one of {string.Join(", ", Words)}"),
-    };
+    /// <summary>The mode a word of <see cref="Words"/> names (null: the default, head).</summary>
+    public static LibpcapCompatibility Parse(string? word) =>
+        word == "1.10" ? LibpcapCompatibility.V1_10 : LibpcapCompatibility.Head;
 }

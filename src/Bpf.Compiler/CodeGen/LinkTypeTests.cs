@@ -231,7 +231,54 @@ internal static class LinkTypeTests
         return Or(b1, cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, PppProto.Vjnc));
     }
 
-    private static Cond Loopback(CodeGenContext cx, uint proto) => proto switch
+    // BSD AF_INET and the three AF_INET6 values of BSD, FreeBSD and Darwin, which a file may hold.
+    private const uint AfInet = 2, AfInet6Bsd = 24, AfInet6FreeBsd = 28, AfInet6Darwin = 30;
+
+    private static uint Swap(uint v) => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
+
+    // The head's gen_bsd_af_linktype_offline: every value a file may hold, in one byte order.
+    private static Cond OfflineFamily(CodeGenContext cx, uint offset, ushort size, uint proto, bool swapped)
+    {
+        Cond Af(uint v) => cx.Cmp(OffsetBase.LinkHeader, offset, size, swapped ? Swap(v) : v);
+        switch (proto)
+        {
+            case EtherType.IP:
+                return Af(AfInet);
+            case EtherType.IPv6:
+                var b0 = Af(AfInet6Bsd);
+                var b1 = Or(b0, Af(AfInet6FreeBsd));
+                return Or(Af(AfInet6Darwin), b1);
+            default:
+                return Loads.False(cx);
+        }
+    }
+
+    private static Cond Loopback(CodeGenContext cx, uint proto)
+    {
+        if (cx.Options.Savefile)
+        {
+            if (cx.Head)
+                return cx.LinkType == Bpf.Vm.LinkType.LOOP
+                    ? OfflineFamily(cx, 0, Opcodes.W, proto, false)
+                    // NULL/ENC: the capturing host's order, tried as the file's first, then the other.
+                    : Or(OfflineFamily(cx, 0, Opcodes.W, proto, cx.Options.SavefileSwapped),
+                        OfflineFamily(cx, 0, Opcodes.W, proto, !cx.Options.SavefileSwapped));
+            // 1.10 with a file: the three BSD AF_INET6 values, in the file's order.
+            if (proto == EtherType.IPv6)
+            {
+                Cond F(uint v) => LoopbackFamily(cx, v, cx.Options.SavefileSwapped);
+                var b0 = F(AfInet6Bsd);
+                var b1 = Or(b0, F(AfInet6FreeBsd));
+                return Or(F(AfInet6Darwin), b1);
+            }
+            if (proto == EtherType.IP)
+                return LoopbackFamily(cx, AfInet, cx.Options.SavefileSwapped);
+            return Loads.False(cx);
+        }
+        return LoopbackLive(cx, proto);
+    }
+
+    private static Cond LoopbackLive(CodeGenContext cx, uint proto) => proto switch
     {
         EtherType.IP => LoopbackFamily(cx, 2),
         // A dead handle (no file) uses the host's AF_INET6, 10 on Linux.
@@ -243,14 +290,22 @@ internal static class LinkTypeTests
     /// The address family word: DLT_NULL and DLT_ENC store it in host byte order, which libpcap
     /// converts as if writing on this (little-endian) host; DLT_LOOP stores network order.
     /// </summary>
-    private static Cond LoopbackFamily(CodeGenContext cx, uint family)
+    private static Cond LoopbackFamily(CodeGenContext cx, uint family, bool swapped = false)
     {
         if (cx.LinkType is Bpf.Vm.LinkType.NULL or Bpf.Vm.LinkType.ENC)
-            family = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(family);
+        {
+            family = Swap(family);
+            if (swapped)
+                family = Swap(family);
+        }
         return cx.Cmp(OffsetBase.LinkHeader, 0, Opcodes.W, family);
     }
 
-    private static Cond Pflog(CodeGenContext cx, uint proto) => proto switch
+    private static Cond Pflog(CodeGenContext cx, uint proto) =>
+        // "Match all AF_INET6 values when filtering DLT_PFLOG savefiles."
+        cx.Head && cx.Options.Savefile ? OfflineFamily(cx, PflogFields.AfOffset, Opcodes.B, proto, false) : PflogLive(cx, proto);
+
+    private static Cond PflogLive(CodeGenContext cx, uint proto) => proto switch
     {
         EtherType.IP => cx.Cmp(OffsetBase.LinkHeader, PflogFields.AfOffset, Opcodes.B, 2),
         EtherType.IPv6 => cx.Cmp(OffsetBase.LinkHeader, PflogFields.AfOffset, Opcodes.B, 10),
