@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Bpf.Cli.Bench;
 using Bpf.Compiler;
-using Bpf.Jit.Bench;
+using Bpf.Filtering;
 using Capture.Npcap;
 using Capture.Pcapfile;
 
@@ -25,8 +26,6 @@ internal sealed class BenchCommand : IVerb
 
     private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
 
-    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
-
     private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form) instead of compiling an expression.");
 
     private readonly Argument<string[]> _expression = CliOptions.Expression();
@@ -34,14 +33,14 @@ internal sealed class BenchCommand : IVerb
     public BenchCommand() =>
         Definition = new Command("bench", "Times the filter per engine over a file's packets held in memory: one line per engine with ns per packet.")
         {
-            _input, _engine, _seconds, _noOptimize, _libpcap, _program, _expression,
+            _input, _engine, _seconds, _noOptimize, _program, _expression,
         };
 
     public Command Definition { get; }
 
     public int Run(ParseResult parse, CliContext context)
     {
-        var path = parse.GetValue(_input) ?? throw new UsageException("expected -r FILE");
+        var path = InputFiles.CheckFile(parse.GetValue(_input) ?? throw new UsageException("expected -r FILE"), "-r");
         var engines = parse.GetValue(_engine) switch
         {
             "all" => NativeBpfFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },
@@ -53,21 +52,21 @@ internal sealed class BenchCommand : IVerb
         if ((programPath is null) == (words.Length == 0))
             throw new UsageException("give either an expression or --program");
 
-        var (packets, wireLengths, linkType, snaplen, swapped) = Load(path);
+        var (packets, wireLengths, linkType, snaplen) = Load(path);
         if (packets.Count == 0)
             throw new InputException($"{path}: no packets to run the filter on");
+        // Validated once, before any engine (libpcap's C bpf_filter included) sees it.
         var program = programPath is not null
-            ? ProgramFiles.Load(programPath, context)
-            : FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen,
-                FilterSet.SavefileOptions(!parse.GetValue(_noOptimize), LibpcapChoice.Parse(parse.GetValue(_libpcap)), swapped));
+            ? ProgramFiles.LoadRunnable(programPath, context)
+            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }));
         foreach (var engine in engines)
         {
             // Our engines run as the offline commands run them, a batch per call; libpcap's C
             // bpf_filter has no batch entry and is called per packet.
             var result = engine switch
             {
-                "interp" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Interpreter), duration),
-                "jit" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Jit), duration),
+                "interp" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Interpreter).AsBatchDelegate(), duration),
+                "jit" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Jit).AsBatchDelegate(), duration),
                 _ => FilterBench.Run(packets, wireLengths, NativeBpfFilter.Create(program), duration),
             };
             context.Out.WriteLine(result.ToLine(engine));
@@ -76,7 +75,7 @@ internal sealed class BenchCommand : IVerb
         return Program.ExitOk;
     }
 
-    private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen, bool Swapped) Load(string path)
+    private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen) Load(string path)
     {
         using var source = CaptureFileReader.Open(path);
         var packets = new List<byte[]>();
@@ -86,6 +85,6 @@ internal sealed class BenchCommand : IVerb
             packets.Add(packet.Data.ToArray());
             wireLengths.Add(packet.WireLength);
         }
-        return (packets, wireLengths, source.LinkType, source.Snaplen, source.BigEndian == BitConverter.IsLittleEndian);
+        return (packets, wireLengths, source.LinkType, source.Snaplen);
     }
 }
