@@ -47,7 +47,7 @@ public static class FilterCompiler
         var ast = FilterParser.Parse(expression);
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
-            Names = SystemNameResolver.Default,
+            Names = options.NameResolver ?? SystemNameResolver.Default,
             Compatibility = options.Compatibility,
             Savefile = options.Savefile,
             SavefileSwapped = options.SavefileSwapped,
