@@ -50,15 +50,12 @@ internal sealed class StatsCommand : IVerb
         var format = parse.GetValue(_format);
         var interval = parse.GetValue(_interval);
         var threads = parse.GetValue(_threads);
-        var filters = expressions.Select(e => new PacketFilterCache(e, engine: engine)).ToArray();
+        var filters = new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, engine: engine))]);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Length, intervalNs);
 
-        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Length, intervalNs)), context, threads, input =>
-        {
-            foreach (var filter in filters)
-                filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
+        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Count, intervalNs)), context, threads, input =>
+            filters.Prepare(input.LinkType, input.Snaplen)).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -74,33 +71,33 @@ internal sealed class StatsCommand : IVerb
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem<StatsBatch> item, PacketFilterCache[] filters)
+    private static void CountBatch(PipelineItem<StatsBatch> item, FilterGroup filters)
     {
         var counts = item.State.Counts;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
         var slices = batch.Slices;
-        // One verdict per filter and packet (index filter * Count + packet), each filter run over
-        // each run of one link type by its batch entry.
-        var cells = filters.Length * batch.Count;
+        // One verdict per packet and filter (index packet * filters + filter): all filters run in one
+        // pass over each run of one link type.
+        var width = filters.Count;
+        var cells = width * batch.Count;
         if (item.State.Verdicts.Length < cells)
             item.State.Verdicts = new uint[Math.Max(cells, 2 * item.State.Verdicts.Length)];
         var verdicts = item.State.Verdicts.AsSpan(0, cells);
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            var linkType = batch.LinkTypeAt(start);
-            for (var f = 0; f < filters.Length; f++)
-                InputErrors.FilterFor(filters[f], linkType, snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            filters.For(batch.LinkTypeAt(start), snaplen, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
         {
             var wireLength = slices[i].WireLength;
             var row = counts.RowFor(batch.TimestampAt(i));
-            for (var f = 0; f < filters.Length; f++)
-                if (verdicts[f * batch.Count + i] != 0)
+            var packetVerdicts = verdicts.Slice(i * width, width);
+            for (var f = 0; f < width; f++)
+                if (packetVerdicts[f] != 0)
                     row.Add(f, wireLength);
             row.Seen(wireLength);
         }
@@ -113,7 +110,7 @@ internal sealed class StatsBatch(StatsTable counts)
     /// <summary>The batch's own counts, added to the run's table on delivery.</summary>
     public StatsTable Counts { get; } = counts;
 
-    /// <summary>One verdict per filter and packet (index <c>filter * Count + packet</c>); longer than needed when reused.</summary>
+    /// <summary>One verdict per packet and filter (index <c>packet * filters + filter</c>); longer than needed when reused.</summary>
     public uint[] Verdicts { get; set; } = [];
 }
 
