@@ -134,6 +134,10 @@ internal static class CliOptions
         _ => Bpf.Filtering.FilterEngine.Auto,
     };
 
+    /// <summary><c>--libpcap head|1.10</c>: whose filter language and programs to reproduce.</summary>
+    public static Option<string?> Libpcap() =>
+        Choice("--libpcap", "Compile as libpcap's development head does (head, the default: newest syntax, range checks, corrected programs) or exactly as libpcap 1.10 does (1.10: the instructions of the system's tcpdump).", "head", LibpcapChoice.Words);
+
     /// <summary><c>-O0</c>: skip libpcap's optimizer, as tcpdump -O does.</summary>
     public static Option<bool> NoOptimize() =>
         Flag("-O0", "Do not run the optimizer on the compiled program (tcpdump -O).");

@@ -189,7 +189,8 @@ internal sealed class OfflinePipeline<TState>
                             return null;
                         }
                         _reader = InputFiles.Open(_paths[_fileIndex], _context);
-                        _input = new InputShape(_reader.Format, _reader.LinkType, _reader.Snaplen, _reader.TimestampPrecision, _reader.Length ?? 0);
+                        _input = new InputShape(_reader.Format, _reader.LinkType, _reader.Snaplen, _reader.TimestampPrecision, _reader.Length ?? 0,
+                            Swapped: _reader.BigEndian == BitConverter.IsLittleEndian);
                         _opened?.Invoke(_input);
                     }
                     item.Path = _paths[_fileIndex];
@@ -295,4 +296,4 @@ internal sealed class PipelineItem<TState>(TState state)
 }
 
 /// <summary>The header facts of an input file that outlive its reader.</summary>
-internal readonly record struct InputShape(CaptureFileFormat Format, LinkType LinkType, int Snaplen, TimestampPrecision Precision, long Length);
+internal readonly record struct InputShape(CaptureFileFormat Format, LinkType LinkType, int Snaplen, TimestampPrecision Precision, long Length, bool Swapped = false);

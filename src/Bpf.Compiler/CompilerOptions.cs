@@ -31,6 +31,20 @@ public sealed record CompilerOptions
     public bool LinuxKernelVlan { get; init; }
 
     /// <summary>
+    /// Compile as libpcap does with a capture file open (<c>pcap_open_offline</c>, as <c>tcpdump -r</c>):
+    /// DLT_NULL/ENC/PFLOG address families tested the way files need, and primitives that need a
+    /// live handle's metadata (<c>inbound</c>, <c>outbound</c>, <c>ifindex</c>) refused. False: a
+    /// handle with no file (<c>pcap_open_dead</c>, as <c>tcpdump -d</c> compiles).
+    /// </summary>
+    public bool Savefile { get; init; }
+
+    /// <summary>
+    /// With <see cref="Savefile"/>: the file's byte order differs from this host's (libpcap's
+    /// <c>pcap_is_swapped</c>), which changes the DLT_NULL and DLT_ENC address-family words.
+    /// </summary>
+    public bool SavefileSwapped { get; init; }
+
+    /// <summary>
     /// Resolves host, network, service, protocol and ethernet names; null (the default) reads the system
     /// files (/etc/hosts, /etc/services, ...) as libpcap does. Must be thread-safe.
     /// </summary>

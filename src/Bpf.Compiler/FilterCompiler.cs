@@ -49,6 +49,8 @@ public static class FilterCompiler
         {
             Names = options.NameResolver ?? SystemNameResolver.Default,
             Compatibility = options.Compatibility,
+            Savefile = options.Savefile,
+            SavefileSwapped = options.SavefileSwapped,
         };
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
         var (root, optimizerDisabled) = StackGuard.Run(() =>

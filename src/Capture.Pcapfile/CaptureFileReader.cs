@@ -26,6 +26,12 @@ public abstract class CaptureFileReader : IPacketSource
     /// <summary>The link type of the file (of its first interface for pcapng).</summary>
     public abstract LinkType LinkType { get; }
 
+    /// <summary>
+    /// The file was written big-endian (pcapng: its first section). On a little-endian host this is
+    /// libpcap's <c>pcap_is_swapped</c>, which changes how DLT_NULL filters compile for the file.
+    /// </summary>
+    public abstract bool BigEndian { get; }
+
     /// <summary>The snapshot length as libpcap reports it (0 in the file means the link type's maximum).</summary>
     public abstract int Snaplen { get; }
 

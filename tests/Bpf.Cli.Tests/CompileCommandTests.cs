@@ -13,7 +13,7 @@ public class CompileCommandTests
     [InlineData("-d", "RAW", "icmp or ip6")]
     public void Compile_OutputByteIdenticalToTcpdump(string flag, string linkType, string expression)
     {
-        var result = CliRunner.Run("compile", "-y", linkType, flag, expression);
+        var result = CliRunner.Run("compile", "--libpcap", "1.10", "-y", linkType, flag, expression);
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(Tcpdump.Run("-y", linkType, flag, expression), result.Out);
     }

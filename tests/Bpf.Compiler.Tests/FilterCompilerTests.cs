@@ -68,7 +68,7 @@ public class FilterCompilerTests
         var expected = Libpcap.Compile(LinkType.EN10MB, 262144, expression, true, out var error, netmask);
         try
         {
-            var ours = FilterCompiler.Compile(expression, options: new CompilerOptions { Netmask = netmask });
+            var ours = FilterCompiler.Compile(expression, options: new CompilerOptions { Netmask = netmask, Compatibility = LibpcapCompatibility.V1_10 });
             Assert.True(expected != null, $"libpcap rejects: {error}");
             Assert.Equal(expected, ours.ToArray());
         }

@@ -22,6 +22,8 @@ internal sealed class CompileCommand : IVerb
 
     private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
 
+    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
+
     private readonly DumpFormatOptions _format = new();
 
     private readonly Option<bool> _batch = CliOptions.Flag("--batch",
@@ -31,9 +33,9 @@ internal sealed class CompileCommand : IVerb
 
     public CompileCommand()
     {
-        Definition = new Command("compile", "Compiles an expression to classic BPF and prints it as tcpdump -d, -dd or -ddd does.")
+        Definition = new Command("compile", "Compiles an expression to classic BPF and prints it as tcpdump -d, -dd or -ddd does: for a handle without a capture file (libpcap's pcap_open_dead, netmask unknown), so DLT_NULL's ip6 tests this host's AF_INET6 and 'ip broadcast' needs a netmask; filter -r compiles for the file as tcpdump -r does. With --libpcap 1.10 the output is byte-identical to the system tcpdump's.")
         {
-            _linkType, _snaplen, _noOptimize, _batch, _expression,
+            _linkType, _snaplen, _noOptimize, _libpcap, _batch, _expression,
         };
         foreach (var option in _format.All)
             Definition.Options.Add(option);
@@ -43,7 +45,7 @@ internal sealed class CompileCommand : IVerb
 
     public int Run(ParseResult parse, CliContext context)
     {
-        var options = new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) };
+        var options = new CompilerOptions { Optimize = !parse.GetValue(_noOptimize), Compatibility = LibpcapChoice.Parse(parse.GetValue(_libpcap)) };
         var words = parse.GetValue(_expression) ?? [];
         if (parse.GetValue(_batch))
         {

@@ -178,6 +178,16 @@ internal static class Arithmetic
                 s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
                 s.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
                 inst.Stmts.AddRange(s);
+                if (cx.Head)
+                {
+                    // The head: IPv4 with that protocol number (never the IPv6 branch "tcp" would
+                    // add), not a later fragment, after the index's own checks.
+                    var hb = Protocols.Abbreviation(cx, ProtoQualifier.IP);
+                    hb = And(hb, cx.Cmp(OffsetBase.LinkPayload, 9, Opcodes.B, Protocols.IpProtocolOf(proto)));
+                    hb = And(hb, Protocols.NotFragment(cx));
+                    inst.Checks = inst.Checks != null ? And(inst.Checks, hb) : hb;
+                    break;
+                }
                 // gcc evaluates gen_and's arguments right to left: the fragment check comes first.
                 var b = Protocols.NotFragment(cx);
                 b = And(Protocols.Abbreviation(cx, proto), b);

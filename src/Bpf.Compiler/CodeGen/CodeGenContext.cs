@@ -140,9 +140,33 @@ internal sealed class CodeGenContext
     /// <summary>Releases a scratch register.</summary>
     public void FreeReg(int n) => _regUsed[n] = false;
 
+    /// <summary>
+    /// The head's assert_maxval: "NAME V greater than maximum MAX". 1.10 has no such checks (it
+    /// silently truncates or compares with an impossible value), so nothing happens in that mode.
+    /// </summary>
+    /// <exception cref="FilterCompileException">Head mode and <paramref name="v"/> &gt; <paramref name="max"/>.</exception>
+    public void AssertMax(string name, uint v, uint max)
+    {
+        if (v > max && !Options.V1_10)
+            throw Error(FilterErrorKind.ValueOutOfRange, $"{name} {v} greater than maximum {max}");
+    }
+
+    /// <summary>
+    /// Ethernet framing (with libpcap's Ethernet cases): EN10MB and netANALYZER, and in the head the
+    /// DSA tag link types DSA_TAG_BRCM and DSA_TAG_DSA.
+    /// </summary>
+    public bool IsEthernetLike => LinkType is LinkType.EN10MB or LinkType.NETANALYZER or LinkType.NETANALYZER_TRANSPARENT
+        || (Head && LinkType is LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA);
+
+    /// <summary>True when compiling the head's language and programs.</summary>
+    public bool Head => !Options.V1_10;
+
+    /// <summary>The head's name for the current link type in errors: "DLT_EN10MB (Ethernet)".</summary>
+    public string LinkTypeForErrors => LinkTypeDescriptions.DltString(LinkType);
+
     /// <summary>An error at the current position.</summary>
     public FilterCompileException Error(FilterErrorKind kind, string message) => new(kind, Position, message);
 
     /// <summary>libpcap's pcap_datalink_val_to_description_or_dlt for the current link type.</summary>
-    public string LinkTypeDescription => LinkTypeDescriptions.Describe(LinkType);
+    public string LinkTypeDescription => Head ? LinkTypeDescriptions.DescribeHead(LinkType) : LinkTypeDescriptions.Describe(LinkType);
 }

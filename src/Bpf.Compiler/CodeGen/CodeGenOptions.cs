@@ -26,6 +26,12 @@ public sealed record CodeGenOptions(LinkType LinkType, int Snaplen, uint Netmask
     /// <summary>The libpcap whose language and programs to reproduce (consulted where head and 1.10 differ).</summary>
     public LibpcapCompatibility Compatibility { get; init; } = LibpcapCompatibility.Head;
 
+    /// <summary>Compiling for a savefile (pcap_open_offline) rather than a handle without a file.</summary>
+    public bool Savefile { get; init; }
+
+    /// <summary>The savefile's byte order is the opposite of this host's (pcap_is_swapped).</summary>
+    public bool SavefileSwapped { get; init; }
+
     /// <summary>True when generating libpcap 1.10.3's programs rather than the head's.</summary>
     public bool V1_10 => Compatibility == LibpcapCompatibility.V1_10;
 }

@@ -26,4 +26,24 @@ internal sealed class Cond
 
     /// <summary>The first block of the test: where control enters.</summary>
     public Block Head { get; set; }
+
+    /// <summary>
+    /// Whether the test is a Boolean constant (the head's <c>block->meaning</c>): and/or/not then
+    /// fold it away instead of linking its block in. Always <see cref="CondMeaning.Uncertain"/> in
+    /// the 1.10 mode, which has no such folding.
+    /// </summary>
+    public CondMeaning Meaning { get; set; }
+}
+
+/// <summary>What a test is known to be at code-generation time (the head's <c>enum meaning</c>).</summary>
+internal enum CondMeaning
+{
+    /// <summary>Depends on the packet.</summary>
+    Uncertain,
+
+    /// <summary>Always true (an unmodified <c>gen_true</c>).</summary>
+    True,
+
+    /// <summary>Always false (an unmodified <c>gen_false</c>).</summary>
+    False,
 }

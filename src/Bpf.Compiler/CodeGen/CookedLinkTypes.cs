@@ -36,9 +36,11 @@ internal static class CookedLinkTypes
             default:
                 if (proto <= EtherType.Mtu)
                 {
+                    cx.AssertMax("LLC DSAP", proto, 255);
                     b0 = cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, P8022);
                     return And(b0, cx.Cmp(OffsetBase.LinkHeader, cx.OffLinkPl.ConstantPart, Opcodes.B, proto));
                 }
+                cx.AssertMax("EtherType", proto, 0xffff);
                 return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);
         }
     }

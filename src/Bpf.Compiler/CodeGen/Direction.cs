@@ -14,6 +14,9 @@ internal static class Direction
     {
         switch (cx.LinkType)
         {
+            case LinkType.SLIP when cx.Head:
+                // "Have outbound mean Tx only for DLT_SLIP": link[0] == SLIPDIR_OUT (1), not != SLIPDIR_IN.
+                return cx.Cmp(OffsetBase.LinkHeader, 0, Opcodes.B, outbound ? 1u : 0u);
             case LinkType.SLIP:
             {
                 // The first byte of the SLIP pseudo-header is the direction: link[0] == 0 is inbound.
@@ -37,9 +40,22 @@ internal static class Direction
                 return cx.Cmp(OffsetBase.LinkHeader, PflogDirOffset, Opcodes.B, outbound ? PfOut : PfIn);
             case LinkType.PPP_PPPD:
                 return cx.Cmp(OffsetBase.LinkHeader, 0, Opcodes.B, outbound ? 1u : 0u);
+            // The head reads the direction from the DSA tag: Broadcom's opcode (0 egress to the
+            // CPU = inbound, 1 = outbound), Marvell's mode (To_CPU/To_Sniffer inbound, From_CPU outbound).
+            case LinkType.DSA_TAG_BRCM when cx.Head:
+                return cx.MCmp(OffsetBase.LinkHeader, 12, Opcodes.B, outbound ? 0x20u : 0x00u, 0xe0);
+            case LinkType.DSA_TAG_DSA when cx.Head:
+                return cx.MCmp(OffsetBase.LinkHeader, 12, Opcodes.B, outbound ? 0x40u : 0x00u, outbound ? 0xc0u : 0x40u);
             default:
                 if (IsJuniper(cx.LinkType))
                     return cx.MCmp(OffsetBase.LinkHeader, 3, Opcodes.B, outbound ? 0u : 1u, 0x01);
+                // The head: the socket metadata exists only on a live capture handle.
+                if (!cx.Head && cx.Options.Savefile)
+                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+                        $"inbound/outbound not supported on {cx.LinkTypeDescription} when reading savefiles");
+                if (cx.Head && !cx.Options.LinuxKernelVlan)
+                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+                        $"not a live capture, '{(outbound ? "outbound" : "inbound")}' not supported on {cx.LinkTypeForErrors}");
                 // A live Linux handle: the packet type from the socket metadata.
                 var b = cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.PacketType, Opcodes.H, PacketOutgoing);
                 return outbound ? b : Not(b);
@@ -55,7 +71,14 @@ internal static class Direction
         or LinkType.JUNIPER_SRX_E2E or LinkType.JUNIPER_FIBRECHANNEL or LinkType.JUNIPER_ATM_CEMIC;
 
     /// <summary><c>ifindex N</c>: the SLL2 header field, else the Linux socket metadata.</summary>
-    public static Cond IfIndex(CodeGenContext cx, uint index) => cx.LinkType == LinkType.LINUX_SLL2
-        ? cx.Cmp(OffsetBase.LinkHeader, 4, Opcodes.W, index)
-        : cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.InterfaceIndex, Opcodes.W, index);
+    public static Cond IfIndex(CodeGenContext cx, uint index)
+    {
+        if (cx.LinkType == LinkType.LINUX_SLL2)
+            return cx.Cmp(OffsetBase.LinkHeader, 4, Opcodes.W, index);
+        if (!cx.Head && cx.Options.Savefile)
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"ifindex not supported on {cx.LinkTypeDescription} when reading savefiles");
+        if (cx.Head && !cx.Options.LinuxKernelVlan)
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"not a live capture, 'ifindex' not supported on {cx.LinkTypeForErrors}");
+        return cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.InterfaceIndex, Opcodes.W, index);
+    }
 }

@@ -116,6 +116,7 @@ internal static class Encapsulations
             case LinkType.EN10MB:
             case LinkType.NETANALYZER:
             case LinkType.NETANALYZER_TRANSPARENT:
+            case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                 if (cx.VlanStackDepth == 0 && !cx.OffLinkHdr.IsVariable
                     && cx.OffLinkHdr.ConstantPart == cx.OffOutermostLinkHdr.ConstantPart
                     && cx.Options.LinuxKernelVlan)
@@ -148,6 +149,7 @@ internal static class Encapsulations
             {
                 LinkType.C_HDLC or (LinkType)112 or LinkType.EN10MB or LinkType.NETANALYZER
                     or LinkType.NETANALYZER_TRANSPARENT => cx.LinkProto(EtherType.Mpls),
+                LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => cx.LinkProto(EtherType.Mpls),
                 LinkType.PPP => cx.LinkProto(0x0281), // PPP_MPLS_UCAST
                 _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no MPLS support for {cx.LinkTypeDescription}"),
             };
@@ -221,8 +223,7 @@ internal static class Encapsulations
         b0 = Or(b4, b6);
 
         var offsets = GeneveOffsets(cx);
-        var b1 = Loads.True();
-        b1.Block.Stmts.InsertRange(0, offsets);
+        var b1 = Flow.Prepend(offsets, Loads.True(cx));
         b1 = And(b0, b1);
         cx.IsGeneve = true;
         return b1;

@@ -69,6 +69,15 @@ internal static class Flow
     /// </summary>
     public static Cond And(Cond b0, Cond b1)
     {
+        // The head folds Boolean constants: false and X is false, true and X is X.
+        if (b0.Meaning == CondMeaning.False)
+            return b0;
+        if (b1.Meaning == CondMeaning.False)
+            return b1;
+        if (b0.Meaning == CondMeaning.True)
+            return b1;
+        if (b1.Meaning == CondMeaning.True)
+            return b0;
         Backpatch(b0.Block, b1.Head);
         b0.Block.Sense = !b0.Block.Sense;
         b1.Block.Sense = !b1.Block.Sense;
@@ -81,6 +90,15 @@ internal static class Flow
     /// <summary><c>b0 or b1</c>: b0's false exits go to b1; the result is b1 headed by b0's head.</summary>
     public static Cond Or(Cond b0, Cond b1)
     {
+        // The head folds Boolean constants: false or X is X, true or X is true.
+        if (b0.Meaning == CondMeaning.False)
+            return b1;
+        if (b1.Meaning == CondMeaning.False)
+            return b0;
+        if (b0.Meaning == CondMeaning.True)
+            return b0;
+        if (b1.Meaning == CondMeaning.True)
+            return b1;
         b0.Block.Sense = !b0.Block.Sense;
         Backpatch(b0.Block, b1.Head);
         b0.Block.Sense = !b0.Block.Sense;
@@ -93,6 +111,26 @@ internal static class Flow
     public static Cond Not(Cond b)
     {
         b.Block.Sense = !b.Block.Sense;
+        b.Meaning = b.Meaning switch
+        {
+            CondMeaning.True => CondMeaning.False,
+            CondMeaning.False => CondMeaning.True,
+            _ => CondMeaning.Uncertain,
+        };
+        return b;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="stmts"/> in front of the head block's statements (the head's
+    /// sprepend_to_block): a constant test with side effects is no longer foldable.
+    /// </summary>
+    public static Cond Prepend(List<Stmt> stmts, Cond b)
+    {
+        if (stmts.Count > 0)
+        {
+            b.Head.Stmts.InsertRange(0, stmts);
+            b.Meaning = CondMeaning.Uncertain;
+        }
         return b;
     }
 

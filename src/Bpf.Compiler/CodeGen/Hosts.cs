@@ -44,10 +44,92 @@ internal static class Hosts
         return And(cx.LinkProto(EtherType.IPv6), b1);
     }
 
+    // The head's gen_hostop: the address test alone, both directions combined, no link-layer test.
+    private static Cond HeadHostOp(CodeGenContext cx, uint addr, uint mask, DirQualifier dir, uint srcOff, uint dstOff) => dir switch
+    {
+        DirQualifier.Src => cx.MCmp(OffsetBase.LinkPayload, srcOff, Opcodes.W, addr, mask),
+        DirQualifier.Dst => cx.MCmp(OffsetBase.LinkPayload, dstOff, Opcodes.W, addr, mask),
+        DirQualifier.And => And(HeadHostOp(cx, addr, mask, DirQualifier.Src, srcOff, dstOff), HeadHostOp(cx, addr, mask, DirQualifier.Dst, srcOff, dstOff)),
+        _ => Or(HeadHostOp(cx, addr, mask, DirQualifier.Src, srcOff, dstOff), HeadHostOp(cx, addr, mask, DirQualifier.Dst, srcOff, dstOff)),
+    };
+
+    private static Cond HeadHostOp6(CodeGenContext cx, uint[] addr, uint[] mask, DirQualifier dir)
+    {
+        switch (dir)
+        {
+            case DirQualifier.And:
+                return And(HeadHostOp6(cx, addr, mask, DirQualifier.Src), HeadHostOp6(cx, addr, mask, DirQualifier.Dst));
+            case DirQualifier.Or:
+            case DirQualifier.Default:
+                return Or(HeadHostOp6(cx, addr, mask, DirQualifier.Src), HeadHostOp6(cx, addr, mask, DirQualifier.Dst));
+        }
+        var offset = dir == DirQualifier.Src ? 8u : 24u;
+        var b1 = Loads.True(cx);
+        for (var i = 3; i >= 0; i--)
+            b1 = And(cx.MCmp(OffsetBase.LinkPayload, offset + 4 * (uint)i, Opcodes.W, addr[i], mask[i]), b1);
+        return b1;
+    }
+
+    /// <summary>
+    /// The head's gen_host: one link-layer test per protocol for all of a name's addresses ("Test
+    /// link protocol once per AF, not per address"), the addresses ored after it; <paramref name="not"/>
+    /// negates the addresses but not the protocol (gateway).
+    /// </summary>
+    public static Cond HeadHost(CodeGenContext cx, uint[] addrs, uint[] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false)
+    {
+        CheckAddressDirection(cx, dir);
+        uint llProto, srcOff, dstOff;
+        switch (proto)
+        {
+            case ProtoQualifier.Default:
+                var b0 = HeadHost(cx, addrs, masks, ProtoQualifier.IP, dir, type, not);
+                if (cx.LabelStackDepth == 0)
+                {
+                    var b1 = Or(b0, HeadHost(cx, addrs, masks, ProtoQualifier.Arp, dir, type, not));
+                    b0 = Or(b1, HeadHost(cx, addrs, masks, ProtoQualifier.Rarp, dir, type, not));
+                }
+                return b0;
+            case ProtoQualifier.IP:
+                (llProto, srcOff, dstOff) = (EtherType.IP, 12, 16);
+                break;
+            case ProtoQualifier.Rarp:
+                (llProto, srcOff, dstOff) = (EtherType.RevArp, 14, 24);
+                break;
+            case ProtoQualifier.Arp:
+                (llProto, srcOff, dstOff) = (EtherType.Arp, 14, 24);
+                break;
+            default:
+                return Host(cx, addrs[0], masks[0], proto, dir, type);
+        }
+        var linkProto = cx.LinkProto(llProto);
+        // A link type without ARP: the constant false stands for the whole test (no address loads).
+        if (linkProto.Meaning == CondMeaning.False)
+            return linkProto;
+        var hosts = Loads.False(cx);
+        for (var i = 0; i < addrs.Length; i++)
+            hosts = Or(hosts, HeadHostOp(cx, addrs[i], masks[i], dir, srcOff, dstOff));
+        return And(linkProto, not ? Not(hosts) : hosts);
+    }
+
+    /// <summary>The head's gen_host6: one IPv6 link-layer test, then any of the addresses.</summary>
+    public static Cond HeadHost6(CodeGenContext cx, uint[][] addrs, uint[][] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false)
+    {
+        CheckAddressDirection(cx, dir);
+        if (proto is not (ProtoQualifier.Default or ProtoQualifier.IPv6))
+            return Host6(cx, addrs[0], masks[0], proto, dir, type);
+        var linkProto = cx.LinkProto(EtherType.IPv6);
+        var hosts = Loads.False(cx);
+        for (var i = 0; i < addrs.Length; i++)
+            hosts = Or(hosts, HeadHostOp6(cx, addrs[i], masks[i], dir));
+        return And(linkProto, not ? Not(hosts) : hosts);
+    }
+
     /// <summary><c>host</c>/<c>net</c> for an IPv4 address (or a DECnet address with <c>decnet</c>).</summary>
     public static Cond Host(CodeGenContext cx, uint addr, uint mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type)
     {
         var typeName = type == AddrQualifier.Net ? "net" : "host";
+        if (cx.Head && proto is ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.Arp or ProtoQualifier.Rarp)
+            return HeadHost(cx, [addr], [mask], proto, dir, type);
         switch (proto)
         {
             case ProtoQualifier.Default:
@@ -90,6 +172,8 @@ internal static class Hosts
     public static Cond Host6(CodeGenContext cx, uint[] addr, uint[] mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type)
     {
         var typeName = type == AddrQualifier.Net ? "net" : "host";
+        if (cx.Head && proto is ProtoQualifier.Default or ProtoQualifier.IPv6)
+            return HeadHost6(cx, [addr], [mask], proto, dir, type);
         switch (proto)
         {
             case ProtoQualifier.Default:

@@ -152,6 +152,7 @@ internal static class IdCodes
             var what = cx.LinkType switch
             {
                 LinkType.EN10MB or LinkType.NETANALYZER or LinkType.NETANALYZER_TRANSPARENT => "ether",
+                LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => "ether",
                 LinkType.FDDI => "FDDI",
                 LinkType.IEEE802 => "token ring",
                 LinkType.IEEE802_11 or LinkType.PRISM_HEADER or LinkType.IEEE802_11_RADIO_AVS
@@ -170,6 +171,8 @@ internal static class IdCodes
         var addrs = cx.Names?.LookupHost(name) ?? [];
         if (addrs.Count == 0)
             throw cx.Error(FilterErrorKind.UnknownName, $"unknown host '{name}'");
+        if (cx.Head)
+            return HostByName(cx, name, addrs, proto, proto, q.Dir, q.Addr, not: false);
         var tproto = proto;
         var tproto6 = proto;
         if (cx.OffLinkType.ConstantPart == AbsOffset.NotSet && tproto == ProtoQualifier.Default)
@@ -200,6 +203,40 @@ internal static class IdCodes
         }
         return b ?? throw cx.Error(FilterErrorKind.UnknownName,
             $"unknown host '{name}'{(proto == ProtoQualifier.Default ? "" : " for specified address family")}");
+    }
+
+    /// <summary>
+    /// The head's gen_host46_byname: a name's IPv4 addresses (sorted) under one link-layer test
+    /// per protocol, ored with its IPv6 addresses (sorted) under one IPv6 test.
+    /// </summary>
+    public static Cond HostByName(CodeGenContext cx, string name, IReadOnlyList<System.Net.IPAddress> addrs, ProtoQualifier proto4, ProtoQualifier proto6,
+        DirQualifier dir, AddrQualifier type, bool not)
+    {
+        Cond? ret = null;
+        if (proto4 != ProtoQualifier.IPv6)
+        {
+            var v4 = addrs.Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(NumericIds.ToUInt).Order().ToArray();
+            if (v4.Length > 100)
+                throw cx.Error(FilterErrorKind.TooComplex, "More than 100 IPv4 addresses per name");
+            if (v4.Length > 0)
+                ret = Hosts.HeadHost(cx, v4, [.. v4.Select(_ => 0xffffffffu)], proto4, dir, type, not);
+        }
+        if (proto6 is not (ProtoQualifier.Arp or ProtoQualifier.IP or ProtoQualifier.Rarp))
+        {
+            var v6 = addrs.Where(a => a.AddressFamily == AddressFamily.InterNetworkV6)
+                .Select(a => a.GetAddressBytes()).Order(Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y)))
+                .Select(NumericIds.Words).ToArray();
+            if (v6.Length > 100)
+                throw cx.Error(FilterErrorKind.TooComplex, "More than 100 IPv6 addresses per name");
+            if (v6.Length > 0)
+            {
+                uint[] all = [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff];
+                var hosts6 = Hosts.HeadHost6(cx, v6, [.. v6.Select(_ => all)], proto6, dir, type, not);
+                ret = ret == null ? hosts6 : Or(ret, hosts6);
+            }
+        }
+        return ret ?? throw cx.Error(FilterErrorKind.UnknownName,
+            $"unknown host '{name}'{(proto4 == ProtoQualifier.Default ? "" : " for specified address family")}");
     }
 
 

@@ -111,6 +111,14 @@ internal static class LinkLayouts
         [LinkType.ERF] = [22, 24, 23, 24, 24, 27],
     };
 
+    // The head's init_linktype for the DSA tag link types 1.10 cannot filter: Ethernet with a
+    // 4-octet tag between the source address and the EtherType.
+    private static readonly Dictionary<LinkType, Layout> s_headLayouts = new()
+    {
+        [LinkType.DSA_TAG_BRCM] = new(16, 18, 0, 3),
+        [LinkType.DSA_TAG_DSA] = new(16, 18, 0, 3),
+    };
+
     private const int MatchingMin = 104;
     private const int MatchingMax = 289;
 
@@ -119,7 +127,7 @@ internal static class LinkLayouts
     public static void Apply(CodeGenContext cx)
     {
         var type = cx.LinkType;
-        if (!s_layouts.TryGetValue(type, out var layout))
+        if (!(cx.Head && s_headLayouts.TryGetValue(type, out var layout)) && !s_layouts.TryGetValue(type, out layout))
         {
             if ((int)type < MatchingMin || (int)type > MatchingMax)
                 throw cx.Error(FilterErrorKind.UnsupportedForLinkType,

@@ -6,7 +6,7 @@ namespace Bpf.Compiler.CodeGen;
 /// libpcap's link-type descriptions (pcap.c's dlt_choices), which its error messages quote
 /// ("Ethernet link-layer type filtering not implemented").
 /// </summary>
-internal static class LinkTypeDescriptions
+internal static partial class LinkTypeDescriptions
 {
     private static readonly Dictionary<LinkType, string> s_descriptions = new()
     {
@@ -163,6 +163,17 @@ internal static class LinkTypeDescriptions
         [LinkType.USB_2_0] = "USB 2.0/1.1/1.0 as transmitted over the cable",
         [LinkType.ATSC_ALP] = "ATSC Link-Layer Protocol packets",
     };
+
+    /// <summary>
+    /// The head's pcapint_datalink_val_to_string: <c>DLT_EN10MB (Ethernet)</c>, with the head's
+    /// names and descriptions, or <c>DLT n</c> for a value it does not know.
+    /// </summary>
+    public static string DltString(LinkType linkType) =>
+        s_head.TryGetValue((int)linkType, out var d) ? $"DLT_{d.Name} ({d.Description})" : $"DLT {(int)linkType}";
+
+    /// <summary>The head's description (pcap_datalink_val_to_description_or_dlt).</summary>
+    public static string DescribeHead(LinkType linkType) =>
+        s_head.TryGetValue((int)linkType, out var d) ? d.Description : $"DLT {(int)linkType}";
 
     /// <summary>The description, or <c>DLT n</c> for a type libpcap has no description for.</summary>
     public static string Describe(LinkType linkType) =>

@@ -33,6 +33,7 @@ internal static class LlcTests
             case EtherType.Atalk:
                 return cx.Snap(0x080007, EtherType.Atalk);
             default:
+                cx.AssertMax(proto <= EtherType.Mtu ? "LLC DSAP" : "EtherType", proto, proto <= EtherType.Mtu ? 255u : 0xffff);
                 return proto <= EtherType.Mtu
                     ? cx.Cmp(OffsetBase.Llc, 0, Opcodes.B, proto)
                     : cx.Cmp(OffsetBase.Llc, 6, Opcodes.H, proto);
@@ -53,7 +54,7 @@ internal static class LlcTests
             case LinkType.IEEE802:
             case LinkType.FDDI:
             case LinkType.ATM_RFC1483:
-                return Loads.True();
+                return Loads.True(cx);
             case LinkType.IEEE802_11:
             case LinkType.PRISM_HEADER:
             case LinkType.IEEE802_11_RADIO:

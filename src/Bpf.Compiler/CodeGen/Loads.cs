@@ -97,7 +97,9 @@ internal static class Loads
         if (mask != 0xffffffff)
             s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, mask));
         var b = Flow.Jump(jtype, v, s);
-        if (reverse && (jtype == Opcodes.Jgt || jtype == Opcodes.Jge))
+        // 1.10 reverses only > and >=, so "vpi != 1" (reverse of =) meant "vpi == 1"; the head
+        // reverses every test.
+        if (reverse && (!cx.Options.V1_10 || jtype == Opcodes.Jgt || jtype == Opcodes.Jge))
             Flow.Not(b);
         return b;
     }
@@ -124,7 +126,9 @@ internal static class Loads
 
     /// <summary>(field &amp; mask) == v.</summary>
     public static Cond MCmp(this CodeGenContext cx, OffsetBase rel, uint offset, ushort size, uint v, uint mask) =>
-        cx.NCmp(rel, offset, size, mask, Opcodes.Jeq, false, v);
+        // The head: with mask 0 the field is irrelevant (A & 0 == v holds iff v == 0), so no load.
+        mask == 0 && !cx.Options.V1_10 ? Loads.Uncond(cx, v == 0)
+            : cx.NCmp(rel, offset, size, mask, Opcodes.Jeq, false, v);
 
     /// <summary>The bytes at the offset equal <paramref name="v"/>, compared in words from the end (libpcap's gen_bcmp).</summary>
     public static Cond BCmp(this CodeGenContext cx, OffsetBase rel, uint offset, ReadOnlySpan<byte> v)
@@ -157,11 +161,29 @@ internal static class Loads
     public static Cond Uncond(bool result) =>
         Flow.Jump(Opcodes.Jeq, 0, S(Opcodes.Ld | Opcodes.Imm, result ? 0u : 1u));
 
-    /// <summary>Always true.</summary>
+    /// <summary>Always true (never folded by and/or: libpcap 1.10's gen_true).</summary>
     public static Cond True() => Uncond(true);
 
-    /// <summary>Always false.</summary>
+    /// <summary>Always false (never folded by and/or: libpcap 1.10's gen_false).</summary>
     public static Cond False() => Uncond(false);
+
+    /// <summary>
+    /// A constant test of the compiled-for libpcap: the head marks it so and/or/not fold it away;
+    /// 1.10 links its block in like any other test.
+    /// </summary>
+    public static Cond Uncond(CodeGenContext cx, bool result)
+    {
+        var b = Uncond(result);
+        if (!cx.Options.V1_10)
+            b.Meaning = result ? CondMeaning.True : CondMeaning.False;
+        return b;
+    }
+
+    /// <summary>Always true, foldable in the head mode.</summary>
+    public static Cond True(CodeGenContext cx) => Uncond(cx, true);
+
+    /// <summary>Always false, foldable in the head mode.</summary>
+    public static Cond False(CodeGenContext cx) => Uncond(cx, false);
 
     /// <summary>A jump block on A's current value, after <paramref name="stmts"/>.</summary>
     public static Cond JSet(List<Stmt> stmts, uint bits) => Flow.Jump(Opcodes.Jset, bits, stmts);

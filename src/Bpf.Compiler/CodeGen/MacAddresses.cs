@@ -55,6 +55,7 @@ internal static class MacAddresses
             case LinkType.EN10MB:
             case LinkType.NETANALYZER:
             case LinkType.NETANALYZER_TRANSPARENT:
+            case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                 var tmp = cx.PrevLinkHeaderCheck();
                 return AndOptional(tmp, EtherHost(cx, mac, dir));
             case LinkType.FDDI:
@@ -95,7 +96,9 @@ internal static class MacAddresses
         if (cx.LinkType is not (LinkType.ARCNET or LinkType.ARCNET_LINUX))
             throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "aid supported only on ARCnet");
         if (q.Addr is AddrQualifier.Host or AddrQualifier.Default && q.Proto == ProtoQualifier.Link)
-            return ArcnetHost(cx, ParseMac(text), q.Dir);
+            // The head parses the hex digits after '$' ("Fix ARCnet address parsing"); 1.10 ran
+            // the whole token, '$' included, through pcap_ether_aton.
+            return ArcnetHost(cx, cx.Head ? [Convert.ToByte(text.TrimStart('$'), 16)] : ParseMac(text), q.Dir);
         throw cx.Error(FilterErrorKind.InvalidQualifier, "ARCnet address used in non-arc expression");
     }
 
@@ -175,6 +178,7 @@ internal static class MacAddresses
                     case LinkType.EN10MB:
                     case LinkType.NETANALYZER:
                     case LinkType.NETANALYZER_TRANSPARENT:
+                    case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                         var check = cx.PrevLinkHeaderCheck();
                         return AndOptional(check, GroupBit(cx, 0));
                     case LinkType.FDDI:
@@ -193,7 +197,9 @@ internal static class MacAddresses
                 break;
             case ProtoQualifier.IP:
                 var b0 = cx.LinkProto(EtherType.IP);
-                return And(b0, cx.CmpGe(OffsetBase.LinkPayload, 16, Opcodes.B, 224));
+                // The head: only 224.0.0.0/4 (1.10 took every address from 224 up, 240/4 included).
+                return And(b0, cx.Head ? cx.MCmp(OffsetBase.LinkPayload, 16, Opcodes.B, 0xe0, 0xf0)
+                    : cx.CmpGe(OffsetBase.LinkPayload, 16, Opcodes.B, 224));
             case ProtoQualifier.IPv6:
                 var b6 = cx.LinkProto(EtherType.IPv6);
                 return And(b6, cx.Cmp(OffsetBase.LinkPayload, 24, Opcodes.B, 255));

@@ -73,6 +73,12 @@ internal static class Mtp
                     throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "'dpc' supported only on SS7");
                 if (value > 16383)
                     throw cx.Error(FilterErrorKind.ValueOutOfRange, $"dpc value {value} too big; max value = 16383");
+                if (cx.Head)
+                {
+                    // The head loads the 14-bit DPC as a little-endian halfword (1.10's word mask was wrong).
+                    var swapped = (uint)System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)value);
+                    return cx.NCmp(OffsetBase.Packet, cx.OffDpc + extra, Opcodes.H, 0xff3f, jtype, reverse, swapped);
+                }
                 var dpc = ((value & 0xff) << 24) + ((value & 0x3f00) << 8);
                 return cx.NCmp(OffsetBase.Packet, cx.OffDpc + extra, Opcodes.W, 0xff3f0000, jtype, reverse, dpc);
             default:

@@ -34,6 +34,9 @@ internal static class Ports
 
     private static Cond RangeAtom(CodeGenContext cx, OffsetBase rel, uint off, uint v1, uint v2)
     {
+        // The head tests a one-port range as that port.
+        if (v1 == v2 && !cx.Options.V1_10)
+            return cx.Cmp(rel, off, Opcodes.H, v1);
         if (v1 > v2)
             (v1, v2) = (v2, v1);
         var b1 = cx.CmpGe(rel, off, Opcodes.H, v1);
@@ -59,6 +62,8 @@ internal static class Ports
 
     private static Cond PerTransport(CodeGenContext cx, uint etherType, int ipProto, Func<uint, Cond> op)
     {
+        if (!cx.Options.V1_10)
+            throw new InvalidOperationException("the head tests the ports once (HeadPorts)");
         var b0 = cx.LinkProto(etherType);
         Cond b1;
         if (ipProto == AnyTransport)
@@ -72,23 +77,56 @@ internal static class Ports
         return And(b0, b1);
     }
 
+    /// <summary>
+    /// The head's gen_port_common / gen_port6_common: TCP, UDP and SCTP encode their ports alike, so
+    /// the ports are tested once, after "any of the transport protocols" (and, for IPv4, not a
+    /// later fragment), instead of once per protocol as 1.10 does.
+    /// </summary>
+    private static Cond HeadPorts(CodeGenContext cx, bool ipv6, int ipProto, DirQualifier dir, Atom atom, string what)
+    {
+        var b1 = Directional(cx, dir, atom, what);
+        uint field = ipv6 ? 6u : 9u;
+        Cond IpProto_(uint p) => cx.Cmp(OffsetBase.LinkPayload, field, Opcodes.B, p);
+        Cond tmp;
+        if (ipProto == AnyTransport)
+        {
+            tmp = IpProto_(IpProto.Sctp);
+            tmp = Or(IpProto_(IpProto.Udp), tmp);
+            tmp = Or(IpProto_(IpProto.Tcp), tmp);
+        }
+        else
+            tmp = IpProto_((uint)ipProto);
+        if (ipv6)
+            b1 = And(tmp, b1);
+        else
+        {
+            var b0 = And(tmp, Protocols.NotFragment(cx));
+            b1 = And(b0, b1);
+        }
+        return And(cx.LinkProto(ipv6 ? EtherType.IPv6 : EtherType.IP), b1);
+    }
+
     /// <summary><c>port N</c> over IPv4.</summary>
     public static Cond Port(CodeGenContext cx, uint port, int ipProto, DirQualifier dir) =>
+        !cx.Options.V1_10 ? HeadPorts(cx, false, ipProto, dir, off => cx.Cmp(OffsetBase.TransportIPv4, off, Opcodes.H, port), "ports") :
         PerTransport(cx, EtherType.IP, ipProto, p =>
             PortOp4(cx, p, dir, off => cx.Cmp(OffsetBase.TransportIPv4, off, Opcodes.H, port), "ports"));
 
     /// <summary><c>port N</c> over IPv6.</summary>
     public static Cond Port6(CodeGenContext cx, uint port, int ipProto, DirQualifier dir) =>
+        !cx.Options.V1_10 ? HeadPorts(cx, true, ipProto, dir, off => cx.Cmp(OffsetBase.TransportIPv6, off, Opcodes.H, port), "ports") :
         PerTransport(cx, EtherType.IPv6, ipProto, p =>
             PortOp6(cx, p, dir, off => cx.Cmp(OffsetBase.TransportIPv6, off, Opcodes.H, port), "ports"));
 
     /// <summary><c>portrange A-B</c> over IPv4.</summary>
     public static Cond PortRange(CodeGenContext cx, uint port1, uint port2, int ipProto, DirQualifier dir) =>
+        !cx.Options.V1_10 ? HeadPorts(cx, false, ipProto, dir, off => RangeAtom(cx, OffsetBase.TransportIPv4, off, port1, port2), "port ranges") :
         PerTransport(cx, EtherType.IP, ipProto, p =>
             PortOp4(cx, p, dir, off => RangeAtom(cx, OffsetBase.TransportIPv4, off, port1, port2), "port ranges"));
 
     /// <summary><c>portrange A-B</c> over IPv6.</summary>
     public static Cond PortRange6(CodeGenContext cx, uint port1, uint port2, int ipProto, DirQualifier dir) =>
+        !cx.Options.V1_10 ? HeadPorts(cx, true, ipProto, dir, off => RangeAtom(cx, OffsetBase.TransportIPv6, off, port1, port2), "port ranges") :
         PerTransport(cx, EtherType.IPv6, ipProto, p =>
             PortOp6(cx, p, dir, off => RangeAtom(cx, OffsetBase.TransportIPv6, off, port1, port2), "port ranges"));
 

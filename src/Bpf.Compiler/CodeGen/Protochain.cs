@@ -23,6 +23,7 @@ internal static class Protochain
         {
             case ProtoQualifier.IP:
             case ProtoQualifier.IPv6:
+                cx.AssertMax("protocol number", v, 255);
                 break;
             case ProtoQualifier.Default:
                 var b0d = Generate(cx, v, ProtoQualifier.IP);

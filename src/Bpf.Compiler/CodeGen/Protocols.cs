@@ -29,16 +29,19 @@ internal static class Protocols
             case ProtoQualifier.Link:
                 return cx.LinkProto(v);
             case ProtoQualifier.IP:
+                cx.AssertMax("protocol number", v, 255);
                 b0 = cx.LinkProto(EtherType.IP);
                 return And(b0, cx.Cmp(OffsetBase.LinkPayload, 9, Opcodes.B, v));
             case ProtoQualifier.IPv6:
                 // The next header, or the one after a fragment header.
+                cx.AssertMax("protocol number", v, 255);
                 b0 = cx.LinkProto(EtherType.IPv6);
                 b2 = cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, IpProto.Fragment);
                 b1 = And(b2, cx.Cmp(OffsetBase.LinkPayload, 40, Opcodes.B, v));
                 b1 = Or(cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, v), b1);
                 return And(b0, b1);
             case ProtoQualifier.Iso:
+                cx.AssertMax("ISO protocol", v, 255);
                 switch (cx.LinkType)
                 {
                     case LinkType.FRELAY:
@@ -52,8 +55,13 @@ internal static class Protocols
                         return And(b0, cx.Cmp(OffsetBase.LinkPayloadNoSnap, 0, Opcodes.B, v));
                 }
             case ProtoQualifier.Isis:
+                cx.AssertMax("IS-IS PDU type", v, 0x1f);
                 b0 = Proto(cx, IsoNlpid.Isis, ProtoQualifier.Iso, DirQualifier.Default);
-                return And(b0, cx.Cmp(OffsetBase.LinkPayloadNoSnap, 4, Opcodes.B, v));
+                if (!cx.Head)
+                    return And(b0, cx.Cmp(OffsetBase.LinkPayloadNoSnap, 4, Opcodes.B, v));
+                // The head: C-HDLC's fudge byte moves the PDU type to 5, and only its low 5 bits are the type.
+                var pduOffset = cx.LinkType is LinkType.C_HDLC or (LinkType)112 ? 5u : 4u;
+                return And(b0, cx.MCmp(OffsetBase.LinkPayloadNoSnap, pduOffset, Opcodes.B, v, 0x1f));
             default:
                 throw cx.Error(FilterErrorKind.InvalidQualifier, ProtoError(proto));
         }
@@ -131,6 +139,24 @@ internal static class Protocols
             _ => throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression"),
         };
     }
+
+    /// <summary>The IP protocol number of a transport keyword (libpcap's pq_to_ipproto).</summary>
+    public static uint IpProtocolOf(ProtoQualifier proto) => proto switch
+    {
+        ProtoQualifier.Sctp => IpProto.Sctp,
+        ProtoQualifier.Tcp => IpProto.Tcp,
+        ProtoQualifier.Udp => IpProto.Udp,
+        ProtoQualifier.Icmp => IpProto.Icmp,
+        ProtoQualifier.Igmp => IpProto.Igmp,
+        ProtoQualifier.Igrp => IpProto.Igrp,
+        ProtoQualifier.Pim => IpProto.Pim,
+        ProtoQualifier.Vrrp => IpProto.Vrrp,
+        ProtoQualifier.Carp => IpProto.Carp,
+        ProtoQualifier.Ah => IpProto.Ah,
+        ProtoQualifier.Esp => IpProto.Esp,
+        ProtoQualifier.Icmpv6 => IpProto.IcmpV6,
+        _ => throw new ArgumentOutOfRangeException(nameof(proto), proto, "not an IP transport keyword"),
+    };
 
     /// <summary>Not a non-first IPv4 fragment (fragment offset zero).</summary>
     public static Cond NotFragment(CodeGenContext cx) =>

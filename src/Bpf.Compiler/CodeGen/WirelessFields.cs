@@ -19,14 +19,16 @@ internal static class WirelessFields
         return And(b1, b0);
     }
 
+    // The head also reads type and direction through DLT_PPI ("Enable [wlan] dir/type/subtype for DLT_PPI").
     private static bool HasWlanHeader(CodeGenContext cx) => cx.LinkType is LinkType.IEEE802_11 or LinkType.PRISM_HEADER
-        or LinkType.IEEE802_11_RADIO_AVS or LinkType.IEEE802_11_RADIO;
+        or LinkType.IEEE802_11_RADIO_AVS or LinkType.IEEE802_11_RADIO || (cx.Head && cx.LinkType == LinkType.PPI);
 
     /// <summary><c>type data</c>, <c>subtype beacon</c>: the masked frame-control byte.</summary>
     public static Cond FrameType(CodeGenContext cx, uint type, uint mask)
     {
         if (!HasWlanHeader(cx))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "802.11 link-layer types supported only on 802.11");
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, cx.Head
+                ? $"'type/subtype' not supported on {cx.LinkTypeForErrors}" : "802.11 link-layer types supported only on 802.11");
         return cx.MCmp(OffsetBase.LinkHeader, 0, Opcodes.B, type, mask);
     }
 
@@ -34,7 +36,8 @@ internal static class WirelessFields
     public static Cond FrameDirection(CodeGenContext cx, uint direction)
     {
         if (!HasWlanHeader(cx))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "frame direction supported only with 802.11 headers");
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, cx.Head
+                ? $"'dir' not supported on {cx.LinkTypeForErrors}" : "frame direction supported only with 802.11 headers");
         return cx.MCmp(OffsetBase.LinkHeader, 1, Opcodes.B, direction, Wlan.DirMask);
     }
 

@@ -69,6 +69,9 @@ public sealed class PcapReader : CaptureFileReader
     /// <inheritdoc />
     public override CaptureFileFormat Format => CaptureFileFormat.Pcap;
 
+    /// <inheritdoc/>
+    public override bool BigEndian => Header.BigEndian;
+
     /// <inheritdoc />
     public override LinkType LinkType => _linkType;
 

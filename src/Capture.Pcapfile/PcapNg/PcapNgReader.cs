@@ -23,6 +23,7 @@ public sealed class PcapNgReader : CaptureFileReader
     private readonly List<PcapNgInterface> _interfaces = [];
     private readonly PcapNgInterface _first;
     private bool _bigEndian;
+    private bool? _firstBigEndian;
     private readonly long _firstSectionOffset;
     private bool _sawInterface;
     private uint _maxBlockLength = InitialMaxBlockLength;
@@ -67,6 +68,9 @@ public sealed class PcapNgReader : CaptureFileReader
 
     /// <inheritdoc />
     public override CaptureFileFormat Format => CaptureFileFormat.PcapNg;
+
+    /// <inheritdoc/>
+    public override bool BigEndian => _firstBigEndian ?? _bigEndian;
 
     /// <inheritdoc />
     public override LinkType LinkType => _first.LinkType;
@@ -170,6 +174,7 @@ public sealed class PcapNgReader : CaptureFileReader
         if (offset == _firstSectionOffset ? !(major == 1 && minor is 0 or 2) : major != 1)
             CaptureFileError.Throw(offset, $"unsupported pcapng savefile version {major}.{minor}");
         _bigEndian = bigEndian;
+        _firstBigEndian ??= bigEndian;
         _interfaces.Clear();
     }
 }

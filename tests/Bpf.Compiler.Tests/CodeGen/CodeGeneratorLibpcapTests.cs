@@ -34,7 +34,7 @@ public class CodeGeneratorLibpcapTests
         string? ourError = null;
         try
         {
-            var root = CodeGenerator.Generate(ast, new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance });
+            var root = CodeGenerator.Generate(ast, new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance, Compatibility = LibpcapCompatibility.V1_10 });
             actual = GraphLinearizer.Linearize(root);
         }
         catch (FilterCompileException e)

@@ -84,7 +84,7 @@ public unsafe class LiveHandleVlanTests
     public void LiveHandle_MatchesLibpcapUnoptimized(string expression)
     {
         var (expected, snaplen) = CompileLive(expression);
-        var root = CodeGenerator.Generate(Ast(expression), new CodeGenOptions(LinkType.EN10MB, snaplen, 0xffffffff, LinuxKernelVlan: true));
+        var root = CodeGenerator.Generate(Ast(expression), new CodeGenOptions(LinkType.EN10MB, snaplen, 0xffffffff, LinuxKernelVlan: true) { Compatibility = LibpcapCompatibility.V1_10 });
         Assert.Equal(expected, GraphLinearizer.Linearize(root));
     }
 }

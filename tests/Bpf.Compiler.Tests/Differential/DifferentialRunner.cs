@@ -20,21 +20,34 @@ internal sealed record Outcome(string? Failure, bool BothCompiled, int OursOptim
 /// <summary>
 /// Compiles an expression with us and with libpcap (-O and -O0) and runs every resulting program
 /// with libpcap's own bpf_filter over the same packets, so the verdict does not depend on our VM.
+/// Each compatibility mode has its oracle: the development head for <see cref="LibpcapCompatibility.Head"/>,
+/// the system's libpcap 1.10.3 for <see cref="LibpcapCompatibility.V1_10"/>.
 /// </summary>
 internal static class DifferentialRunner
 {
     public const int Snaplen = 262144;
     public const uint Netmask = 0xffffff00;
-    private static readonly ConcurrentDictionary<(string, string), Outcome> s_cache = new();
+    private static readonly ConcurrentDictionary<(LibpcapCompatibility, string, string), Outcome> s_cache = new();
 
-    public static Outcome Run(string linkTypeName, string expression) =>
-        s_cache.GetOrAdd((linkTypeName, expression), k => Compute(LinkTypes.Parse(k.Item1), k.Item2));
+    /// <summary>The libpcap that is the oracle of a mode, or null (with <see cref="UnavailableReason"/>).</summary>
+    public static LibpcapBuild? Oracle(LibpcapCompatibility mode) =>
+        mode == LibpcapCompatibility.Head ? LibpcapBuild.Head : LibpcapBuild.System;
 
-    private static (Instruction[]? Program, string? Error) Ours(LinkType linkType, string expression, bool optimize)
+    /// <summary>Why a mode's oracle is missing.</summary>
+    public static string? UnavailableReason(LibpcapCompatibility mode) =>
+        mode == LibpcapCompatibility.Head ? LibpcapBuild.HeadUnavailableReason : LibpcapBuild.SystemUnavailableReason;
+
+    /// <summary>The 1.10 mode against the system libpcap (the suite's historical default).</summary>
+    public static Outcome Run(string linkTypeName, string expression) => Run(LibpcapCompatibility.V1_10, linkTypeName, expression);
+
+    public static Outcome Run(LibpcapCompatibility mode, string linkTypeName, string expression) =>
+        s_cache.GetOrAdd((mode, linkTypeName, expression), k => Compute(k.Item1, LinkTypes.Parse(k.Item2), k.Item3));
+
+    private static (Instruction[]? Program, string? Error) Ours(LibpcapCompatibility mode, LinkType linkType, string expression, bool optimize)
     {
         try
         {
-            var options = new CompilerOptions { Optimize = optimize, Netmask = Netmask };
+            var options = new CompilerOptions { Optimize = optimize, Netmask = Netmask, Compatibility = mode };
             return (FilterCompiler.Compile(expression, linkType, Snaplen, options).ToArray(), null);
         }
         catch (FilterCompileException e)
@@ -43,27 +56,28 @@ internal static class DifferentialRunner
         }
     }
 
-    private static Outcome Compute(LinkType linkType, string expression)
+    private static Outcome Compute(LibpcapCompatibility mode, LinkType linkType, string expression)
     {
-        var theirsO = Libpcap.Compile(linkType, Snaplen, expression, true, out var theirErrO, Netmask);
-        var theirs0 = Libpcap.Compile(linkType, Snaplen, expression, false, out var theirErr0, Netmask);
+        var oracle = Oracle(mode) ?? throw new InvalidOperationException(UnavailableReason(mode));
+        var theirsO = oracle.Compile(linkType, Snaplen, expression, true, out var theirErrO, Netmask);
+        var theirs0 = oracle.Compile(linkType, Snaplen, expression, false, out var theirErr0, Netmask);
         (Instruction[]? Program, string? Error) oursO, ours0;
         try
         {
-            oursO = Ours(linkType, expression, true);
-            ours0 = Ours(linkType, expression, false);
+            oursO = Ours(mode, linkType, expression, true);
+            ours0 = Ours(mode, linkType, expression, false);
         }
         catch (Exception e)
         {
             return new Outcome($"our compiler crashed: {e.GetType().Name}: {e.Message}", false, 0, 0, false, false);
         }
-        var failure = Verdict("-O", theirsO, theirErrO, oursO) ?? Verdict("-O0", theirs0, theirErr0, ours0);
+        var failure = Verdict(oracle, "-O", theirsO, theirErrO, oursO) ?? Verdict(oracle, "-O0", theirs0, theirErr0, ours0);
         if (failure == null)
         {
             var programs = new[] { theirsO, theirs0, oursO.Program, ours0.Program }.OfType<Instruction[]>().ToList();
             var bases = PacketSets.Base(linkType);
             var packets = bases.Concat(Mutations.For(programs, bases)).ToList();
-            failure = SameResults("-O", theirsO, oursO.Program, packets) ?? SameResults("-O0", theirs0, ours0.Program, packets);
+            failure = SameResults(oracle, "-O", theirsO, oursO.Program, packets) ?? SameResults(oracle, "-O0", theirs0, ours0.Program, packets);
         }
         return new Outcome(failure, theirsO != null && oursO.Program != null, oursO.Program?.Length ?? 0, theirsO?.Length ?? 0,
             Same(theirsO, oursO.Program), Same(theirs0, ours0.Program),
@@ -72,25 +86,25 @@ internal static class DifferentialRunner
 
     private static bool Same(Instruction[]? a, Instruction[]? b) => a != null && b != null && a.AsSpan().SequenceEqual(b);
 
-    private static string? Verdict(string level, Instruction[]? theirs, string? theirError, (Instruction[]? Program, string? Error) ours)
+    private static string? Verdict(LibpcapBuild oracle, string level, Instruction[]? theirs, string? theirError, (Instruction[]? Program, string? Error) ours)
     {
         if (theirs == null && ours.Program != null)
             return $"{level}: libpcap rejects ({theirError}) but we compile";
         if (theirs != null && ours.Program == null)
             return $"{level}: we reject ({ours.Error}) but libpcap compiles";
-        if (ours.Program != null && !Libpcap.Validate(ours.Program))
+        if (ours.Program != null && !oracle.Validate(ours.Program))
             return $"{level}: our program fails bpf_validate\n{Dump(ours.Program)}";
         return null;
     }
 
-    private static string? SameResults(string level, Instruction[]? theirs, Instruction[]? ours, List<TestPacket> packets)
+    private static string? SameResults(LibpcapBuild oracle, string level, Instruction[]? theirs, Instruction[]? ours, List<TestPacket> packets)
     {
         if (theirs == null || ours == null)
             return null;
         foreach (var p in packets)
         {
-            var expected = Libpcap.Filter(theirs, p.Data, p.WireLength);
-            var actual = Libpcap.Filter(ours, p.Data, p.WireLength);
+            var expected = oracle.Filter(theirs, p.Data, p.WireLength);
+            var actual = oracle.Filter(ours, p.Data, p.WireLength);
             if (expected != actual)
                 return $"{level}: libpcap returns {expected}, we return {actual} for packet (wire {p.WireLength}) " +
                     $"{Convert.ToHexString(p.Data.AsSpan(0, Math.Min(p.Data.Length, 96)))}\nlibpcap:\n{Dump(theirs)}ours:\n{Dump(ours)}";

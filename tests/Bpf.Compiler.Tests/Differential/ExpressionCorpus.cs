@@ -6,12 +6,14 @@ namespace Bpf.Compiler.Tests.Differential;
 
 /// <summary>
 /// The differential corpus: tests/data/expressions/&lt;LINKTYPE&gt;.txt, one expression per line
-/// ('#' starts a comment line), and known-failures.txt, lines of
+/// ('#' starts a comment line), and per compatibility mode a known-failures file (known-failures.txt
+/// for libpcap 1.10, known-failures-head.txt for the head), lines of
 /// <c>LINKTYPE&lt;TAB&gt;expression&lt;TAB&gt;reason</c> the corpus tests skip and report.
 /// </summary>
 internal static class ExpressionCorpus
 {
     public const string KnownFailuresFile = "known-failures.txt";
+    public const string HeadKnownFailuresFile = "known-failures-head.txt";
 
     public static string Directory => TestData.File("expressions");
 
@@ -21,7 +23,7 @@ internal static class ExpressionCorpus
         foreach (var path in System.IO.Directory.GetFiles(Directory, "*.txt").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(path);
-            if (name + ".txt" == KnownFailuresFile)
+            if (name + ".txt" is KnownFailuresFile or HeadKnownFailuresFile)
                 continue;
             foreach (var line in File.ReadLines(path))
                 if (line.Length > 0 && !line.StartsWith('#'))
@@ -30,10 +32,13 @@ internal static class ExpressionCorpus
         return result;
     });
 
-    private static readonly Lazy<IReadOnlyDictionary<(string, string), string>> s_known = new(() =>
+    private static readonly Lazy<IReadOnlyDictionary<(string, string), string>> s_known = new(() => LoadKnown(KnownFailuresFile));
+    private static readonly Lazy<IReadOnlyDictionary<(string, string), string>> s_knownHead = new(() => LoadKnown(HeadKnownFailuresFile));
+
+    private static IReadOnlyDictionary<(string, string), string> LoadKnown(string file)
     {
         var result = new Dictionary<(string, string), string>();
-        var path = Path.Combine(Directory, KnownFailuresFile);
+        var path = Path.Combine(Directory, file);
         if (!File.Exists(path))
             return result;
         foreach (var line in File.ReadLines(path))
@@ -42,17 +47,21 @@ internal static class ExpressionCorpus
                 continue;
             var parts = line.Split('\t');
             if (parts.Length < 3)
-                throw new InvalidDataException($"{KnownFailuresFile}: expected LINKTYPE<TAB>expression<TAB>reason: '{line}'");
+                throw new InvalidDataException($"{file}: expected LINKTYPE<TAB>expression<TAB>reason: '{line}'");
             result[(parts[0], parts[1])] = parts[2];
         }
         return result;
-    });
+    }
 
     /// <summary>Every corpus line, with its link type name.</summary>
     public static IReadOnlyList<(string LinkType, string Expression)> All => s_all.Value;
 
-    /// <summary>Known failures and their reasons.</summary>
+    /// <summary>Known failures of the 1.10 mode and their reasons.</summary>
     public static IReadOnlyDictionary<(string LinkType, string Expression), string> KnownFailures => s_known.Value;
+
+    /// <summary>Known failures of a mode and their reasons.</summary>
+    public static IReadOnlyDictionary<(string LinkType, string Expression), string> KnownFailuresOf(LibpcapCompatibility mode) =>
+        mode == LibpcapCompatibility.Head ? s_knownHead.Value : s_known.Value;
 
     /// <summary>The link types that have a corpus file.</summary>
     public static IEnumerable<string> LinkTypes => All.Select(e => e.LinkType).Distinct();

@@ -18,7 +18,7 @@ public class LinearizerLibpcapTests
     private const uint Netmask = 0xffffff00;
 
     private static Instruction[] Ours(LinkType linkType, FilterExpression ast) =>
-        Linearizer.Linearize(CodeGenerator.Generate(ast, new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance }));
+        Linearizer.Linearize(CodeGenerator.Generate(ast, new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance, Compatibility = LibpcapCompatibility.V1_10 }));
 
     [LibpcapTheory]
     [InlineData("EN10MB")]

@@ -30,7 +30,7 @@ public class OptimizerLibpcapTests(ITestOutputHelper output)
         string? ourError = null;
         try
         {
-            var options = new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance };
+            var options = new CodeGenOptions(linkType, Snaplen, Netmask, false) { Names = SystemNamesForTests.Instance, Compatibility = LibpcapCompatibility.V1_10 };
             var root = CodeGenerator.Generate(ast, options, out var optimizerDisabled);
             if (!optimizerDisabled)
                 root = BlockOptimizer.Optimize(root, libpcapOnly: true);

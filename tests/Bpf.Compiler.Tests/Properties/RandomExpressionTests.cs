@@ -30,7 +30,7 @@ public class RandomExpressionTests
         try
         {
             error = null;
-            return FilterCompiler.Compile(expression, linkType, Snaplen, new CompilerOptions { Optimize = optimize, Netmask = Netmask }).ToArray();
+            return FilterCompiler.Compile(expression, linkType, Snaplen, new CompilerOptions { Optimize = optimize, Netmask = Netmask, Compatibility = LibpcapCompatibility.V1_10 }).ToArray();
         }
         catch (FilterCompileException e)
         {
