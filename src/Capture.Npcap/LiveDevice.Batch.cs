@@ -38,7 +38,7 @@ public sealed unsafe partial class LiveDevice
                 if (result < 0 && result != PcapNative.ErrorBreak)
                     throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {PcapNative.LastError(_handle)}");
                 var taken = batch.Count;
-                if (taken > 0 && _managedFilter is { } filter)
+                if (taken > 0 && _managedBatchFilter is { } filter)
                     _managedRejected += batch.Filter(filter);
                 if (batch.Count > 0)
                 {

@@ -8,6 +8,7 @@ namespace Capture.Npcap;
 public sealed partial class LiveDevice
 {
     private PacketFilter? _managedFilter;
+    private BpfBatchFilter? _managedBatchFilter;
     private long _managedRejected;
 
     /// <summary>The program currently filtering, or null when none is set.</summary>
@@ -76,6 +77,7 @@ public sealed partial class LiveDevice
             if (refusal is null)
             {
                 _managedFilter = null;
+                _managedBatchFilter = null;
                 Filter = program;
                 FilterLocation = FilterLocation.Kernel;
                 FilterMessage = OperatingSystem.IsWindows()
@@ -142,6 +144,7 @@ public sealed partial class LiveDevice
                 throw new LiveCaptureException(LiveCaptureError.FilterFailed,
                     $"{refusal}, and the driver refused an accept-all program too: {PcapNative.LastError(_handle)}");
         _managedFilter = filter;
+        _managedBatchFilter = BpfJit.CompileBatch(program);
         Filter = program;
         FilterLocation = FilterLocation.Managed;
         FilterMessage = $"the filter runs in managed code ({filter.Engine}): {refusal}";

@@ -24,8 +24,10 @@ public sealed class LivePacketBatch
     public const int DefaultMaxPackets = 16384;
 
     private readonly int _softLimit;
+    private readonly PacketSlice[] _slices;
+    private readonly long[] _timestamps;
+    private readonly uint[] _verdicts;
     private byte[] _buffer = [];
-    private readonly Record[] _records;
     private LinkType _linkType;
 
     /// <summary>Creates an empty batch.</summary>
@@ -37,11 +39,22 @@ public sealed class LivePacketBatch
         ArgumentOutOfRangeException.ThrowIfLessThan(bufferSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPackets, 1);
         _softLimit = bufferSize;
-        _records = new Record[maxPackets];
+        _slices = new PacketSlice[maxPackets];
+        _timestamps = new long[maxPackets];
+        _verdicts = new uint[maxPackets];
     }
 
     /// <summary>The number of packets.</summary>
     public int Count { get; private set; }
+
+    /// <summary>The link type of every packet of the batch (the device's).</summary>
+    public LinkType LinkType => _linkType;
+
+    /// <summary>
+    /// The packets as the engines take them (a <see cref="BpfBatchFilter"/>'s input, the shape the offline
+    /// pipeline's batches have): slices of this batch's buffer, valid until the next read into it.
+    /// </summary>
+    public ReadOnlySpan<PacketSlice> Slices => _slices.AsSpan(0, Count);
 
     /// <summary>The packet at <paramref name="index"/>; its bytes are valid until the next read into this batch.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
@@ -52,9 +65,18 @@ public sealed class LivePacketBatch
         {
             if ((uint)index >= (uint)Count)
                 ThrowIndex(index);
-            ref readonly var record = ref _records[index];
-            return new CapturedPacket(_buffer.AsSpan(record.Offset, record.Length), record.WireLength, record.Timestamp, _linkType);
+            ref readonly var slice = ref _slices[index];
+            return new CapturedPacket(slice.Data, slice.WireLength, _timestamps[index], _linkType);
         }
+    }
+
+    /// <summary>The capture time of the packet at <paramref name="index"/>, in nanoseconds since the Unix epoch.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
+    public long TimestampAt(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            ThrowIndex(index);
+        return _timestamps[index];
     }
 
     /// <summary>Empties the batch and makes room for packets of up to <paramref name="snaplen"/> bytes.</summary>
@@ -72,38 +94,42 @@ public sealed class LivePacketBatch
     internal int Used { get; private set; }
 
     /// <summary>True once the batch should take no more packets (the reader stops the dispatch).</summary>
-    internal bool IsFull => Count == _records.Length || Used >= _softLimit;
+    internal bool IsFull => Count == _slices.Length || Used >= _softLimit;
 
     /// <summary>Appends a copy of a packet; true when it fit (it always does within the snapshot length).</summary>
     internal bool Add(ReadOnlySpan<byte> data, uint wireLength, long timestamp)
     {
-        if (Count == _records.Length || data.Length > _buffer.Length - Used)
+        if (Count == _slices.Length || data.Length > _buffer.Length - Used)
             return false;
         data.CopyTo(_buffer.AsSpan(Used));
-        _records[Count++] = new Record(Used, data.Length, wireLength, timestamp);
+        _slices[Count] = new PacketSlice(_buffer, Used, data.Length, wireLength);
+        _timestamps[Count++] = timestamp;
         Used += data.Length;
         return true;
     }
 
-    /// <summary>Keeps the packets <paramref name="keep"/> accepts, each cut to the length it returns (0 drops it); returns how many were dropped.</summary>
-    internal int Filter(Bpf.Jit.PacketFilter keep)
+    /// <summary>
+    /// Runs <paramref name="filter"/> over the whole batch and keeps the packets it accepts, each cut to the
+    /// length it returned; returns how many it rejected.
+    /// </summary>
+    internal int Filter(BpfBatchFilter filter)
     {
+        var count = Count;
+        filter(Slices, _verdicts);
         var kept = 0;
-        for (var i = 0; i < Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var record = _records[i];
-            var verdict = keep.Run(_buffer.AsSpan(record.Offset, record.Length), record.WireLength);
+            var verdict = _verdicts[i];
             if (verdict == 0)
                 continue;
-            _records[kept++] = record with { Length = (int)Math.Min(verdict, (uint)record.Length) };
+            var slice = _slices[i];
+            _slices[kept] = verdict >= (uint)slice.Length ? slice : new PacketSlice(slice.Array!, slice.Offset, (int)verdict, slice.WireLength);
+            _timestamps[kept++] = _timestamps[i];
         }
-        var dropped = Count - kept;
         Count = kept;
-        return dropped;
+        return count - kept;
     }
 
     private static void ThrowIndex(int index) =>
         throw new ArgumentOutOfRangeException(nameof(index), index, "past the last packet of the batch");
-
-    private readonly record struct Record(int Offset, int Length, uint WireLength, long Timestamp);
 }

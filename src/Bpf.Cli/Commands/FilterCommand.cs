@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Capture.Pcapfile;
@@ -10,42 +11,69 @@ namespace Bpf.Cli.Commands;
 /// <c>bpf filter</c>: runs a filter expression (compiled for each file's link type and snaplen, as
 /// libpcap's filtertest does) or a ready program over capture files.
 /// </summary>
-internal sealed class FilterCommand : ICommand
+internal sealed class FilterCommand : IVerb
 {
-    public string Name => "filter";
+    private readonly Option<string[]> _inputs = CliOptions.Inputs();
 
-    public string Usage =>
-        "filter -r FILE|- [-r FILE...] [-w OUT|-] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
+    private readonly Option<string?> _output = CliOptions.Text("-w", "FILE", "Write the accepted packets to a capture file (- : standard output, as tcpdump -w -).");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<string?> _format = CliOptions.Choice("--format", "The file format for -w (default: the first input's).", null, "pcap", "pcapng");
+
+    private readonly Option<bool> _count = CliOptions.Flag("--count", "Print only the number of accepted packets.");
+
+    private readonly Option<bool> _results = CliOptions.Flag("--results", "Print the filter's return value for every packet, one a line.");
+
+    private readonly Option<string?> _engine = CliOptions.Engine();
+
+    private readonly Option<int?> _threads = CliOptions.Threads();
+
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form; - reads standard input) instead of compiling an expression.");
+
+    private readonly Argument<string[]> _expression = CliOptions.Expression();
+
+    public FilterCommand() =>
+        Definition = new Command("filter", "Runs a filter over capture files: compiled for each file's link type and snaplen as libpcap does, or a ready program.")
+        {
+            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _program, _expression,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-r", "-w", "--format", "--program", "--engine", "--threads"], ["--count", "--results", "-O0"]);
-        var inputs = InputFiles.Expand(reader.Values("-r"));
+        var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var programPath = reader.Value("--program");
-        if (programPath is not null && reader.Operands.Count > 0)
+        var programPath = parse.GetValue(_program);
+        var words = parse.GetValue(_expression) ?? [];
+        if (programPath is not null && words.Length > 0)
             throw new UsageException("give either an expression or --program, not both");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var engine = parse.GetValue(_engine) == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
         var filters = programPath is not null
             ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
-            : FilterSet.FromExpression(string.Join(' ', reader.Operands), engine, optimize: !reader.Has("-O0"));
-        var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
-            : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
+            : FilterSet.FromExpression(string.Join(' ', words), engine, optimize: !parse.GetValue(_noOptimize));
+        var format = parse.GetValue(_format) switch
+        {
+            null => (CaptureFileFormat?)null,
+            "pcapng" => CaptureFileFormat.PcapNg,
+            _ => CaptureFileFormat.Pcap,
+        };
 
         var totals = new FilterTotals();
-        var results = reader.Has("--results");
+        var results = parse.GetValue(_results);
         var stopwatch = Stopwatch.StartNew();
-        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, format, context) : null;
+        using var output = parse.GetValue(_output) is { } outPath ? new FilterOutput(outPath, format, context) : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
         // With the capture on standard output, the summary goes to standard error.
         var report = output is { IsStandardOutput: true } ? context.Error : context.Out;
-        var failure = Run(inputs, filters, output, totals, results, reader.Threads(), context);
+        var failure = Run(inputs, filters, output, totals, results, parse.GetValue(_threads), context);
         output?.Dispose();
         stopwatch.Stop();
 
-        if (reader.Has("--count"))
+        if (parse.GetValue(_count))
             report.WriteLine(totals.Accepted.ToString(CultureInfo.InvariantCulture));
         else if (!results)
             report.WriteLine(totals.Summary(stopwatch.Elapsed));
@@ -77,21 +105,23 @@ internal sealed class FilterCommand : ICommand
         var batch = item.Batch;
         if (item.Verdicts.Length < batch.Count)
             item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts;
+        var verdicts = item.Verdicts.AsSpan(0, batch.Count);
         var snaplen = item.Input.Snaplen;
+        var slices = batch.Slices;
         int accepted = 0;
-        long bytes = 0, acceptedBytes = 0;
-        for (var i = 0; i < batch.Count; i++)
+        // One call per run of one link type (pcapng interfaces may differ): the emitted loop filters it whole.
+        for (var start = 0; start < batch.Count;)
         {
-            var packet = batch[i];
-            var verdict = filters.For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength);
-            verdicts[i] = verdict;
-            bytes += packet.Data.Length;
-            if (verdict != 0)
-            {
-                accepted++;
-                acceptedBytes += Math.Min(verdict, (uint)packet.Data.Length);
-            }
+            var run = batch.LinkTypeRun(start);
+            accepted += filters.BatchFor(batch.LinkTypeAt(start), snaplen)(slices.Slice(start, run), verdicts.Slice(start, run));
+            start += run;
+        }
+        long bytes = 0, acceptedBytes = 0;
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var length = (uint)slices[i].Length;
+            bytes += length;
+            acceptedBytes += Math.Min(verdicts[i], length);
         }
         item.Accepted = accepted;
         item.Bytes = bytes;

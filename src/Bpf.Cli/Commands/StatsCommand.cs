@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 
@@ -10,28 +11,47 @@ namespace Bpf.Cli.Commands;
 /// every packet in one pass over the files, counting accepted packets and bytes (wire bytes, as
 /// Npcap's statistics mode counts them), optionally per time bucket of the packets' timestamps.
 /// </summary>
-internal sealed class StatsCommand : ICommand
+internal sealed class StatsCommand : IVerb
 {
-    public string Name => "stats";
+    private readonly Option<string[]> _inputs = CliOptions.Inputs();
 
-    public string Usage => "stats -r FILE|- [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] EXPRESSION [EXPRESSION...]";
+    private readonly Option<TimeSpan?> _interval = CliOptions.Duration("--interval", "Count per time bucket of this length (packet timestamps) instead of once for the whole input.");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<string?> _format = CliOptions.Choice("--format", "The output: an aligned table, or csv and json for scripts (stable columns and keys).", "table", "table", "csv", "json");
+
+    private readonly Option<string?> _engine = CliOptions.Engine();
+
+    private readonly Option<int?> _threads = CliOptions.Threads();
+
+    private readonly Argument<string[]> _expressions = new("EXPRESSION")
     {
-        var reader = new ArgumentReader(args, ["-r", "--interval", "--format", "--engine", "--threads"], []);
-        var inputs = InputFiles.Expand(reader.Values("-r"));
+        Description = "One filter per argument (quote each one): every filter runs on every packet, counted separately.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public StatsCommand() =>
+        Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
+        {
+            _inputs, _interval, _format, _engine, _threads, _expressions,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
+    {
+        var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        if (reader.Operands.Count == 0)
+        var expressions = parse.GetValue(_expressions) ?? [];
+        if (expressions.Length == 0)
             throw new UsageException("expected at least one expression (quote each one)");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
-        var format = reader.Choice("--format", "table", "table", "csv", "json");
-        var interval = reader.Duration("--interval");
-        var threads = reader.Threads();
-        var expressions = reader.Operands;
+        var engine = parse.GetValue(_engine) == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var format = parse.GetValue(_format);
+        var interval = parse.GetValue(_interval);
+        var threads = parse.GetValue(_threads);
         var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
-        var table = new StatsTable(expressions.Count, intervalNs);
+        var table = new StatsTable(expressions.Length, intervalNs);
 
         var failure = new OfflinePipeline(inputs, context, threads, input =>
         {
@@ -60,14 +80,29 @@ internal sealed class StatsCommand : ICommand
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
-        for (var i = 0; i < batch.Count; i++)
+        var slices = batch.Slices;
+        // One verdict per filter and packet (index filter * Count + packet), each filter run over
+        // each run of one link type by its batch entry.
+        var cells = filters.Length * batch.Count;
+        if (item.Verdicts.Length < cells)
+            item.Verdicts = new uint[Math.Max(cells, 2 * item.Verdicts.Length)];
+        var verdicts = item.Verdicts.AsSpan(0, cells);
+        for (var start = 0; start < batch.Count;)
         {
-            var packet = batch[i];
-            var row = counts.RowFor(packet.Timestamp);
+            var run = batch.LinkTypeRun(start);
+            var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                if (filters[f].For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength) != 0)
-                    row.Add(f, packet.WireLength);
-            row.Seen(packet.WireLength);
+                filters[f].BatchFor(linkType, snaplen)(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            start += run;
+        }
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var wireLength = slices[i].WireLength;
+            var row = counts.RowFor(batch.TimestampAt(i));
+            for (var f = 0; f < filters.Length; f++)
+                if (verdicts[f * batch.Count + i] != 0)
+                    row.Add(f, wireLength);
+            row.Seen(wireLength);
         }
     }
 }
