@@ -20,7 +20,8 @@ public sealed partial class LiveDevice
         get
         {
             // No read lock while open: a reader may hold it for a whole read timeout, and pcap_stats only
-            // asks the kernel or driver. Once closed, the lock waits for Close to have taken the counters.
+            // asks the kernel or driver. Once closed, wait for Close (on another thread, say Ctrl-C's) to
+            // have read the counters: a reader told End by the closed flag may get here first.
             if (!IsClosed)
             {
                 try
@@ -33,8 +34,8 @@ public sealed partial class LiveDevice
                     // Closed during the call: fall through to the counters Close read.
                 }
             }
-            lock (_readLock)
-                return _finalStatistics ?? throw new ObjectDisposedException(nameof(LiveDevice), $"'{Name}' was closed and could not report statistics then");
+            _closeDone.Wait(TimeSpan.FromSeconds(10));
+            return _finalStatistics ?? throw new ObjectDisposedException(nameof(LiveDevice), $"'{Name}' was closed and could not report statistics then");
         }
     }
 

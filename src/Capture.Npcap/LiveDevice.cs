@@ -24,6 +24,7 @@ public sealed unsafe partial class LiveDevice : IPacketSource
     private readonly bool _nanoseconds;
     private readonly int _pollFd;
     private int _closed;
+    private readonly ManualResetEventSlim _closeDone = new();
     private long _delivered;
 
     private LiveDevice(LibPcapLiveDevice device, LiveDeviceInfo info, LiveCaptureOptions options)
@@ -269,10 +270,17 @@ public sealed unsafe partial class LiveDevice : IPacketSource
             return;
         // Wakes a read blocked in Npcap (it signals the read event); on Unix our poll slices notice the flag.
         PcapNative.pcap_breakloop(_handle);
-        lock (_readLock)
+        try
         {
-            _finalStatistics = TryReadStatistics();
-            _device.Close();
+            lock (_readLock)
+            {
+                _finalStatistics = TryReadStatistics();
+                _device.Close();
+            }
+        }
+        finally
+        {
+            _closeDone.Set();
         }
     }
 
