@@ -52,7 +52,7 @@ internal static class CaptureSession
         // Ctrl-C and SIGTERM close the device: a waiting read returns End, and Close keeps the counters.
         using var stop = context.Cancellation.Register(device.Close);
         using var output = settings.OutputPath is { } path
-            ? CaptureFileWriter.Create(path, settings.Format, device.LinkType, device.Snaplen,
+            ? CaptureFileWriter.Create(InputFiles.CheckOutput(path, "-w", []), settings.Format, device.LinkType, device.Snaplen,
                 device.HasNanosecondTimestamps ? TimestampPrecision.Nanoseconds : TimestampPrecision.Microseconds)
             : null;
         context.Error.WriteLine($"bpf capture: listening on {device.Name}, link-type {LinkTypes.Name(device.LinkType)}, snapshot length {device.Snaplen} bytes");

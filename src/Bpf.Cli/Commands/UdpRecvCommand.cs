@@ -55,7 +55,7 @@ internal sealed class UdpRecvCommand : IVerb
         try
         {
             using var capture = file is not null
-                ? UdpcapCapture.Create(CaptureFileReader.Open(file))
+                ? UdpcapCapture.Create(CaptureFileReader.Open(InputFiles.CheckFile(file, "-r")))
                 : UdpcapCapture.OpenLive(device!);
             using var socket = capture.CreateSocket();
             socket.Bind(bind, port);
