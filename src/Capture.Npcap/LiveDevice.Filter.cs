@@ -9,6 +9,7 @@ namespace Capture.Npcap;
 public sealed partial class LiveDevice
 {
     private PacketFilter? _managedFilter;
+    private BpfBatchFilter? _managedBatchFilter;
     private long _managedRejected;
 
     /// <summary>The program currently filtering, or null when none is set.</summary>
@@ -80,6 +81,7 @@ public sealed partial class LiveDevice
             if (refusal is null)
             {
                 _managedFilter = null;
+                _managedBatchFilter = null;
                 Filter = program;
                 FilterLocation = FilterLocation.Kernel;
                 FilterMessage = OperatingSystem.IsWindows()
@@ -146,6 +148,7 @@ public sealed partial class LiveDevice
                 throw new LiveCaptureException(LiveCaptureError.FilterFailed,
                     $"{refusal}, and the driver refused an accept-all program too: {PcapNative.LastError(_handle)}");
         _managedFilter = filter;
+        _managedBatchFilter = filter.AsBatchDelegate();
         Filter = program.Program;
         FilterLocation = FilterLocation.Managed;
         FilterMessage = $"the filter runs in managed code ({filter.Engine}): {refusal}";

@@ -6,20 +6,46 @@ namespace Capture.Npcap;
 public sealed partial class LiveDevice
 {
     private bool _statisticsMode;
+    private DeviceStatistics? _finalStatistics;
 
-    /// <summary>The device's counters (<c>pcap_stats</c>) and ours.</summary>
-    /// <exception cref="ObjectDisposedException">The device is closed.</exception>
+    /// <summary>
+    /// The device's counters (<c>pcap_stats</c>: received by filter, dropped by the kernel or driver,
+    /// dropped by the interface) and ours. After <see cref="Close"/>, the counters as they were read just
+    /// before the handle was closed.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The device is closed and its counters could not be read then.</exception>
     /// <exception cref="LiveCaptureException">The driver cannot report statistics.</exception>
     public unsafe DeviceStatistics Statistics
     {
         get
         {
-            ObjectDisposedException.ThrowIf(IsClosed, this);
-            PcapNative.PcapStat stat = default;
-            if (PcapNative.pcap_stats(_handle, &stat) != 0)
-                throw new LiveCaptureException(LiveCaptureError.NotSupported, $"'{Name}' cannot report statistics: {PcapNative.LastError(_handle)}");
-            return new DeviceStatistics(stat.Received, stat.Dropped, stat.InterfaceDropped, Interlocked.Read(ref _delivered), Interlocked.Read(ref _managedRejected));
+            // No read lock while open: a reader may hold it for a whole read timeout, and pcap_stats only
+            // asks the kernel or driver. Once closed, wait for Close (on another thread, say Ctrl-C's) to
+            // have read the counters: a reader told End by the closed flag may get here first.
+            if (!IsClosed)
+            {
+                try
+                {
+                    return TryReadStatistics()
+                        ?? throw new LiveCaptureException(LiveCaptureError.NotSupported, $"'{Name}' cannot report statistics: {PcapNative.LastError(_handle)}");
+                }
+                catch (ObjectDisposedException) when (IsClosed)
+                {
+                    // Closed during the call: fall through to the counters Close read.
+                }
+            }
+            _closeDone.Wait(TimeSpan.FromSeconds(10));
+            return _finalStatistics ?? throw new ObjectDisposedException(nameof(LiveDevice), $"'{Name}' was closed and could not report statistics then");
         }
+    }
+
+    /// <summary>Reads the counters now; null when the driver cannot report them.</summary>
+    private unsafe DeviceStatistics? TryReadStatistics()
+    {
+        PcapNative.PcapStat stat = default;
+        if (PcapNative.pcap_stats(_handle, &stat) != 0)
+            return null;
+        return new DeviceStatistics(stat.Received, stat.Dropped, stat.InterfaceDropped, Interlocked.Read(ref _delivered), Interlocked.Read(ref _managedRejected));
     }
 
     /// <summary>

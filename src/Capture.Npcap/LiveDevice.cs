@@ -19,16 +19,19 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
 {
     private readonly LibPcapLiveDevice _device;
     private readonly PcapHandle _handle;
+    private readonly IntPtr _rawHandle;
     private readonly object _readLock = new();
     private readonly bool _nanoseconds;
     private readonly int _pollFd;
     private int _closed;
+    private readonly ManualResetEventSlim _closeDone = new();
     private long _delivered;
 
     private LiveDevice(LibPcapLiveDevice device, LiveDeviceInfo info, LiveCaptureOptions options)
     {
         _device = device;
         _handle = device.Handle;
+        _rawHandle = _handle.DangerousGetHandle();
         Options = options;
         _nanoseconds = PcapNative.pcap_get_tstamp_precision(_handle) == 1; // PCAP_TSTAMP_PRECISION_NANO
         LinkType = (LinkType)PcapNative.pcap_datalink(_handle);
@@ -92,8 +95,9 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
         // SharpPcap applies these through Npcap-only calls; elsewhere they would fail the open.
         if (OperatingSystem.IsWindows())
         {
-            configuration.KernelBufferSize = options.KernelBufferSize;
-            configuration.MinToCopy = options.Immediate ? null : options.MinToCopy;
+            configuration.KernelBufferSize = options.KernelBufferSize
+                ?? (options.BufferSize is null ? LiveCaptureOptions.NpcapDefaultKernelBufferSize : null);
+            configuration.MinToCopy = options.Immediate ? 0 : options.MinToCopy ?? LiveCaptureOptions.NpcapDefaultMinToCopy;
         }
         configuration.ConfigurationFailed += (_, e) =>
         {
@@ -257,7 +261,8 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
 
     /// <summary>
     /// Stops capturing and releases the device. Safe from any thread and more than once: a read
-    /// blocked in another thread returns <see cref="PacketReadStatus.End"/>.
+    /// blocked in another thread returns <see cref="PacketReadStatus.End"/>. The driver's counters are
+    /// read just before the handle goes, so <see cref="Statistics"/> still tells what was dropped.
     /// </summary>
     public void Close()
     {
@@ -265,8 +270,18 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
             return;
         // Wakes a read blocked in Npcap (it signals the read event); on Unix our poll slices notice the flag.
         PcapNative.pcap_breakloop(_handle);
-        lock (_readLock)
-            _device.Close();
+        try
+        {
+            lock (_readLock)
+            {
+                _finalStatistics = TryReadStatistics();
+                _device.Close();
+            }
+        }
+        finally
+        {
+            _closeDone.Set();
+        }
     }
 
     /// <inheritdoc />

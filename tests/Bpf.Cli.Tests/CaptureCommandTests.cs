@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
 using Bpf.Testing;
 
 using Bpf.Vm;
@@ -37,6 +41,105 @@ public class CaptureCommandTests
         Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.Matches($@"^\d\d:\d\d:\d\d\.\d{{6}} IP 127\.0\.0\.1\.\d+ > 127\.0\.0\.1\.{port}: UDP, length 3$", l));
         Assert.Contains("filter", stderr.ToString());
+        AssertCounters(stderr.ToString(), captured: 3);
+    }
+
+    [RootFact]
+    public void Capture_CtrlC_StopsCleanly_PrintsTheCounters_LeavesAValidFile()
+    {
+        using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
+        using var file = CliRunner.Temp(extension: ".pcap");
+        using var cancel = new CancellationTokenSource();
+        var stderr = new StringWriter { NewLine = "\n" };
+        var context = new CliContext(TextWriter.Null, TextWriter.Synchronized(stderr), TextReader.Null, false) { Cancellation = cancel.Token };
+        var capture = Task.Run(() => Program.Run(["capture", "-i", "lo", "-w", file.Path, $"udp dst port {port}"], context));
+        WaitFor(() => stderr.ToString().Contains("listening on lo", StringComparison.Ordinal), capture);
+        SendSome(port);
+
+        cancel.Cancel(); // what Ctrl-C does (Program.Main)
+
+        Assert.True(capture.Wait(TimeSpan.FromSeconds(10)), "capture did not stop after Ctrl-C");
+        Assert.Equal(0, capture.Result);
+        AssertCounters(stderr.ToString(), PacketsIn(file.Path));
+    }
+
+    [RootFact]
+    public void Capture_Sigterm_StopsCleanly_PrintsTheCounters_LeavesAValidFile()
+    {
+        using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
+        using var file = CliRunner.Temp(extension: ".pcap");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { typeof(Program).Assembly.Location, "capture", "-i", "lo", "-w", file.Path, $"udp dst port {port}" })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
+        process.BeginErrorReadLine();
+        _ = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            WaitFor(() => { lock (stderr) return stderr.ToString().Contains("listening on lo", StringComparison.Ordinal); }, null);
+            SendSome(port);
+            Assert.Equal(0, kill(process.Id, SigTerm));
+            Assert.True(process.WaitForExit(10_000), "capture did not stop after SIGTERM");
+            process.WaitForExit(); // the asynchronous reads finish
+            Assert.Equal(0, process.ExitCode);
+            string text;
+            lock (stderr)
+                text = stderr.ToString().Replace("\r", "", StringComparison.Ordinal);
+            AssertCounters(text, PacketsIn(file.Path));
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill();
+        }
+    }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>tcpdump's four closing lines, the captured count as given.</summary>
+    private static void AssertCounters(string stderr, long captured)
+    {
+        var lines = stderr.Split('\n');
+        Assert.Contains($"{captured} packet{(captured == 1 ? "" : "s")} captured", lines);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\d+ packets? received by filter$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\d+ packets? dropped by kernel$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\d+ packets? dropped by interface$"));
+    }
+
+    /// <summary>Waits (at most 20 s) until <paramref name="ready"/>; fails early if <paramref name="task"/> ended.</summary>
+    private static void WaitFor(Func<bool> ready, Task? task)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!ready())
+        {
+            Assert.True(task?.IsCompleted != true, "the capture ended early");
+            Assert.True(DateTime.UtcNow < deadline, "the capture did not start listening");
+            Thread.Sleep(20);
+        }
+    }
+
+    private static void SendSome(int port)
+    {
+        using var sender = new UdpClient();
+        for (var i = 0; i < 5; i++)
+            sender.Send(new byte[] { 7, 7, (byte)i }, 3, new IPEndPoint(IPAddress.Loopback, port));
+        Thread.Sleep(300); // a buffered capture delivers within its 100 ms read timeout
+    }
+
+    private static long PacketsIn(string path)
+    {
+        using var reader = Capture.Pcapfile.CaptureFileReader.Open(path);
+        long count = 0;
+        while (reader.TryReadPacket(out _))
+            count++;
+        return count;
     }
 
     [Fact]

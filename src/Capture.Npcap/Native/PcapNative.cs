@@ -66,6 +66,16 @@ internal static unsafe class PcapNative
     [DllImport(Lib)] public static extern int pcap_setfilter(SafeHandle p, BpfProgramNative* fp);
     [DllImport(Lib)] public static extern int pcap_next_ex(SafeHandle p, IntPtr* header, IntPtr* data);
     [DllImport(Lib)] public static extern void pcap_breakloop(SafeHandle p);
+
+    /// <summary>
+    /// <c>pcap_dispatch</c>: calls <paramref name="callback"/> for each packet the driver has ready (up to
+    /// <paramref name="count"/>, -1 for all of one read) and returns how many, 0 when none, or an error.
+    /// </summary>
+    [DllImport(Lib)]
+    public static extern int pcap_dispatch(SafeHandle p, int count, delegate* unmanaged[Cdecl]<byte*, IntPtr, byte*, void> callback, byte* user);
+
+    /// <summary><c>pcap_breakloop</c> on a raw handle: from inside a <see cref="pcap_dispatch"/> callback.</summary>
+    [DllImport(Lib, EntryPoint = "pcap_breakloop")] public static extern void pcap_breakloop_raw(IntPtr p);
     [DllImport(Lib)] public static extern int pcap_sendpacket(SafeHandle p, byte* buffer, int size);
     [DllImport(Lib)] public static extern int pcap_stats(SafeHandle p, PcapStat* stats);
     [DllImport(Lib)] public static extern IntPtr pcap_geterr(SafeHandle p);
