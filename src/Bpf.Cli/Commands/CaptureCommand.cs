@@ -35,11 +35,16 @@ internal sealed class CaptureCommand : IVerb
 
     private readonly Argument<string[]> _expression = CliOptions.Expression("The pcap-filter expression, compiled by us and installed in the kernel or driver; several words are joined with spaces.");
 
-    public CaptureCommand() =>
+    private readonly PrintFlags _print = new();
+
+    public CaptureCommand()
+    {
         Definition = new Command("capture", "Captures live packets through our compiled filter, to a file or as one line per packet; Ctrl-C stops and leaves a valid file.")
         {
             _device, _count, _snaplen, _output, _format, _promiscuous, _bufferSize, _stats, _interval, _expression,
         };
+        _print.AddTo(Definition);
+    }
 
     public Command Definition { get; }
 
@@ -75,6 +80,8 @@ internal sealed class CaptureCommand : IVerb
             ? CaptureFileWriter.Create(path, format, device.LinkType, device.Snaplen,
                 device.HasNanosecondTimestamps ? TimestampPrecision.Nanoseconds : TimestampPrecision.Microseconds)
             : null;
+        var printer = output is null ? _print.Printer(parse, always: true) : null;
+        var lineBuffered = _print.LineBuffered(parse);
         long captured = 0;
         while (captured < count)
         {
@@ -90,7 +97,11 @@ internal sealed class CaptureCommand : IVerb
             if (output is not null)
                 output.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
             else
-                context.Out.WriteLine(PacketSummary.Describe(packet));
+            {
+                context.Out.WriteLine(printer!.Format(packet));
+                if (lineBuffered)
+                    context.Out.Flush();
+            }
         }
         output?.Flush();
         var stats = device.IsClosed ? (DeviceStatistics?)null : device.Statistics;
