@@ -121,9 +121,18 @@ internal static class CliOptions
         return option;
     }
 
-    /// <summary><c>--engine interp|jit</c> for the offline verbs.</summary>
+    /// <summary><c>--engine auto|jit|interp</c> for the offline verbs.</summary>
     public static Option<string?> Engine() =>
-        Choice("--engine", "Runs the filter in the interpreter or as IL compiled to native code.", "jit", "jit", "interp");
+        Choice("--engine", "Runs the filter as IL compiled to native code (jit), in the interpreter (interp), or the JIT where it runs and else the interpreter (auto, the default).",
+            "auto", "auto", "jit", "interp");
+
+    /// <summary>The facade's engine for a value of <see cref="Engine"/>.</summary>
+    public static Bpf.Filtering.FilterEngine EngineOf(string? choice) => choice switch
+    {
+        "jit" => Bpf.Filtering.FilterEngine.Jit,
+        "interp" => Bpf.Filtering.FilterEngine.Interpreter,
+        _ => Bpf.Filtering.FilterEngine.Auto,
+    };
 
     /// <summary><c>-O0</c>: skip libpcap's optimizer, as tcpdump -O does.</summary>
     public static Option<bool> NoOptimize() =>

@@ -2,7 +2,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
-using Bpf.Jit;
+using Bpf.Filtering;
 using Capture.Npcap;
 
 namespace Udpcap;
@@ -25,16 +25,12 @@ public sealed partial class UdpcapCapture : IDisposable
     private readonly Demultiplexer _demux;
     private readonly DatagramDecoder _decoder;
     private readonly uint[] _own;
-    private ManagedFilter? _filter;
+    // The capture filter run in managed code (sources other than live devices): compiled for the source's
+    // link type, and for each further link type a pcapng file brings (null where it cannot be filtered).
+    private PacketFilterCache? _filter;
     private Thread? _pump;
     private volatile bool _stopping;
     private bool _disposed;
-
-    private sealed record ManagedFilter(LinkType LinkType, PacketFilter Filter)
-    {
-        /// <summary>Filters derived for packets of other link types (pcapng), built on first use.</summary>
-        public Dictionary<LinkType, ManagedFilter?> Others { get; } = [];
-    }
 
     private UdpcapCapture(IPacketSource source, UdpcapOptions options, bool leaveOpen)
     {
@@ -111,6 +107,9 @@ public sealed partial class UdpcapCapture : IDisposable
     /// <summary>True once the source ended (a replay reached its end) or failed.</summary>
     public bool HasEnded { get; private set; }
 
+    // Why the source ended early (null at its normal end), told again to every receiver that comes later.
+    private Exception? _endFault;
+
     /// <summary>Starts reading the source now (idempotent).</summary>
     /// <exception cref="UdpcapException"><see cref="UdpcapError.Closed"/>: the capture was disposed.</exception>
     public void Start()
@@ -180,6 +179,7 @@ public sealed partial class UdpcapCapture : IDisposable
         lock (_gate)
         {
             HasEnded = true;
+            _endFault = fault;
             sockets = [.. _sockets];
         }
         foreach (var socket in sockets)
@@ -188,12 +188,11 @@ public sealed partial class UdpcapCapture : IDisposable
 
     private void Process(in CapturedPacket packet)
     {
-        var filter = Volatile.Read(ref _filter);
-        if (filter is not null)
+        // A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder still drops what is not IPv4/UDP).
+        var filters = Volatile.Read(ref _filter);
+        if (filters is not null && filters.TryGet(packet.LinkType, ManagedSnaplen, out var filter))
         {
-            if (filter.LinkType != packet.LinkType)
-                filter = FilterForOtherLinkType(filter, packet.LinkType);
-            if (filter is not null && filter.Filter.Run(packet.Data, packet.WireLength) == 0)
+            if (filter.Run(packet.Data, packet.WireLength) == 0)
             {
                 _counters.Packet();
                 _counters.Drop(DropReason.Filtered);

@@ -1,6 +1,7 @@
 using System.CommandLine;
+using Bpf.Cli.Bench;
 using Bpf.Compiler;
-using Bpf.Jit.Bench;
+using Bpf.Filtering;
 using Capture.Npcap;
 using Capture.Pcapfile;
 
@@ -39,7 +40,7 @@ internal sealed class BenchCommand : IVerb
 
     public int Run(ParseResult parse, CliContext context)
     {
-        var path = parse.GetValue(_input) ?? throw new UsageException("expected -r FILE");
+        var path = InputFiles.CheckFile(parse.GetValue(_input) ?? throw new UsageException("expected -r FILE"), "-r");
         var engines = parse.GetValue(_engine) switch
         {
             "all" => NativeBpfFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },
@@ -54,17 +55,18 @@ internal sealed class BenchCommand : IVerb
         var (packets, wireLengths, linkType, snaplen) = Load(path);
         if (packets.Count == 0)
             throw new InputException($"{path}: no packets to run the filter on");
+        // Validated once, before any engine (libpcap's C bpf_filter included) sees it.
         var program = programPath is not null
-            ? ProgramFiles.Load(programPath, context)
-            : FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) });
+            ? ProgramFiles.LoadRunnable(programPath, context)
+            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }));
         foreach (var engine in engines)
         {
             // Our engines run as the offline commands run them, a batch per call; libpcap's C
             // bpf_filter has no batch entry and is called per packet.
             var result = engine switch
             {
-                "interp" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Interpreter), duration),
-                "jit" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Jit), duration),
+                "interp" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Interpreter).AsBatchDelegate(), duration),
+                "jit" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Jit).AsBatchDelegate(), duration),
                 _ => FilterBench.Run(packets, wireLengths, NativeBpfFilter.Create(program), duration),
             };
             context.Out.WriteLine(result.ToLine(engine));
@@ -73,16 +75,24 @@ internal sealed class BenchCommand : IVerb
         return Program.ExitOk;
     }
 
+    /// <exception cref="InputException">The file is not a capture or is damaged (the message names it and the offset).</exception>
     private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen) Load(string path)
     {
-        using var source = CaptureFileReader.Open(path);
-        var packets = new List<byte[]>();
-        var wireLengths = new List<uint>();
-        while (source.TryReadPacket(out var packet))
+        try
         {
-            packets.Add(packet.Data.ToArray());
-            wireLengths.Add(packet.WireLength);
+            using var source = CaptureFileReader.Open(path);
+            var packets = new List<byte[]>();
+            var wireLengths = new List<uint>();
+            while (source.TryReadPacket(out var packet))
+            {
+                packets.Add(packet.Data.ToArray());
+                wireLengths.Add(packet.WireLength);
+            }
+            return (packets, wireLengths, source.LinkType, source.Snaplen);
         }
-        return (packets, wireLengths, source.LinkType, source.Snaplen);
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path}: {e.Message}", e);
+        }
     }
 }

@@ -77,7 +77,7 @@ internal sealed class CaptureCommand : IVerb
             return RunStatistics(device, count, context);
 
         using var output = parse.GetValue(_output) is { } path
-            ? CaptureFileWriter.Create(path, format, device.LinkType, device.Snaplen,
+            ? CaptureFileWriter.Create(InputFiles.CheckOutput(path, "-w", []), format, device.LinkType, device.Snaplen,
                 device.HasNanosecondTimestamps ? TimestampPrecision.Nanoseconds : TimestampPrecision.Microseconds)
             : null;
         var printer = output is null ? _print.Printer(parse, always: true) : null;

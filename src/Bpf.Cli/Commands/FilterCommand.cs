@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Bpf.Compiler;
+using Bpf.Filtering;
 using Capture.Pcapfile;
 
 using Bpf.Vm;
@@ -59,10 +61,10 @@ internal sealed class FilterCommand : IVerb
         var expression = ExpressionFiles.Read(parse.GetValue(_expressionFile), parse.GetValue(_expression) ?? []);
         if (programPath is not null && expression.Length > 0)
             throw new UsageException("give either an expression or --program, not both");
-        var engine = parse.GetValue(_engine) == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var filters = programPath is not null
-            ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
-            : FilterSet.FromExpression(expression, engine, optimize: !parse.GetValue(_noOptimize));
+            ? ProgramFiles.LoadFilter(programPath, engine, context)
+            : new PacketFilterCache(expression, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }, engine);
         var format = parse.GetValue(_format) switch
         {
             null => (CaptureFileFormat?)null,
@@ -73,7 +75,9 @@ internal sealed class FilterCommand : IVerb
         var totals = new FilterTotals();
         var results = parse.GetValue(_results);
         var stopwatch = Stopwatch.StartNew();
-        using var output = parse.GetValue(_output) is { } outPath ? new FilterOutput(outPath, format, context) : null;
+        using var output = parse.GetValue(_output) is { } outPath
+            ? new FilterOutput(InputFiles.CheckOutput(outPath, "-w", inputs), format, context)
+            : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
         var printer = _print.Printer(parse);
@@ -83,7 +87,7 @@ internal sealed class FilterCommand : IVerb
         var report = output is { IsStandardOutput: true } || printer is not null ? context.Error : context.Out;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         var delivery = new Delivery(output, results, printer, _print.LineBuffered(parse), parse.GetValue(_limit) ?? long.MaxValue, stop, totals, context);
-        var failure = Run(inputs, filters, delivery, parse.GetValue(_threads), context with { Cancellation = stop.Token });
+        var failure = Run(inputs, filters, output, delivery, parse.GetValue(_threads), context with { Cancellation = stop.Token });
         output?.Dispose();
         stopwatch.Stop();
 
@@ -98,20 +102,33 @@ internal sealed class FilterCommand : IVerb
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, Delivery delivery, int? threads, CliContext context) =>
-        new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
+    private static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, Delivery delivery, int? threads, CliContext context)
+    {
+        InputShape? first = null;
+        var failure = new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input =>
+        {
+            first ??= input;
+            filters.Prepare(input.LinkType, input.Snaplen);
+        }).Run(
             item => FilterBatch(item, filters),
             delivery.Deliver);
+        // No packet at all (files with only a header): the output is still a capture, as tcpdump
+        // writes one, shaped by the first file that opened.
+        if (first is { } shape)
+            output?.Begin(shape);
+        return failure;
+    }
 
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void FilterBatch(PipelineItem item, FilterSet filters)
+    private static void FilterBatch(PipelineItem<BatchVerdicts> item, PacketFilterCache filters)
     {
         var batch = item.Batch;
-        if (item.Verdicts.Length < batch.Count)
-            item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts.AsSpan(0, batch.Count);
+        var state = item.State;
+        if (state.Verdicts.Length < batch.Count)
+            state.Verdicts = new uint[Math.Max(batch.Count, 2 * state.Verdicts.Length)];
+        var verdicts = state.Verdicts.AsSpan(0, batch.Count);
         var snaplen = item.Input.Snaplen;
         var slices = batch.Slices;
         int accepted = 0;
@@ -119,7 +136,7 @@ internal sealed class FilterCommand : IVerb
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            accepted += filters.BatchFor(batch.LinkTypeAt(start), snaplen)(slices.Slice(start, run), verdicts.Slice(start, run));
+            accepted += InputErrors.FilterFor(filters, batch.LinkTypeAt(start), snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
             start += run;
         }
         long bytes = 0, acceptedBytes = 0;
@@ -129,9 +146,9 @@ internal sealed class FilterCommand : IVerb
             bytes += length;
             acceptedBytes += Math.Min(verdicts[i], length);
         }
-        item.Accepted = accepted;
-        item.Bytes = bytes;
-        item.AcceptedBytes = acceptedBytes;
+        state.Accepted = accepted;
+        state.Bytes = bytes;
+        state.AcceptedBytes = acceptedBytes;
     }
 
     /// <summary>On the caller's thread, in input order: counts, prints verdicts or packets, writes accepted packets, stops after -c matches.</summary>
@@ -139,22 +156,23 @@ internal sealed class FilterCommand : IVerb
     {
         private long _matched;
 
-        public void Deliver(PipelineItem item, bool firstOfFile)
+        public void Deliver(PipelineItem<BatchVerdicts> item, bool firstOfFile)
         {
             // The first file shapes the output.
             if (firstOfFile)
                 output?.Begin(item.Input);
             var batch = item.Batch;
+            var state = item.State;
             if (limit == long.MaxValue && printer is null)
             {
-                totals.Add(batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
+                totals.Add(batch.Count, state.Accepted, state.Bytes, state.AcceptedBytes);
                 if (output is not null || results)
                     WriteAll(item);
                 return;
             }
             int read = 0, accepted = 0;
             long bytes = 0, acceptedBytes = 0;
-            var verdicts = item.Verdicts;
+            var verdicts = state.Verdicts;
             for (var i = 0; i < batch.Count && _matched < limit; i++)
             {
                 var packet = batch[i];
@@ -167,7 +185,7 @@ internal sealed class FilterCommand : IVerb
                 _matched++;
                 accepted++;
                 acceptedBytes += Math.Min(verdicts[i], (uint)packet.Data.Length);
-                output?.Write(packet);
+                output?.Write(packet, item.Path);
                 if (printer is not null)
                 {
                     context.Out.WriteLine(printer.Format(packet));
@@ -180,19 +198,35 @@ internal sealed class FilterCommand : IVerb
                 stop.Cancel();
         }
 
-        private void WriteAll(PipelineItem item)
+        private void WriteAll(PipelineItem<BatchVerdicts> item)
         {
             var batch = item.Batch;
-            var verdicts = item.Verdicts;
+            var verdicts = item.State.Verdicts;
             for (var i = 0; i < batch.Count; i++)
             {
                 if (results)
                     context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
                 if (verdicts[i] != 0)
-                    output?.Write(batch[i]);
+                    output?.Write(batch[i], item.Path);
             }
         }
     }
+}
+
+/// <summary>What the work on one batch computed for its delivery.</summary>
+internal sealed class BatchVerdicts
+{
+    /// <summary>One verdict per packet (bytes to keep, 0: rejected); longer than the batch when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
+
+    /// <summary>Packets accepted.</summary>
+    public int Accepted { get; set; }
+
+    /// <summary>Captured bytes of all packets.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Captured bytes accepted, each packet cut to its verdict.</summary>
+    public long AcceptedBytes { get; set; }
 }
 
 /// <summary>Packet and byte counts of one run.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Bpf.Filtering;
 
 using Bpf.Vm;
 
@@ -45,19 +46,19 @@ internal sealed class StatsCommand : IVerb
         var expressions = parse.GetValue(_expressions) ?? [];
         if (expressions.Length == 0)
             throw new UsageException("expected at least one expression (quote each one)");
-        var engine = parse.GetValue(_engine) == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var format = parse.GetValue(_format);
         var interval = parse.GetValue(_interval);
         var threads = parse.GetValue(_threads);
-        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        var filters = expressions.Select(e => new PacketFilterCache(e, engine: engine)).ToArray();
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Length, intervalNs);
 
-        var failure = new OfflinePipeline(inputs, context, threads, input =>
+        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Length, intervalNs)), context, threads, input =>
         {
             foreach (var filter in filters)
                 filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
+        }).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -73,10 +74,9 @@ internal sealed class StatsCommand : IVerb
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
+    private static void CountBatch(PipelineItem<StatsBatch> item, PacketFilterCache[] filters)
     {
-        if (item.State is not StatsTable counts)
-            item.State = counts = new StatsTable(filters.Length, intervalNs);
+        var counts = item.State.Counts;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
@@ -84,15 +84,15 @@ internal sealed class StatsCommand : IVerb
         // One verdict per filter and packet (index filter * Count + packet), each filter run over
         // each run of one link type by its batch entry.
         var cells = filters.Length * batch.Count;
-        if (item.Verdicts.Length < cells)
-            item.Verdicts = new uint[Math.Max(cells, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts.AsSpan(0, cells);
+        if (item.State.Verdicts.Length < cells)
+            item.State.Verdicts = new uint[Math.Max(cells, 2 * item.State.Verdicts.Length)];
+        var verdicts = item.State.Verdicts.AsSpan(0, cells);
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
             var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                filters[f].BatchFor(linkType, snaplen)(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+                InputErrors.FilterFor(filters[f], linkType, snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
@@ -105,6 +105,16 @@ internal sealed class StatsCommand : IVerb
             row.Seen(wireLength);
         }
     }
+}
+
+/// <summary>What the work on one batch keeps for its delivery: the batch's counts, and the verdicts they came from.</summary>
+internal sealed class StatsBatch(StatsTable counts)
+{
+    /// <summary>The batch's own counts, added to the run's table on delivery.</summary>
+    public StatsTable Counts { get; } = counts;
+
+    /// <summary>One verdict per filter and packet (index <c>filter * Count + packet</c>); longer than needed when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
 }
 
 /// <summary>Accepted packet and byte counts per filter, per time bucket (one bucket without an interval).</summary>

@@ -55,7 +55,7 @@ internal sealed class UdpRecvCommand : IVerb
         try
         {
             using var capture = file is not null
-                ? UdpcapCapture.Create(CaptureFileReader.Open(file))
+                ? UdpcapCapture.Create(CaptureFileReader.Open(InputFiles.CheckFile(file, "-r")))
                 : UdpcapCapture.OpenLive(device!);
             using var socket = capture.CreateSocket();
             socket.Bind(bind, port);
@@ -82,6 +82,11 @@ internal sealed class UdpRecvCommand : IVerb
         {
             // Ctrl-C closed the socket under a waiting receive: a clean stop, not an error.
             return Program.ExitOk;
+        }
+        catch (Exception e) when (file is not null && e is InvalidDataException or UdpcapException)
+        {
+            // A damaged file: the reader says where in it, this says which file.
+            throw new InputException($"{file}: {e.Message}", e);
         }
     }
 

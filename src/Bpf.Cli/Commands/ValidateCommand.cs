@@ -27,10 +27,15 @@ internal sealed class ValidateCommand : IVerb
         if (result.IsValid)
         {
             context.Out.WriteLine($"valid: {program.Count} instructions ({profile} profile)");
+            // libpcap's bpf_validate passes programs its own bpf_filter cannot run: the answer stays
+            // libpcap's, and says so (filter, bench and capture refuse such a program).
+            if (profile == ValidationProfile.Libpcap && BpfValidator.Validate(program, ValidationProfile.Runnable) is { IsValid: false } runnable)
+                context.Error.WriteLine($"bpf validate: {path}: libpcap passes it, but it cannot run: {runnable.Diagnostics[0].Message}");
             return Program.ExitOk;
         }
+        // Each message names its instruction already.
         foreach (var diagnostic in result.Diagnostics)
-            context.Error.WriteLine($"bpf validate: {path}: instruction {diagnostic.InstructionIndex}: {diagnostic.Message}");
+            context.Error.WriteLine($"bpf validate: {path}: {diagnostic.Message}");
         return Program.ExitInput;
     }
 }
