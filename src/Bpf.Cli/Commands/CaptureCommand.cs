@@ -36,11 +36,16 @@ internal sealed class CaptureCommand : IVerb
 
     private readonly Argument<string[]> _expression = CliOptions.Expression("The pcap-filter expression, compiled by us and installed in the kernel or driver; several words are joined with spaces.");
 
-    public CaptureCommand() =>
+    private readonly PrintFlags _print = new();
+
+    public CaptureCommand()
+    {
         Definition = new Command("capture", "Captures live packets through our compiled filter, to a file or as one line per packet; Ctrl-C or SIGTERM stops, leaves a valid file and prints tcpdump's counters.")
         {
             _device, _count, _snaplen, _output, _format, _promiscuous, _bufferSize, _immediate, _stats, _interval, _expression,
         };
+        _print.AddTo(Definition);
+    }
 
     public Command Definition { get; }
 
@@ -57,7 +62,9 @@ internal sealed class CaptureCommand : IVerb
             BufferSize: (int?)parse.GetValue(_bufferSize),
             Immediate: parse.GetValue(_immediate) ? true : null,
             StatsInterval: parse.GetValue(_stats) ? parse.GetValue(_interval) ?? TimeSpan.FromSeconds(1) : null,
-            Expression: string.Join(' ', parse.GetValue(_expression) ?? []));
+            Expression: string.Join(' ', parse.GetValue(_expression) ?? []),
+            Printer: _print.Printer(parse, always: true)!,
+            LineBuffered: _print.LineBuffered(parse));
         return CaptureSession.Run(settings, context);
     }
 }

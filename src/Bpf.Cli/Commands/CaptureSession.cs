@@ -17,9 +17,11 @@ namespace Bpf.Cli.Commands;
 /// <param name="Immediate">Deliver each packet at once; null: only when a person watches (see <see cref="CaptureSession"/>).</param>
 /// <param name="StatsInterval">Print the counters this often while capturing, or null.</param>
 /// <param name="Expression">The filter, empty for none.</param>
+/// <param name="Printer">Formats a packet as one line when no file is written.</param>
+/// <param name="LineBuffered">Flush standard output after every line (tcpdump -l).</param>
 internal sealed record CaptureSettings(
     string Device, long Count, int Snaplen, string? OutputPath, CaptureFileFormat Format, bool Promiscuous,
-    int? BufferSize, bool? Immediate, TimeSpan? StatsInterval, string Expression);
+    int? BufferSize, bool? Immediate, TimeSpan? StatsInterval, string Expression, PacketPrinter Printer, bool LineBuffered);
 
 /// <summary>
 /// One run of <c>bpf capture</c>: reads the device in batches, writes or prints each packet, and ends
@@ -84,7 +86,11 @@ internal static class CaptureSession
                     if (output is not null)
                         output.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
                     else
-                        context.Out.WriteLine(PacketSummary.Describe(packet));
+                    {
+                        context.Out.WriteLine(settings.Printer.Format(packet));
+                        if (settings.LineBuffered)
+                            context.Out.Flush();
+                    }
                 }
                 captured += take;
                 if (output is null)

@@ -33,13 +33,22 @@ internal sealed class FilterCommand : IVerb
 
     private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form; - reads standard input) instead of compiling an expression.");
 
+    private readonly Option<string?> _expressionFile = CliOptions.Text("-F", "FILE", "Read the expression from FILE (# starts a comment to the end of a line), as tcpdump -F.");
+
+    private readonly Option<long?> _limit = CliOptions.Limit("-c", "N", "Stop after N matching packets, as tcpdump -c.", 1);
+
+    private readonly PrintFlags _print = new();
+
     private readonly Argument<string[]> _expression = CliOptions.Expression();
 
-    public FilterCommand() =>
+    public FilterCommand()
+    {
         Definition = new Command("filter", "Runs a filter over capture files: compiled for each file's link type and snaplen as libpcap does, or a ready program.")
         {
-            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _program, _expression,
+            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _program, _expressionFile, _limit, _expression,
         };
+        _print.AddTo(Definition);
+    }
 
     public Command Definition { get; }
 
@@ -49,13 +58,13 @@ internal sealed class FilterCommand : IVerb
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
         var programPath = parse.GetValue(_program);
-        var words = parse.GetValue(_expression) ?? [];
-        if (programPath is not null && words.Length > 0)
+        var expression = ExpressionFiles.Read(parse.GetValue(_expressionFile), parse.GetValue(_expression) ?? []);
+        if (programPath is not null && expression.Length > 0)
             throw new UsageException("give either an expression or --program, not both");
         var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var filters = programPath is not null
             ? ProgramFiles.LoadFilter(programPath, engine, context)
-            : new PacketFilterCache(string.Join(' ', words), new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }, engine);
+            : new PacketFilterCache(expression, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }, engine);
         var format = parse.GetValue(_format) switch
         {
             null => (CaptureFileFormat?)null,
@@ -71,9 +80,14 @@ internal sealed class FilterCommand : IVerb
             : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
-        // With the capture on standard output, the summary goes to standard error.
-        var report = output is { IsStandardOutput: true } ? context.Error : context.Out;
-        var failure = Run(inputs, filters, output, totals, results, parse.GetValue(_threads), context);
+        var printer = _print.Printer(parse);
+        if (printer is not null && (results || output is { IsStandardOutput: true }))
+            throw new UsageException("printing packets and --results or -w - would share standard output");
+        // With the capture or the packets on standard output, the summary goes to standard error.
+        var report = output is { IsStandardOutput: true } || printer is not null ? context.Error : context.Out;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        var delivery = new Delivery(output, results, printer, _print.LineBuffered(parse), parse.GetValue(_limit) ?? long.MaxValue, stop, totals, context);
+        var failure = Run(inputs, filters, output, delivery, parse.GetValue(_threads), context with { Cancellation = stop.Token });
         output?.Dispose();
         stopwatch.Stop();
 
@@ -88,7 +102,7 @@ internal sealed class FilterCommand : IVerb
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    private static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context)
+    private static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, Delivery delivery, int? threads, CliContext context)
     {
         InputShape? first = null;
         var failure = new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input =>
@@ -97,15 +111,7 @@ internal sealed class FilterCommand : IVerb
             filters.Prepare(input.LinkType, input.Snaplen);
         }).Run(
             item => FilterBatch(item, filters),
-            (item, firstOfFile) =>
-            {
-                // The first file shapes the output.
-                if (firstOfFile)
-                    output?.Begin(item.Input);
-                totals.Add(item.Batch.Count, item.State.Accepted, item.State.Bytes, item.State.AcceptedBytes);
-                if (output is not null || results)
-                    Deliver(item, output, results, context);
-            });
+            delivery.Deliver);
         // No packet at all (files with only a header): the output is still a capture, as tcpdump
         // writes one, shaped by the first file that opened.
         if (first is { } shape)
@@ -145,17 +151,64 @@ internal sealed class FilterCommand : IVerb
         state.AcceptedBytes = acceptedBytes;
     }
 
-    /// <summary>On the caller's thread, in input order: prints verdicts and writes accepted packets.</summary>
-    private static void Deliver(PipelineItem<BatchVerdicts> item, FilterOutput? output, bool results, CliContext context)
+    /// <summary>On the caller's thread, in input order: counts, prints verdicts or packets, writes accepted packets, stops after -c matches.</summary>
+    private sealed class Delivery(FilterOutput? output, bool results, PacketPrinter? printer, bool lineBuffered, long limit, CancellationTokenSource stop, FilterTotals totals, CliContext context)
     {
-        var batch = item.Batch;
-        var verdicts = item.State.Verdicts;
-        for (var i = 0; i < batch.Count; i++)
+        private long _matched;
+
+        public void Deliver(PipelineItem<BatchVerdicts> item, bool firstOfFile)
         {
-            if (results)
-                context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
-            if (verdicts[i] != 0)
-                output?.Write(batch[i], item.Path);
+            // The first file shapes the output.
+            if (firstOfFile)
+                output?.Begin(item.Input);
+            var batch = item.Batch;
+            var state = item.State;
+            if (limit == long.MaxValue && printer is null)
+            {
+                totals.Add(batch.Count, state.Accepted, state.Bytes, state.AcceptedBytes);
+                if (output is not null || results)
+                    WriteAll(item);
+                return;
+            }
+            int read = 0, accepted = 0;
+            long bytes = 0, acceptedBytes = 0;
+            var verdicts = state.Verdicts;
+            for (var i = 0; i < batch.Count && _matched < limit; i++)
+            {
+                var packet = batch[i];
+                read++;
+                bytes += packet.Data.Length;
+                if (results)
+                    context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
+                if (verdicts[i] == 0)
+                    continue;
+                _matched++;
+                accepted++;
+                acceptedBytes += Math.Min(verdicts[i], (uint)packet.Data.Length);
+                output?.Write(packet, item.Path);
+                if (printer is not null)
+                {
+                    context.Out.WriteLine(printer.Format(packet));
+                    if (lineBuffered)
+                        context.Out.Flush();
+                }
+            }
+            totals.Add(read, accepted, bytes, acceptedBytes);
+            if (_matched >= limit)
+                stop.Cancel();
+        }
+
+        private void WriteAll(PipelineItem<BatchVerdicts> item)
+        {
+            var batch = item.Batch;
+            var verdicts = item.State.Verdicts;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (results)
+                    context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
+                if (verdicts[i] != 0)
+                    output?.Write(batch[i], item.Path);
+            }
         }
     }
 }
