@@ -24,6 +24,10 @@ internal sealed class StatsCommand : IVerb
 
     private readonly Option<int?> _threads = CliOptions.Threads();
 
+    private readonly Option<string?> _plot = CliOptions.Text("--plot", "FILE", "Also draw an IO graph to FILE (.png or .svg): one line per filter, packets per --interval over packet time, with a legend.");
+
+    private readonly Option<bool> _plotBytes = CliOptions.Flag("--plot-bytes", "Plot wire bytes per interval instead of packets.");
+
     private readonly Argument<string[]> _expressions = new("EXPRESSION")
     {
         Description = "One filter per argument (quote each one): every filter runs on every packet, counted separately.",
@@ -33,7 +37,7 @@ internal sealed class StatsCommand : IVerb
     public StatsCommand() =>
         Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
         {
-            _inputs, _interval, _format, _engine, _threads, _expressions,
+            _inputs, _interval, _format, _engine, _threads, _plot, _plotBytes, _expressions,
         };
 
     public Command Definition { get; }
@@ -50,6 +54,20 @@ internal sealed class StatsCommand : IVerb
         var format = parse.GetValue(_format);
         var interval = parse.GetValue(_interval);
         var threads = parse.GetValue(_threads);
+        var plot = parse.GetValue(_plot);
+        var plotBytes = parse.GetValue(_plotBytes);
+        if (plot is not null)
+        {
+            if (interval is null)
+                throw new UsageException("--plot needs --interval (the width of one point, e.g. --interval 1s)");
+            if (IoGraph.CheckPath(plot) is { } problem)
+                throw new UsageException(problem);
+            InputFiles.CheckOutput(plot, "--plot", inputs);
+        }
+        else if (plotBytes)
+        {
+            throw new UsageException("--plot-bytes needs --plot FILE");
+        }
         var filters = new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, engine: engine))]);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Length, intervalNs);
@@ -62,10 +80,23 @@ internal sealed class StatsCommand : IVerb
             "json" => table.ToJson(expressions),
             _ => table.ToText(expressions),
         });
+        if (plot is not null)
+            DrawPlot(plot, plotBytes, table, expressions, interval!.Value, inputs);
         if (failure is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf stats: {failure}");
         return Program.ExitInput;
+    }
+
+    private static void DrawPlot(string path, bool bytes, StatsTable table, string[] expressions, TimeSpan interval, IReadOnlyList<string> inputs)
+    {
+        var rows = table.Contiguous(IoGraph.MaxBuckets, interval);
+        var series = expressions.Select((e, f) => (e, rows.Select(r => (double)(bytes ? r.AcceptedBytes[f] : r.AcceptedPackets[f])).ToArray())).ToList();
+        var starts = rows.Select(r => DateTime.UnixEpoch.AddTicks(r.Start / 100)).ToArray();
+        var title = string.Join(", ", inputs.Select(i => i == CliContext.StandardStream ? "standard input" : Path.GetFileName(i)));
+        if (title.Length > 80)
+            title = title[..77] + "...";
+        IoGraph.Write(path, series, starts, $"{(bytes ? "bytes" : "packets")} per {IoGraph.Describe(interval)}", title);
     }
 
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
@@ -146,6 +177,28 @@ internal sealed class StatsTable(int filterCount, long intervalNs)
         if (!_rows.TryGetValue(start, out var row))
             _rows[start] = row = new StatsRow(start, filterCount);
         return _last = row;
+    }
+
+    /// <summary>
+    /// Every bucket from the first packet's to the last packet's, the empty ones included, as a time
+    /// axis needs them; none for an empty input.
+    /// </summary>
+    /// <exception cref="InputException">More than <paramref name="maxBuckets"/> buckets.</exception>
+    public IReadOnlyList<StatsRow> Contiguous(long maxBuckets, TimeSpan interval)
+    {
+        if (_rows.Count == 0 || intervalNs <= 0)
+            return [.. _rows.Values];
+        var first = _rows.Keys.First();
+        var count = ((_rows.Keys.Last() - first) / intervalNs) + 1;
+        if (count > maxBuckets)
+            throw new InputException($"--interval {IoGraph.Describe(interval)} makes {count} points a line over these packets' times (at most {maxBuckets}): take a longer interval");
+        var rows = new StatsRow[count];
+        for (var i = 0L; i < count; i++)
+        {
+            var start = first + (i * intervalNs);
+            rows[i] = _rows.TryGetValue(start, out var row) ? row : new StatsRow(start, filterCount);
+        }
+        return rows;
     }
 
     private IEnumerable<StatsRow> Rows => _rows.Count > 0 ? _rows.Values : [new StatsRow(0, filterCount)];
