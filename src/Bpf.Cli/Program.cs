@@ -23,6 +23,7 @@ internal static class Program
         new DevicesCommand(),
         new CaptureCommand(),
         new UdpRecvCommand(),
+        new SiloCommand(),
     ];
 
     private static int Main(string[] args)

@@ -40,6 +40,12 @@ public sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // The tool prints its own one-line messages; Orleans' connection warnings would only repeat them.
         builder.Logging.ClearProviders();
+        // BPF_CLUSTER_TRACE=1: Orleans' own account of connecting, on standard output, for diagnosing a deployment.
+        if (Environment.GetEnvironmentVariable("BPF_CLUSTER_TRACE") is not null)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(timeout);
         builder.UseOrleansClient(client =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Bpf.Cli.Cluster;
 using Capture.Pcapfile;
 
 using Bpf.Vm;
@@ -15,33 +16,27 @@ internal sealed class FilterCommand : ICommand
     public string Name => "filter";
 
     public string Usage =>
-        "filter -r FILE|- [-r FILE...] [-w OUT|-] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] (EXPRESSION | --program PROG)";
+        "filter -r FILE|- [-r FILE...] [-w OUT|-] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] [--cluster redis://HOST:PORT [--timeout DURATION]] (EXPRESSION | --program PROG)";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-r", "-w", "--format", "--program", "--engine", "--threads"], ["--count", "--results", "-O0"]);
+        var reader = Read(args);
         var inputs = InputFiles.Expand(reader.Values("-r"));
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var programPath = reader.Value("--program");
-        if (programPath is not null && reader.Operands.Count > 0)
-            throw new UsageException("give either an expression or --program, not both");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
-        var filters = programPath is not null
-            ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
-            : FilterSet.FromExpression(string.Join(' ', reader.Operands), engine, optimize: !reader.Has("-O0"));
-        var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
-            : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
+        var job = FilterJob.Parse(reader, context);
+        var results = reader.Has("--results");
+        if (ClusterOptions.From(reader) is { } cluster)
+            return ClusterRun.Filter(cluster, inputs, job, reader.Value("-w"), reader.Has("--count"), results, args, context);
 
         var totals = new FilterTotals();
-        var results = reader.Has("--results");
         var stopwatch = Stopwatch.StartNew();
-        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, format, context) : null;
+        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, job.Format, context) : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
         // With the capture on standard output, the summary goes to standard error.
         var report = output is { IsStandardOutput: true } ? context.Error : context.Out;
-        var failure = Run(inputs, filters, output, totals, results, reader.Threads(), context);
+        var failure = Run(inputs, job.Filters, output, totals, results, job.Threads, context);
         output?.Dispose();
         stopwatch.Stop();
 
@@ -55,8 +50,13 @@ internal sealed class FilterCommand : ICommand
         return Program.ExitInput;
     }
 
+    /// <summary>Reads the verb's arguments (the silos read the job's the same way).</summary>
+    /// <exception cref="UsageException">An unknown option, or an option without its value.</exception>
+    internal static ArgumentReader Read(IReadOnlyList<string> args) =>
+        new(args, ["-r", "-w", "--format", "--program", "--engine", "--threads", .. ClusterOptions.Valued], ["--count", "--results", "-O0"]);
+
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    private static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
+    internal static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
         new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
             item => FilterBatch(item, filters),
             (item, firstOfFile) =>
@@ -113,6 +113,26 @@ internal sealed class FilterCommand : ICommand
     }
 }
 
+/// <summary>What <c>bpf filter</c> runs on every file: the filter, the output format and the threads.</summary>
+internal sealed record FilterJob(FilterSet Filters, CaptureFileFormat? Format, int? Threads)
+{
+    /// <exception cref="UsageException">Both or neither of an expression and a program, or a bad option value.</exception>
+    /// <exception cref="InputException">The program file cannot be read or is not valid.</exception>
+    public static FilterJob Parse(ArgumentReader reader, CliContext context)
+    {
+        var programPath = reader.Value("--program");
+        if (programPath is not null && reader.Operands.Count > 0)
+            throw new UsageException("give either an expression or --program, not both");
+        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var filters = programPath is not null
+            ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
+            : FilterSet.FromExpression(string.Join(' ', reader.Operands), engine, optimize: !reader.Has("-O0"));
+        var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
+            : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
+        return new FilterJob(filters, format, reader.Threads());
+    }
+}
+
 /// <summary>Packet and byte counts of one run.</summary>
 internal sealed class FilterTotals
 {
@@ -124,7 +144,7 @@ internal sealed class FilterTotals
 
     public long AcceptedBytes { get; private set; }
 
-    public void Add(int read, int accepted, long bytes, long acceptedBytes)
+    public void Add(long read, long accepted, long bytes, long acceptedBytes)
     {
         Read += read;
         Accepted += accepted;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bpf.Cli.Cluster;
 using System.Text;
 
 using Bpf.Vm;
@@ -14,46 +15,35 @@ internal sealed class StatsCommand : ICommand
 {
     public string Name => "stats";
 
-    public string Usage => "stats -r FILE|- [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] EXPRESSION [EXPRESSION...]";
+    public string Usage => "stats -r FILE|- [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] [--cluster redis://HOST:PORT [--timeout DURATION]] EXPRESSION [EXPRESSION...]";
 
     public int Run(IReadOnlyList<string> args, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-r", "--interval", "--format", "--engine", "--threads"], []);
+        var reader = Read(args);
         var inputs = InputFiles.Expand(reader.Values("-r"));
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        if (reader.Operands.Count == 0)
-            throw new UsageException("expected at least one expression (quote each one)");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
-        var format = reader.Choice("--format", "table", "table", "csv", "json");
-        var interval = reader.Duration("--interval");
-        var threads = reader.Threads();
-        var expressions = reader.Operands;
-        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
-        var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
-        var table = new StatsTable(expressions.Count, intervalNs);
+        var job = StatsJob.Parse(reader);
+        if (ClusterOptions.From(reader) is { } cluster)
+            return ClusterRun.Stats(cluster, inputs, job, args, context);
 
-        var failure = new OfflinePipeline(inputs, context, threads, input =>
-        {
-            foreach (var filter in filters)
-                filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => CountBatch(item, filters, intervalNs), (item, _) => table.Add((StatsTable)item.State!));
-        context.Out.Write(format switch
-        {
-            "csv" => table.ToCsv(expressions),
-            "json" => table.ToJson(expressions),
-            _ => table.ToText(expressions),
-        });
+        var (table, failure) = job.Count(inputs, context);
+        context.Out.Write(job.Print(table));
         if (failure is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf stats: {failure}");
         return Program.ExitInput;
     }
 
+    /// <summary>Reads the verb's arguments (the silos read the job's the same way).</summary>
+    /// <exception cref="UsageException">An unknown option, or an option without its value.</exception>
+    internal static ArgumentReader Read(IReadOnlyList<string> args) =>
+        new(args, ["-r", "--interval", "--format", "--engine", "--threads", .. ClusterOptions.Valued], []);
+
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
+    internal static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
     {
         if (item.State is not StatsTable counts)
             item.State = counts = new StatsTable(filters.Length, intervalNs);
@@ -70,6 +60,70 @@ internal sealed class StatsCommand : ICommand
             row.Seen(packet.WireLength);
         }
     }
+}
+
+/// <summary>
+/// What <c>bpf stats</c> runs, whatever the files: the filters, the bucket width, the output format.
+/// A local run counts every file itself; a cluster run has each silo count its files with the
+/// same job, parsed there from the same arguments, and adds the tables up.
+/// </summary>
+internal sealed class StatsJob
+{
+    private StatsJob(IReadOnlyList<string> expressions, FilterSet[] filters, long intervalNs, string format, int? threads)
+    {
+        Expressions = expressions;
+        Filters = filters;
+        IntervalNs = intervalNs;
+        Format = format;
+        Threads = threads;
+    }
+
+    public IReadOnlyList<string> Expressions { get; }
+
+    public FilterSet[] Filters { get; }
+
+    public long IntervalNs { get; }
+
+    public string Format { get; }
+
+    public int? Threads { get; }
+
+    /// <exception cref="UsageException">No expression, or a bad option value.</exception>
+    public static StatsJob Parse(ArgumentReader reader)
+    {
+        if (reader.Operands.Count == 0)
+            throw new UsageException("expected at least one expression (quote each one)");
+        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
+        var format = reader.Choice("--format", "table", "table", "csv", "json");
+        var interval = reader.Duration("--interval");
+        var expressions = reader.Operands;
+        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
+        return new StatsJob(expressions, filters, interval is { } i ? (long)i.TotalNanoseconds : 0, format, reader.Threads());
+    }
+
+    /// <summary>An empty table for this job's filters and buckets.</summary>
+    public StatsTable NewTable() => new(Filters.Length, IntervalNs);
+
+    /// <summary>Counts the files in one pass; returns the table and null, or where and why a damaged file stopped the count.</summary>
+    /// <exception cref="Exception">Why a file could not be opened or read, or a filter not compiled for it.</exception>
+    public (StatsTable Table, string? Failure) Count(IReadOnlyList<string> inputs, CliContext context)
+    {
+        var table = NewTable();
+        var failure = new OfflinePipeline(inputs, context, Threads, input =>
+        {
+            foreach (var filter in Filters)
+                filter.Prepare(input.LinkType, input.Snaplen);
+        }).Run(item => StatsCommand.CountBatch(item, Filters, IntervalNs), (item, _) => table.Add((StatsTable)item.State!));
+        return (table, failure);
+    }
+
+    /// <summary>The table as the chosen <c>--format</c> prints it.</summary>
+    public string Print(StatsTable table) => Format switch
+    {
+        "csv" => table.ToCsv(Expressions),
+        "json" => table.ToJson(Expressions),
+        _ => table.ToText(Expressions),
+    };
 }
 
 /// <summary>Accepted packet and byte counts per filter, per time bucket (one bucket without an interval).</summary>
@@ -105,6 +159,9 @@ internal sealed class StatsTable(int filterCount, long intervalNs)
             _rows[start] = row = new StatsRow(start, filterCount);
         return _last = row;
     }
+
+    /// <summary>The buckets counted so far, in time order.</summary>
+    public IEnumerable<StatsRow> CountedRows => _rows.Values;
 
     private IEnumerable<StatsRow> Rows => _rows.Count > 0 ? _rows.Values : [new StatsRow(0, filterCount)];
 
@@ -163,6 +220,18 @@ internal sealed class StatsRow(long start, int filterCount)
     public long[] AcceptedPackets { get; } = new long[filterCount];
 
     public long[] AcceptedBytes { get; } = new long[filterCount];
+
+    /// <summary>Adds counts made elsewhere (a silo's table for the same bucket).</summary>
+    public void Add(long packets, long bytes, IReadOnlyList<long> acceptedPackets, IReadOnlyList<long> acceptedBytes)
+    {
+        Packets += packets;
+        Bytes += bytes;
+        for (var f = 0; f < AcceptedPackets.Length; f++)
+        {
+            AcceptedPackets[f] += acceptedPackets[f];
+            AcceptedBytes[f] += acceptedBytes[f];
+        }
+    }
 
     public void Seen(uint wireLength)
     {
