@@ -27,11 +27,14 @@ internal sealed class FilterSet
     private readonly FilterEngine _engine;
     // One compile per key, whichever thread (a preparing one, or the first to need it) gets there first;
     // a compile error is kept and rethrown to every caller.
-    private readonly Dictionary<(LinkType, int), Lazy<BpfFilterDelegate>> _compiled = [];
+    private readonly Dictionary<(LinkType, int), Lazy<Runnable>> _compiled = [];
     // Files rarely mix link types: skip the lock and the dictionary for the same key again.
     private volatile Compiled? _last;
 
-    private sealed record Compiled((LinkType, int) Key, BpfFilterDelegate Filter);
+    private sealed record Compiled((LinkType, int) Key, Runnable Filter);
+
+    /// <summary>One program on the chosen engine, per packet and per batch.</summary>
+    private sealed record Runnable(BpfFilterDelegate Single, BpfBatchFilter Batch);
 
     private FilterSet(string? expression, BpfProgram? program, bool optimize, FilterEngine engine)
     {
@@ -79,7 +82,13 @@ internal sealed class FilterSet
 
     /// <summary>The runnable filter for a link type and snaplen (compiled on first use).</summary>
     /// <exception cref="Bpf.Compiler.FilterCompileException">The expression does not compile for that link type.</exception>
-    public BpfFilterDelegate For(LinkType linkType, int snaplen)
+    public BpfFilterDelegate For(LinkType linkType, int snaplen) => Get(linkType, snaplen).Single;
+
+    /// <summary>The batch entry of the filter for a link type and snaplen (compiled on first use).</summary>
+    /// <exception cref="Bpf.Compiler.FilterCompileException">The expression does not compile for that link type.</exception>
+    public BpfBatchFilter BatchFor(LinkType linkType, int snaplen) => Get(linkType, snaplen).Batch;
+
+    private Runnable Get(LinkType linkType, int snaplen)
     {
         var key = _program is null ? (linkType, snaplen) : default;
         var last = _last;
@@ -90,12 +99,16 @@ internal sealed class FilterSet
         return filter;
     }
 
-    private Lazy<BpfFilterDelegate> Entry((LinkType LinkType, int Snaplen) key)
+    private Lazy<Runnable> Entry((LinkType LinkType, int Snaplen) key)
     {
         lock (_compiled)
         {
             if (!_compiled.TryGetValue(key, out var entry))
-                _compiled[key] = entry = new Lazy<BpfFilterDelegate>(() => CreateEngine(ProgramFor(key.LinkType, key.Snaplen), _engine));
+                _compiled[key] = entry = new Lazy<Runnable>(() =>
+                {
+                    var program = ProgramFor(key.LinkType, key.Snaplen);
+                    return new Runnable(CreateEngine(program, _engine), CreateBatchEngine(program, _engine));
+                });
             return entry;
         }
     }
@@ -103,4 +116,8 @@ internal sealed class FilterSet
     /// <summary>Runs <paramref name="program"/> on the chosen engine (the JIT falls back to the interpreter by itself).</summary>
     public static BpfFilterDelegate CreateEngine(BpfProgram program, FilterEngine engine) =>
         engine == FilterEngine.Jit ? BpfJit.Compile(program) : new BpfInterpreter(program).Run;
+
+    /// <summary>The batch entry of <paramref name="program"/> on the chosen engine.</summary>
+    public static BpfBatchFilter CreateBatchEngine(BpfProgram program, FilterEngine engine) =>
+        engine == FilterEngine.Jit ? BpfJit.CompileBatch(program) : new BpfInterpreter(program).RunBatch;
 }

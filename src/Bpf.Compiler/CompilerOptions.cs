@@ -25,4 +25,10 @@ public sealed record CompilerOptions
     /// into metadata (<c>vlan</c> tests ancillary loads) instead of reading tags from packet data.
     /// </summary>
     public bool LinuxKernelVlan { get; init; }
+
+    /// <summary>
+    /// The libpcap whose language and programs to reproduce: <see cref="LibpcapCompatibility.Head"/>
+    /// (the default) or <see cref="LibpcapCompatibility.V1_10"/> (libpcap 1.10.3's exact instructions).
+    /// </summary>
+    public LibpcapCompatibility Compatibility { get; init; } = LibpcapCompatibility.Head;
 }

@@ -45,6 +45,7 @@ public static class FilterCompiler
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
             Names = SystemNameResolver.Default,
+            Compatibility = options.Compatibility,
         };
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
         var (root, optimizerDisabled) = StackGuard.Run(() =>
@@ -54,7 +55,7 @@ public static class FilterCompiler
         }, positionForError: 0);
         if (options.Optimize && !optimizerDisabled)
         {
-            root = BlockOptimizer.Optimize(root);
+            root = BlockOptimizer.Optimize(root, libpcapOnly: options.Compatibility == LibpcapCompatibility.V1_10);
             // The same place and test as pcap_compile: only an optimized program can be refused,
             // and only when it is a lone "ret #0".
             if (IsRejectAll(root))

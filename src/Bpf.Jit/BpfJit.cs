@@ -41,6 +41,46 @@ public static class BpfJit
         }
     }
 
+    /// <summary>
+    /// Validates <paramref name="program"/> once and compiles it into a <see cref="BpfBatchFilter"/>: one
+    /// method that loops over a batch of packets with the program inlined and writes each verdict, so a
+    /// packet costs the filter and not a call. Falls back to the interpreter's batch entry like
+    /// <see cref="Compile"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
+    /// <exception cref="BpfValidationException">The program is not valid (libpcap's rules, executable opcodes).</exception>
+    public static BpfBatchFilter CompileBatch(BpfProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var interpreter = new BpfInterpreter(program);
+        if (!IsSupported)
+            return interpreter.RunBatch;
+        try
+        {
+            var batch = EmitBatch(program);
+            // Machine code now: a failure falls back here, and the first batch pays no compile time.
+            RuntimeHelpers.PrepareDelegate(batch);
+            return batch;
+        }
+        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
+        {
+            return interpreter.RunBatch;
+        }
+    }
+
+    /// <summary>Emits the batch loop of an already validated program.</summary>
+    internal static BpfBatchFilter EmitBatch(BpfProgram program)
+    {
+        var method = new DynamicMethod(
+            "bpf_filter_batch_jit",
+            typeof(int),
+            [typeof(object), typeof(ReadOnlySpan<PacketSlice>), typeof(Span<uint>)],
+            typeof(BpfJit).Module,
+            skipVisibility: true);
+        IlFilterEmitter.EmitBatch([.. program.Instructions], method.GetILGenerator());
+        return method.CreateDelegate<BpfBatchFilter>(program);
+    }
+
     /// <summary>Emits an already validated program.</summary>
     internal static BpfFilterDelegate Emit(BpfProgram program)
     {

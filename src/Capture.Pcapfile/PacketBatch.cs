@@ -17,8 +17,9 @@ public sealed class PacketBatch
 
     private readonly List<byte[]> _arrays = [];
     private SegmentPool? _pool;
-    private byte[][] _packetArrays = new byte[InitialCapacity][];
-    private PacketRecord[] _records = new PacketRecord[InitialCapacity];
+    // What the engines see (bytes and wire length), apart from what only the commands need.
+    private PacketSlice[] _slices = new PacketSlice[InitialCapacity];
+    private PacketInfo[] _infos = new PacketInfo[InitialCapacity];
 
     /// <summary>The number of packets.</summary>
     public int Count { get; private set; }
@@ -41,8 +42,49 @@ public sealed class PacketBatch
         {
             if ((uint)index >= (uint)Count)
                 ThrowIndex(index);
-            return _records[index].Packet(_packetArrays[index]);
+            ref readonly var slice = ref _slices[index];
+            ref readonly var info = ref _infos[index];
+            return new CapturedPacket(slice.Data, slice.WireLength, info.Timestamp, info.LinkType, info.InterfaceIndex);
         }
+    }
+
+    /// <summary>
+    /// The packets as the engines take them (a <see cref="BpfBatchFilter"/>'s input): slices of the
+    /// reader's buffers, no bytes copied; valid until <see cref="Release"/>. Filter a run of one link
+    /// type at a time (see <see cref="LinkTypeRun"/>): pcapng interfaces may differ.
+    /// </summary>
+    public ReadOnlySpan<PacketSlice> Slices => _slices.AsSpan(0, Count);
+
+    /// <summary>The link type of the packet at <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
+    public LinkType LinkTypeAt(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            ThrowIndex(index);
+        return _infos[index].LinkType;
+    }
+
+    /// <summary>The capture time of the packet at <paramref name="index"/>, in nanoseconds since the Unix epoch.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
+    public long TimestampAt(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            ThrowIndex(index);
+        return _infos[index].Timestamp;
+    }
+
+    /// <summary>
+    /// How many packets from <paramref name="start"/> on share its link type (at least 1): the run one
+    /// compiled program can filter in one call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is not below <see cref="Count"/>.</exception>
+    public int LinkTypeRun(int start)
+    {
+        var linkType = LinkTypeAt(start);
+        var end = start + 1;
+        while (end < Count && _infos[end].LinkType == linkType)
+            end++;
+        return end - start;
     }
 
     /// <summary>Gives the buffers back to the reader's pool and empties the batch for reuse.</summary>
@@ -51,7 +93,7 @@ public sealed class PacketBatch
         foreach (var array in _arrays)
             _pool?.Return(array);
         _arrays.Clear();
-        Array.Clear(_packetArrays, 0, Count);
+        Array.Clear(_slices, 0, Count);
         Count = 0;
         Error = null;
         EndPosition = 0;
@@ -65,17 +107,17 @@ public sealed class PacketBatch
 
     internal void Add(in PacketRecord record, byte[] array)
     {
-        if (Count == _records.Length)
+        if (Count == _slices.Length)
             Grow();
-        _packetArrays[Count] = array;
-        _records[Count++] = record;
+        _slices[Count] = record.Slice(array);
+        _infos[Count++] = record.Info;
     }
 
     private void Grow()
     {
-        var size = _records.Length * 2;
-        Array.Resize(ref _packetArrays, size);
-        Array.Resize(ref _records, size);
+        var size = _slices.Length * 2;
+        Array.Resize(ref _slices, size);
+        Array.Resize(ref _infos, size);
     }
 
     private static void ThrowIndex(int index) =>
@@ -104,9 +146,12 @@ internal readonly struct PacketRecord
         _interfaceIndex = packet.InterfaceIndex;
     }
 
-    /// <summary>The packet again, its bytes in <paramref name="array"/> (the one it was recorded with).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public CapturedPacket Packet(byte[] array) =>
-        new(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), _offset), _length),
-            _wireLength, _timestamp, _linkType, _interfaceIndex);
+    /// <summary>The packet's bytes again, in <paramref name="array"/> (the one it was recorded with).</summary>
+    public PacketSlice Slice(byte[] array) => new(array, _offset, _length, _wireLength);
+
+    /// <summary>What the header said besides the lengths.</summary>
+    public PacketInfo Info => new(_timestamp, _linkType, _interfaceIndex);
 }
+
+/// <summary>A batch packet's header facts the engines do not need.</summary>
+internal readonly record struct PacketInfo(long Timestamp, LinkType LinkType, int InterfaceIndex);

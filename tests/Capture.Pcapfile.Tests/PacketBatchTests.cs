@@ -158,6 +158,8 @@ public class PacketBatchTests
         Assert.True(reader.ReadBatch(batch));
         Assert.Throws<ArgumentException>(() => reader.ReadBatch(batch));
         Assert.Throws<ArgumentOutOfRangeException>(() => batch[batch.Count].WireLength);
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.LinkTypeAt(batch.Count));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.LinkTypeRun(-1));
     }
 
     private sealed record ReadBatchResult(List<Packet> Packets, long EndPosition);
@@ -196,11 +198,31 @@ public class PacketBatchTests
         return results;
     }
 
+    // Also checks the engines' view of the batch (its slices, link-type runs) against the packets.
     private static ReadBatchResult CopyOut(PacketBatch batch)
     {
         var packets = new List<Packet>(batch.Count);
+        var slices = batch.Slices;
+        Assert.Equal(batch.Count, slices.Length);
         for (var i = 0; i < batch.Count; i++)
-            packets.Add(Packet.From(batch[i]));
+        {
+            var packet = batch[i];
+            Assert.True(slices[i].Data.SequenceEqual(packet.Data), $"slice {i} holds other bytes than the packet");
+            Assert.Equal(packet.WireLength, slices[i].WireLength);
+            Assert.Equal(packet.LinkType, batch.LinkTypeAt(i));
+            Assert.Equal(packet.Timestamp, batch.TimestampAt(i));
+            packets.Add(Packet.From(packet));
+        }
+        for (var start = 0; start < batch.Count;)
+        {
+            var run = batch.LinkTypeRun(start);
+            Assert.InRange(run, 1, batch.Count - start);
+            for (var i = start; i < start + run; i++)
+                Assert.Equal(batch.LinkTypeAt(start), batch.LinkTypeAt(i));
+            if (start + run < batch.Count)
+                Assert.NotEqual(batch.LinkTypeAt(start), batch.LinkTypeAt(start + run));
+            start += run;
+        }
         return new ReadBatchResult(packets, batch.EndPosition);
     }
 

@@ -77,21 +77,23 @@ internal sealed class FilterCommand : ICommand
         var batch = item.Batch;
         if (item.Verdicts.Length < batch.Count)
             item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts;
+        var verdicts = item.Verdicts.AsSpan(0, batch.Count);
         var snaplen = item.Input.Snaplen;
+        var slices = batch.Slices;
         int accepted = 0;
-        long bytes = 0, acceptedBytes = 0;
-        for (var i = 0; i < batch.Count; i++)
+        // One call per run of one link type (pcapng interfaces may differ): the emitted loop filters it whole.
+        for (var start = 0; start < batch.Count;)
         {
-            var packet = batch[i];
-            var verdict = filters.For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength);
-            verdicts[i] = verdict;
-            bytes += packet.Data.Length;
-            if (verdict != 0)
-            {
-                accepted++;
-                acceptedBytes += Math.Min(verdict, (uint)packet.Data.Length);
-            }
+            var run = batch.LinkTypeRun(start);
+            accepted += filters.BatchFor(batch.LinkTypeAt(start), snaplen)(slices.Slice(start, run), verdicts.Slice(start, run));
+            start += run;
+        }
+        long bytes = 0, acceptedBytes = 0;
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var length = (uint)slices[i].Length;
+            bytes += length;
+            acceptedBytes += Math.Min(verdicts[i], length);
         }
         item.Accepted = accepted;
         item.Bytes = bytes;

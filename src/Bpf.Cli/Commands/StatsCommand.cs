@@ -50,14 +50,29 @@ internal sealed class StatsCommand : ICommand
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
-        for (var i = 0; i < batch.Count; i++)
+        var slices = batch.Slices;
+        // One verdict per filter and packet (index filter * Count + packet), each filter run over
+        // each run of one link type by its batch entry.
+        var cells = filters.Length * batch.Count;
+        if (item.Verdicts.Length < cells)
+            item.Verdicts = new uint[Math.Max(cells, 2 * item.Verdicts.Length)];
+        var verdicts = item.Verdicts.AsSpan(0, cells);
+        for (var start = 0; start < batch.Count;)
         {
-            var packet = batch[i];
-            var row = counts.RowFor(packet.Timestamp);
+            var run = batch.LinkTypeRun(start);
+            var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                if (filters[f].For(packet.LinkType, snaplen).Invoke(packet.Data, packet.WireLength) != 0)
-                    row.Add(f, packet.WireLength);
-            row.Seen(packet.WireLength);
+                filters[f].BatchFor(linkType, snaplen)(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            start += run;
+        }
+        for (var i = 0; i < slices.Length; i++)
+        {
+            var wireLength = slices[i].WireLength;
+            var row = counts.RowFor(batch.TimestampAt(i));
+            for (var f = 0; f < filters.Length; f++)
+                if (verdicts[f * batch.Count + i] != 0)
+                    row.Add(f, wireLength);
+            row.Seen(wireLength);
         }
     }
 }

@@ -22,4 +22,10 @@ public sealed record CodeGenOptions(LinkType LinkType, int Snaplen, uint Netmask
     /// built-in tables are available, and other names are reported as unknown.
     /// </summary>
     public INameResolver? Names { get; init; }
+
+    /// <summary>The libpcap whose language and programs to reproduce (consulted where head and 1.10 differ).</summary>
+    public LibpcapCompatibility Compatibility { get; init; } = LibpcapCompatibility.Head;
+
+    /// <summary>True when generating libpcap 1.10.3's programs rather than the head's.</summary>
+    public bool V1_10 => Compatibility == LibpcapCompatibility.V1_10;
 }

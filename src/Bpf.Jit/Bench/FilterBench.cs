@@ -69,6 +69,52 @@ public static class FilterBench
         return new BenchResult(elapsed.TotalNanoseconds / runs, runs, accepted);
     }
 
+    /// <summary>
+    /// Runs a batch entry (<see cref="BpfJit.CompileBatch"/>, or an interpreter's) over
+    /// <paramref name="packets"/>, handed to it as one batch per pass, for about <paramref name="duration"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">No packets, or the counts differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    public static BenchResult Run(IReadOnlyList<byte[]> packets, IReadOnlyList<uint> wireLengths, BpfBatchFilter filter, TimeSpan duration)
+    {
+        ArgumentNullException.ThrowIfNull(packets);
+        ArgumentNullException.ThrowIfNull(wireLengths);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
+        if (packets.Count == 0)
+            throw new ArgumentException("no packets to run the filter on", nameof(packets));
+        if (packets.Count != wireLengths.Count)
+            throw new ArgumentException($"{packets.Count} packets but {wireLengths.Count} wire lengths", nameof(wireLengths));
+
+        var slices = new PacketSlice[packets.Count];
+        for (var i = 0; i < slices.Length; i++)
+            slices[i] = new PacketSlice(packets[i], wireLengths[i]);
+        var verdicts = new uint[slices.Length];
+        var passesPerCheck = Math.Max(1, RunsBetweenClockReads / slices.Length);
+
+        var warmUp = Stopwatch.StartNew();
+        var warmUpLimit = TimeSpan.FromTicks(Math.Min(duration.Ticks / 10, TimeSpan.FromMilliseconds(200).Ticks));
+        do
+            filter(slices, verdicts);
+        while (warmUp.Elapsed < warmUpLimit);
+
+        long accepted = filter(slices, verdicts);
+        long passes = 0;
+        var timer = Stopwatch.StartNew();
+        do
+        {
+            for (var i = 0; i < passesPerCheck; i++)
+                filter(slices, verdicts);
+            passes += passesPerCheck;
+        }
+        while (timer.Elapsed < duration);
+        var elapsed = timer.Elapsed;
+
+        var runs = passes * slices.Length;
+        return new BenchResult(elapsed.TotalNanoseconds / runs, runs, accepted);
+    }
+
     private static long Pass(byte[][] data, uint[] wire, BpfFilterDelegate filter)
     {
         long accepted = 0;

@@ -46,10 +46,9 @@ internal sealed partial class IlFilterEmitter
                 break;
             case Opcodes.Ret:
                 if (Opcodes.RvalOf(insn.Code) == Opcodes.RetA)
-                    _il.Emit(OpCodes.Ldloc, _a);
+                    EmitReturnA();
                 else
-                    LoadConstant(insn.K);
-                _il.Emit(OpCodes.Ret);
+                    EmitReturnConstant(insn.K);
                 break;
             default:
                 _il.Emit(OpCodes.Ldloc, insn.Code == (Opcodes.Misc | Opcodes.Txa) ? _x : _a);
@@ -67,7 +66,7 @@ internal sealed partial class IlFilterEmitter
                 LoadConstant(insn.K);
                 break;
             case Opcodes.Len:
-                _il.Emit(OpCodes.Ldarg_S, (byte)WireLengthArg);
+                EmitWireLength();
                 break;
             case Opcodes.Mem:
                 _il.Emit(OpCodes.Ldloc, Memory(insn.K));

@@ -7,7 +7,8 @@ namespace Bpf.Jit.Emit;
 
 /// <summary>
 /// Emits the IL of one validated program into a <see cref="DynamicMethod"/> with the signature
-/// <c>uint (object closure, ReadOnlySpan&lt;byte&gt; packet, uint wireLength)</c>.
+/// <c>uint (object closure, ReadOnlySpan&lt;byte&gt; packet, uint wireLength)</c>, or, in batch mode
+/// (IlFilterEmitter.Batch.cs), into a loop over a batch of packets with the program inlined.
 /// A, X and the scratch cells the program uses are IL locals (zeroed on entry, as libpcap's
 /// registers are), jumps are direct branches, constants are inline, and bounds checks follow
 /// <see cref="BoundsPlan"/>.
@@ -35,10 +36,11 @@ internal sealed partial class IlFilterEmitter
     private Label? _loopLimit;
     private LocalBuilder? _backwardJumps;
 
-    private IlFilterEmitter(Instruction[] program, ILGenerator il)
+    private IlFilterEmitter(Instruction[] program, ILGenerator il, bool batch = false)
     {
         _program = program;
         _il = il;
+        _batch = batch;
         _blocks = BasicBlock.Split(program);
         _bounds = BoundsPlan.Build(program, _blocks);
         _labels = new Label[program.Length];
@@ -51,10 +53,20 @@ internal sealed partial class IlFilterEmitter
     /// <summary>Emits <paramref name="program"/> (already validated) into <paramref name="il"/>.</summary>
     public static void Emit(Instruction[] program, ILGenerator il) => new IlFilterEmitter(program, il).EmitBody();
 
+    private bool ReadsPacket => Array.Exists(_program, insn => LoadSizes.IsAbsolute(insn.Code) || LoadSizes.IsIndexed(insn.Code));
+
     private void EmitBody()
     {
-        if (Array.Exists(_program, insn => LoadSizes.IsAbsolute(insn.Code) || LoadSizes.IsIndexed(insn.Code)))
+        if (ReadsPacket)
             EmitPacketLocals();
+        EmitInstructions();
+        EmitReturnLabel(_outOfBounds, BpfSemantics.OutOfBoundsResult);
+        EmitReturnLabel(_divisionByZero, BpfSemantics.DivisionByZeroResult);
+        EmitReturnLabel(_loopLimit, BpfSemantics.LoopLimitResult);
+    }
+
+    private void EmitInstructions()
+    {
         for (var b = 0; b < _blocks.Length; b++)
         {
             _il.MarkLabel(_labels[_blocks[b].Start]);
@@ -66,9 +78,6 @@ internal sealed partial class IlFilterEmitter
                 EmitInstruction(i, _program[i]);
             }
         }
-        EmitReturnLabel(_outOfBounds, BpfSemantics.OutOfBoundsResult);
-        EmitReturnLabel(_divisionByZero, BpfSemantics.DivisionByZeroResult);
-        EmitReturnLabel(_loopLimit, BpfSemantics.LoopLimitResult);
     }
 
     private void EmitPacketLocals()
@@ -122,8 +131,7 @@ internal sealed partial class IlFilterEmitter
         if (label is not { } target)
             return;
         _il.MarkLabel(target);
-        _il.Emit(OpCodes.Ldc_I4, unchecked((int)value));
-        _il.Emit(OpCodes.Ret);
+        EmitReturnConstant(value);
     }
 
     private LocalBuilder Memory(uint k) => _memory[k] ??= _il.DeclareLocal(typeof(uint));

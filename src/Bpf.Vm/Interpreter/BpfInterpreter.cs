@@ -37,6 +37,25 @@ public sealed class BpfInterpreter
     public BpfProgram Program { get; }
 
     /// <summary>
+    /// Runs the program over every packet of a batch, writing each result to <paramref name="verdicts"/>
+    /// (a <see cref="BpfBatchFilter"/>); returns how many packets it accepted.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="packets"/>.</exception>
+    public int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts)
+    {
+        BpfBatch.CheckVerdicts(packets.Length, verdicts.Length);
+        var accepted = 0;
+        for (var i = 0; i < packets.Length; i++)
+        {
+            ref readonly var packet = ref packets[i];
+            var verdict = Run(packet.Data, packet.WireLength);
+            verdicts[i] = verdict;
+            accepted += verdict != 0 ? 1 : 0;
+        }
+        return accepted;
+    }
+
+    /// <summary>
     /// Runs the program over the captured bytes <paramref name="packet"/> of a packet that was
     /// <paramref name="wireLength"/> bytes long on the wire, and returns the program's result
     /// (the number of bytes to keep; 0 rejects).
