@@ -3,6 +3,12 @@ namespace Bpf.Cluster.Tests;
 /// <summary>Redis and three <c>bpf silo</c> processes, shared by the end-to-end tests of one class.</summary>
 public sealed class ThreeSilos : IDisposable
 {
+    /// <summary>
+    /// The --timeout of the tests' cluster runs: generous, because a client's first connection
+    /// (Orleans' code compiled on first use) takes seconds on a machine busy with other builds.
+    /// </summary>
+    public const string Timeout = "120s";
+
     private readonly Lazy<LocalCluster> _cluster = new(() => new LocalCluster(3));
 
     internal LocalCluster Cluster => _cluster.Value;
@@ -30,7 +36,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
         foreach (var options in new[] { new string[0], ["--format", "csv", "--interval", "1h"], ["--format", "json", "--interval", "10m"] })
         {
             var local = Tool.Run(["stats", "-r", set.Glob, .. options, .. s_anyLink]);
-            var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, "-r", set.Glob, .. options, .. s_anyLink]);
+            var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, .. options, .. s_anyLink]);
 
             Assert.Equal(0, local.ExitCode);
             Assert.Equal((local.ExitCode, local.Out, ""), (cluster.ExitCode, cluster.Out, cluster.Error));
@@ -45,7 +51,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
             .SelectMany(n => new[] { "-r", Path.Combine(set.Directory, n + ".pcap") }).ToArray();
         string[] filters = ["ip", "tcp port 80", "udp", "icmp", "tcp[tcpflags] & tcp-syn != 0"];
         var local = Tool.Run(["stats", .. inputs, "--interval", "1m", .. filters]);
-        var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, .. inputs, "--interval", "1m", .. filters]);
+        var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, .. inputs, "--interval", "1m", .. filters]);
 
         Assert.Equal(0, local.ExitCode);
         Assert.Equal((local.ExitCode, local.Out), (cluster.ExitCode, cluster.Out));
@@ -56,7 +62,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
     {
         using var set = new CaptureSet(ethernetCopies: 4);
         var local = Tool.Run("filter", "-r", set.Glob, "--count", "len > 100");
-        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "-r", set.Glob, "--count", "len > 100");
+        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "--count", "len > 100");
 
         Assert.Equal((0, local.Out), (cluster.ExitCode, cluster.Out));
         Assert.NotEqual("0\n", local.Out);
@@ -67,7 +73,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
     {
         using var set = new CaptureSet(ethernetCopies: 2);
         var outputs = set.NewFolder("out");
-        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "-r", set.Glob, "-w", outputs, "--format", "pcapng", "--count", "greater 200");
+        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "-w", outputs, "--format", "pcapng", "--count", "greater 200");
 
         Assert.Equal(0, cluster.ExitCode);
         long accepted = 0;
@@ -98,14 +104,14 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
             File.WriteAllBytes(victim, bytes[..(bytes.Length / 2 + 7)]);
         });
         var local = Tool.Run(["stats", "-r", set.Glob, .. s_anyLink]);
-        var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, "-r", set.Glob, .. s_anyLink]);
+        var cluster = Tool.Run(["stats", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, .. s_anyLink]);
 
         Assert.Equal(1, local.ExitCode);
         Assert.Contains("EN10MB-copy01.pcap", local.Error);
         Assert.Equal(local, cluster);
 
         var localCount = Tool.Run("filter", "-r", set.Glob, "--count", "less 64");
-        var clusterCount = Tool.Run("filter", "--cluster", silos.Cluster.Address, "-r", set.Glob, "--count", "less 64");
+        var clusterCount = Tool.Run("filter", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "--count", "less 64");
         Assert.Equal(localCount, clusterCount);
     }
 
@@ -114,7 +120,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
     {
         using var set = new CaptureSet(ethernetCopies: 1, damage: dir => File.WriteAllText(Path.Combine(dir, "IPV6.pcap"), "not a capture at all\n"));
         var local = Tool.Run("filter", "-r", set.Glob, "--count", "len > 100");
-        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "-r", set.Glob, "--count", "len > 100");
+        var cluster = Tool.Run("filter", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "--count", "len > 100");
 
         Assert.Equal(1, local.ExitCode);
         Assert.Equal(local, cluster);
@@ -125,7 +131,7 @@ public sealed class ClusterEndToEndTests(ThreeSilos silos) : IClassFixture<Three
     {
         using var set = new CaptureSet(ethernetCopies: 1);
         var local = Tool.Run("stats", "-r", set.Glob, "ip");
-        var cluster = Tool.Run("stats", "--cluster", silos.Cluster.Address, "-r", set.Glob, "ip");
+        var cluster = Tool.Run("stats", "--cluster", silos.Cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "ip");
 
         Assert.Equal(1, local.ExitCode);
         Assert.Equal(local, cluster);

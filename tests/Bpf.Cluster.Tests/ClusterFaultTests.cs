@@ -11,7 +11,7 @@ public sealed class ClusterFaultTests
         using var cluster = new LocalCluster(3);
         using var set = new CaptureSet(ethernetCopies: 16);
         var outputs = set.NewFolder("out");
-        var job = Task.Run(() => Tool.Run("filter", "--cluster", cluster.Address, "-r", set.Glob, "-w", outputs, "--count", "len > 100"));
+        var job = Task.Run(() => Tool.Run("filter", "--cluster", cluster.Address, "--timeout", ThreeSilos.Timeout, "-r", set.Glob, "-w", outputs, "--count", "len > 100"));
         // Once the first output is in, every silo has files in hand and more are queued: kill one.
         var watch = Stopwatch.StartNew();
         while (Directory.GetFiles(outputs, "*.pcap").Length == 0 && !job.IsCompleted && watch.Elapsed < TimeSpan.FromMinutes(3))

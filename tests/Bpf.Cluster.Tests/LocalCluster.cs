@@ -153,7 +153,7 @@ internal sealed class LocalCluster : IDisposable
             for (var i = 0; i < silos; i++)
                 _silos.Add(new SiloProcess(Redis.Address));
             // Silos start slowly on a loaded machine: they start together, and are given long enough.
-            Task.WaitAll([.. _silos.Select(s => s.Joined(TimeSpan.FromMinutes(3)))]);
+            Task.WaitAll([.. _silos.Select(s => s.Joined(TimeSpan.FromMinutes(5)))]);
         }
         catch
         {
