@@ -22,16 +22,16 @@ internal sealed record CliContext(TextWriter Out, TextWriter Error, TextReader I
     public CancellationToken Cancellation { get; init; }
 }
 
-/// <summary>One verb of the <c>bpf</c> tool.</summary>
-internal interface ICommand
+/// <summary>
+/// One verb of the <c>bpf</c> tool. The verb keeps its options in fields, builds its
+/// <see cref="Definition"/> from them once, and reads them back from the parse in <see cref="Run"/>.
+/// </summary>
+internal interface IVerb
 {
-    /// <summary>The verb, e.g. <c>filter</c>.</summary>
-    string Name { get; }
+    /// <summary>The verb's name, description, options and arguments; help and usage are generated from it.</summary>
+    System.CommandLine.Command Definition { get; }
 
-    /// <summary>One usage line without the leading <c>bpf</c>.</summary>
-    string Usage { get; }
-
-    /// <summary>Runs the verb; returns the exit status.</summary>
-    /// <exception cref="UsageException">The arguments do not follow <see cref="Usage"/>.</exception>
-    int Run(IReadOnlyList<string> args, CliContext context);
+    /// <summary>Runs the verb on a successful parse; returns the exit status.</summary>
+    /// <exception cref="UsageException">The options do not fit together (exit status 2).</exception>
+    int Run(System.CommandLine.ParseResult parse, CliContext context);
 }

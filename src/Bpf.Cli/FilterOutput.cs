@@ -17,6 +17,8 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliCo
     public bool IsStandardOutput => path == CliContext.StandardStream;
 
     private ICaptureWriter? _writer;
+    private LinkType _linkType;
+    private bool _oneLinkType;
 
     /// <summary>Called with each input before its packets; the first one shapes the output file.</summary>
     public void Begin(InputShape input)
@@ -28,6 +30,8 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliCo
         try
         {
             _writer = CaptureFileWriter.Create(stream, format ?? input.Format, input.LinkType, input.Snaplen, input.Precision);
+            _linkType = input.LinkType;
+            _oneLinkType = (format ?? input.Format) == CaptureFileFormat.Pcap;
         }
         catch
         {
@@ -36,18 +40,14 @@ internal sealed class FilterOutput(string path, CaptureFileFormat? format, CliCo
         }
     }
 
-    /// <summary>Writes an accepted packet.</summary>
-    /// <exception cref="InputException">The output format cannot hold the packet (e.g. a second link type in a pcap file).</exception>
-    public void Write(in CapturedPacket packet)
+    /// <summary>Writes an accepted packet read from input <paramref name="source"/>.</summary>
+    /// <exception cref="InputException">The output format cannot hold the packet (a second link type in a pcap file).</exception>
+    public void Write(in CapturedPacket packet, string source)
     {
-        try
-        {
-            _writer!.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InputException($"{path}: {e.Message} (use --format pcapng for inputs of several link types)", e);
-        }
+        if (_oneLinkType && packet.LinkType != _linkType)
+            throw new InputException(
+                $"{path}: a pcap file holds one link type ({LinkTypes.Name(_linkType)}), but {source} has {LinkTypes.Name(packet.LinkType)} packets; use --format pcapng for inputs of several link types");
+        _writer!.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
     }
 
     /// <summary>Flushes and closes the file: it is valid up to the last packet written.</summary>

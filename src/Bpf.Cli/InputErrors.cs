@@ -1,4 +1,5 @@
 using Bpf.Compiler;
+using Bpf.Filtering;
 using Capture.Npcap;
 
 using Bpf.Vm;
@@ -13,6 +14,7 @@ internal static class InputErrors
     {
         InputException => e.Message,
         FilterCompileException f => $"expression error at offset {f.Position}: {f.Message}",
+        BpfValidationException => $"cannot run the program: {e.Message}",
         InvalidDataException => e.Message,
         LiveCaptureException => e.Message,
         Udpcap.UdpcapException => e.Message,
@@ -23,4 +25,21 @@ internal static class InputErrors
         FormatException => e.Message,
         _ => null,
     };
+
+    /// <summary>
+    /// The filter for packets of a link type in input <paramref name="path"/>: an expression that does not
+    /// compile for that link type names the file, whichever of several inputs brought the link type.
+    /// </summary>
+    /// <exception cref="InputException">The expression does not compile for the link type.</exception>
+    public static PacketFilter FilterFor(PacketFilterCache filters, LinkType linkType, int snaplen, string path)
+    {
+        try
+        {
+            return filters.For(linkType, snaplen);
+        }
+        catch (FilterCompileException e)
+        {
+            throw new InputException($"{path}: cannot filter its link type {LinkTypes.Name(linkType)}: expression error at offset {e.Position}: {e.Message}", e);
+        }
+    }
 }

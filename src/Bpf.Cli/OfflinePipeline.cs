@@ -15,15 +15,21 @@ namespace Bpf.Cli;
 /// the input; no thread waits on another except to read or deliver in turn. Delivery also does
 /// what every offline command does: one progress bar per file, and the file's failure rethrown.
 /// </summary>
-internal sealed class OfflinePipeline
+/// <typeparam name="TState">
+/// What a command's work keeps per batch for its delivery (verdicts, counts, a table): one per batch in
+/// flight, made by the pipeline and reused with its batch.
+/// </typeparam>
+internal sealed class OfflinePipeline<TState>
+    where TState : class
 {
     private readonly IReadOnlyList<string> _paths;
     private readonly CliContext _context;
     private readonly Action<InputShape>? _opened;
+    private readonly Func<TState> _newState;
     private readonly object _readLock = new();
     private readonly object _deliverLock = new();
-    private readonly PipelineItem?[] _done;
-    private readonly Stack<PipelineItem> _free = new();
+    private readonly PipelineItem<TState>?[] _done;
+    private readonly Stack<PipelineItem<TState>> _free = new();
 
     // Reader state (under _readLock).
     private CaptureFileReader? _reader;
@@ -38,6 +44,7 @@ internal sealed class OfflinePipeline
     private ExceptionDispatchInfo? _failure;
 
     /// <param name="paths">The files, read in this order (<c>-</c>: standard input).</param>
+    /// <param name="newState">Makes the state of a new batch (called once per batch the pipeline allocates; batches are reused).</param>
     /// <param name="context">Where standard input, the progress bars and cancellation (Ctrl-C) come from.</param>
     /// <param name="threads">
     /// How many threads work (default: one per core but one; measured on 2 cores, a second worker
@@ -47,14 +54,15 @@ internal sealed class OfflinePipeline
     /// Told each file's header as soon as the file is opened, before its first batch is read: the
     /// command starts compiling its filters for it then, overlapping the compile with the reading.
     /// </param>
-    public OfflinePipeline(IReadOnlyList<string> paths, CliContext context, int? threads = null, Action<InputShape>? opened = null)
+    public OfflinePipeline(IReadOnlyList<string> paths, Func<TState> newState, CliContext context, int? threads = null, Action<InputShape>? opened = null)
     {
         _paths = paths;
+        _newState = newState;
         _context = context;
         _opened = opened;
         Threads = Math.Max(1, threads ?? Environment.ProcessorCount - 1);
         Depth = 4 * Threads;
-        _done = new PipelineItem?[Depth];
+        _done = new PipelineItem<TState>?[Depth];
     }
 
     /// <summary>How many threads work, the caller's included.</summary>
@@ -74,7 +82,7 @@ internal sealed class OfflinePipeline
     /// Why a file could not be opened or read, or whatever <paramref name="work"/> or
     /// <paramref name="deliver"/> threw, rethrown here after all threads stopped.
     /// </exception>
-    public string? Run(Action<PipelineItem> work, Action<PipelineItem, bool> deliver)
+    public string? Run(Action<PipelineItem<TState>> work, Action<PipelineItem<TState>, bool> deliver)
     {
         ProgressBar? progress = null;
         var fileIndex = -1;
@@ -107,7 +115,7 @@ internal sealed class OfflinePipeline
         return stoppedAt;
     }
 
-    private void RunThreads(Action<PipelineItem> work, Action<PipelineItem> deliver)
+    private void RunThreads(Action<PipelineItem<TState>> work, Action<PipelineItem<TState>> deliver)
     {
         var helpers = new Thread[Threads - 1];
         for (var i = 0; i < helpers.Length; i++)
@@ -128,7 +136,7 @@ internal sealed class OfflinePipeline
         _failure?.Throw();
     }
 
-    private void Loop(Action<PipelineItem> work, Action<PipelineItem> deliver)
+    private void Loop(Action<PipelineItem<TState>> work, Action<PipelineItem<TState>> deliver)
     {
         while (Next() is { } item)
         {
@@ -148,7 +156,7 @@ internal sealed class OfflinePipeline
     }
 
     /// <summary>Reads the next batch, or returns null when there is nothing more to do.</summary>
-    private PipelineItem? Next()
+    private PipelineItem<TState>? Next()
     {
         lock (_readLock)
         {
@@ -210,7 +218,7 @@ internal sealed class OfflinePipeline
     }
 
     /// <summary>Queues a finished item and delivers every item now next in order.</summary>
-    private void Complete(PipelineItem item, Action<PipelineItem> deliver)
+    private void Complete(PipelineItem<TState> item, Action<PipelineItem<TState>> deliver)
     {
         lock (_deliverLock)
         {
@@ -245,13 +253,13 @@ internal sealed class OfflinePipeline
         }
     }
 
-    private PipelineItem Rent()
+    private PipelineItem<TState> Rent()
     {
         lock (_free)
-            return _free.TryPop(out var item) ? item : new PipelineItem();
+            return _free.TryPop(out var item) ? item : new PipelineItem<TState>(_newState());
     }
 
-    private void Return(PipelineItem item)
+    private void Return(PipelineItem<TState> item)
     {
         item.Batch.Release();
         item.Failure = null;
@@ -260,8 +268,9 @@ internal sealed class OfflinePipeline
     }
 }
 
-/// <summary>One batch on its way through an <see cref="OfflinePipeline"/>.</summary>
-internal sealed class PipelineItem
+/// <summary>One batch on its way through an <see cref="OfflinePipeline{TState}"/>.</summary>
+/// <param name="state">What the command's work keeps for this batch's delivery.</param>
+internal sealed class PipelineItem<TState>(TState state)
 {
     /// <summary>The packets.</summary>
     public PacketBatch Batch { get; } = new();
@@ -278,20 +287,8 @@ internal sealed class PipelineItem
     /// <summary>What the file says of itself: filters are compiled for its snapshot length, an output file takes its shape.</summary>
     public InputShape Input { get; set; }
 
-    /// <summary>What the work computed: one verdict per packet and filter (index <c>filter * Count + packet</c>).</summary>
-    public uint[] Verdicts { get; set; } = [];
-
-    /// <summary>Packets accepted by the first filter (counted by the work).</summary>
-    public int Accepted { get; set; }
-
-    /// <summary>Captured bytes of all packets (counted by the work).</summary>
-    public long Bytes { get; set; }
-
-    /// <summary>Captured bytes accepted by the first filter, each cut to its verdict (counted by the work).</summary>
-    public long AcceptedBytes { get; set; }
-
     /// <summary>What the command's work keeps per batch for its delivery (reused with the item).</summary>
-    public object? State { get; set; }
+    public TState State { get; } = state;
 
     /// <summary>Set when opening or reading the file, or the work on the batch, failed; delivery rethrows it.</summary>
     public ExceptionDispatchInfo? Failure { get; set; }

@@ -9,7 +9,8 @@ namespace Bpf.Jit;
 
 /// <summary>
 /// Compiles classic BPF programs to IL (through <see cref="DynamicMethod"/>) that the .NET JIT turns
-/// into machine code, with exactly the semantics of libpcap's <c>bpf_filter</c>.
+/// into machine code, with exactly the semantics of libpcap's <c>bpf_filter</c>. It does not fall back
+/// to the interpreter by itself: choosing an engine (and falling back) is <c>Bpf.Filtering.PacketFilter</c>'s job.
 /// </summary>
 [RequiresDynamicCode("The BPF JIT emits IL at run time; use the interpreter where dynamic code is unavailable.")]
 public static class BpfJit
@@ -18,55 +19,40 @@ public static class BpfJit
     public static bool IsSupported => RuntimeFeature.IsDynamicCodeSupported && RuntimeFeature.IsDynamicCodeCompiled;
 
     /// <summary>
-    /// Validates <paramref name="program"/> once and compiles it into a delegate that allocates nothing per
-    /// call and returns what <c>bpf_filter</c> returns for the same packet. The .NET JIT turns the IL into
-    /// machine code on the first call. Where dynamic code is not compiled (<see cref="IsSupported"/> false)
-    /// or the IL cannot be built, the delegate runs the interpreter instead, with the same results.
+    /// Compiles a validated program to machine code now (not on the first packet, so a failure shows
+    /// here and the first packet pays no compile time). The runner allocates nothing per call and returns
+    /// what <c>bpf_filter</c> returns for the same packet.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
-    /// <exception cref="BpfValidationException">The program is not valid (libpcap's rules, executable opcodes).</exception>
-    public static BpfFilterDelegate Compile(BpfProgram program)
+    /// <exception cref="NotSupportedException">Dynamic code is not compiled here (<see cref="IsSupported"/> is false).</exception>
+    /// <exception cref="InvalidProgramException">The IL could not be built (a JIT bug: the interpreter still runs the program).</exception>
+    public static BpfRunner Compile(RunnableProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var interpreter = new BpfInterpreter(program);
         if (!IsSupported)
-            return interpreter.Run;
-        try
-        {
-            return Emit(program);
-        }
-        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
-        {
-            return interpreter.Run;
-        }
+            throw new NotSupportedException("dynamic code is not compiled on this runtime: the BPF JIT cannot run");
+        var run = Emit(program.Program);
+        RuntimeHelpers.PrepareDelegate(run);
+        return new JitRunner(program, run);
     }
 
+    /// <summary>Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and compiles it like <see cref="Compile(RunnableProgram)"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
+    /// <exception cref="BpfValidationException">The program cannot run (libpcap's rules, executable opcodes, no jump to itself).</exception>
+    /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
+    /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
+    public static BpfFilterDelegate Compile(BpfProgram program) => Compile(RunnableProgram.Validate(program)).AsDelegate();
+
     /// <summary>
-    /// Validates <paramref name="program"/> once and compiles it into a <see cref="BpfBatchFilter"/>: one
-    /// method that loops over a batch of packets with the program inlined and writes each verdict, so a
-    /// packet costs the filter and not a call. Falls back to the interpreter's batch entry like
-    /// <see cref="Compile"/>.
+    /// Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and compiles it into a
+    /// <see cref="BpfBatchFilter"/>: one method that loops over a batch of packets with the program inlined and
+    /// writes each verdict, so a packet costs the filter and not a call.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
-    /// <exception cref="BpfValidationException">The program is not valid (libpcap's rules, executable opcodes).</exception>
-    public static BpfBatchFilter CompileBatch(BpfProgram program)
-    {
-        ArgumentNullException.ThrowIfNull(program);
-        var interpreter = new BpfInterpreter(program);
-        if (!IsSupported)
-            return interpreter.RunBatch;
-        try
-        {
-            var batch = EmitBatch(program);
-            // Machine code now: a failure falls back here, and the first batch pays no compile time.
-            RuntimeHelpers.PrepareDelegate(batch);
-            return batch;
-        }
-        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
-        {
-            return interpreter.RunBatch;
-        }
-    }
+    /// <exception cref="BpfValidationException">The program cannot run (libpcap's rules, executable opcodes, no jump to itself).</exception>
+    /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
+    /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
+    public static BpfBatchFilter CompileBatch(BpfProgram program) => Compile(RunnableProgram.Validate(program)).AsBatchDelegate();
 
     /// <summary>Emits the batch loop of an already validated program.</summary>
     internal static BpfBatchFilter EmitBatch(BpfProgram program)
@@ -94,5 +80,25 @@ public static class BpfJit
         // Closed over a target: an instance-shaped delegate calls straight into the code, without
         // the argument-shuffling thunk an open static delegate goes through.
         return method.CreateDelegate<BpfFilterDelegate>(program);
+    }
+
+    /// <summary>The emitted code as an engine; the batch loop is emitted on first use (not every user filters batches).</summary>
+    private sealed class JitRunner(RunnableProgram program, BpfFilterDelegate run) : BpfRunner(program)
+    {
+        private BpfBatchFilter? _batch;
+
+        public override uint Run(ReadOnlySpan<byte> packet, uint wireLength) => run(packet, wireLength);
+
+        public override BpfFilterDelegate AsDelegate() => run;
+
+        public override int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts) => AsBatchDelegate()(packets, verdicts);
+
+        public override BpfBatchFilter AsBatchDelegate() => LazyInitializer.EnsureInitialized(ref _batch, () =>
+        {
+            var batch = EmitBatch(Program);
+            // Machine code now: the first batch pays no compile time.
+            RuntimeHelpers.PrepareDelegate(batch);
+            return batch;
+        });
     }
 }

@@ -121,9 +121,12 @@ public static class BpfSemantics
     /// How many backward jumps one run may take. libpcap's validator lets <c>ja</c> offsets wrap to
     /// earlier instructions (protochain's loop, which ends by running off the packet); a program that
     /// loops without progress would hang libpcap forever, so engines stop after this many and return
-    /// <see cref="LoopLimitResult"/>. Real loops (one iteration per IPv6 extension header) stay far below it.
+    /// <see cref="LoopLimitResult"/>. A real loop (protochain: one iteration per IPv6 extension or AH
+    /// header, each at least 8 bytes) takes at most caplen / 8 jumps, 32768 for the largest snapshot
+    /// length libpcap writes (262144); twice that bounds a runaway loop to about a millisecond per packet
+    /// (it was 2^24, a quarter of a second per packet: a file took hours).
     /// </summary>
-    public const int MaxBackwardJumps = 1 << 24;
+    public const int MaxBackwardJumps = 1 << 16;
 
     /// <summary>The value a program returns when it exceeds <see cref="MaxBackwardJumps"/>.</summary>
     public const uint LoopLimitResult = 0;

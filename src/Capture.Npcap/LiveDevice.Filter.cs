@@ -1,6 +1,6 @@
 using Bpf.Vm;
 using Bpf.Compiler;
-using Bpf.Jit;
+using Bpf.Filtering;
 using Capture.Npcap.Native;
 
 namespace Capture.Npcap;
@@ -55,7 +55,7 @@ public sealed partial class LiveDevice
     /// </summary>
     /// <remarks>Call it before reading or from the reading thread: it waits for a read in progress.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
-    /// <exception cref="BpfValidationException">The program breaks libpcap's rules (bpf_validate): no engine may run it.</exception>
+    /// <exception cref="BpfValidationException">No engine can run the program (libpcap's bpf_validate, executable opcodes, no jump to itself).</exception>
     /// <exception cref="ObjectDisposedException">The device is closed.</exception>
     /// <exception cref="LiveCaptureException">Neither the driver nor managed code can run it.</exception>
     public void SetFilter(BpfProgram program)
@@ -68,7 +68,7 @@ public sealed partial class LiveDevice
     /// <summary>Installs <paramref name="program"/> in the driver, else <paramref name="managedProgram"/> in managed code.</summary>
     private void Install(BpfProgram program, Func<BpfProgram> managedProgram)
     {
-        BpfValidator.ThrowIfInvalid(program, ValidationProfile.Libpcap);
+        var runnable = RunnableProgram.Validate(program);
         lock (_readLock)
         {
             ObjectDisposedException.ThrowIf(IsClosed, this);
@@ -83,7 +83,8 @@ public sealed partial class LiveDevice
                     : "the filter runs in the kernel";
                 return;
             }
-            InstallManaged(managedProgram(), refusal);
+            var managed = managedProgram();
+            InstallManaged(ReferenceEquals(managed, program) ? runnable : RunnableProgram.Validate(managed), refusal);
         }
     }
 
@@ -132,9 +133,8 @@ public sealed partial class LiveDevice
         return null;
     }
 
-    private void InstallManaged(BpfProgram program, string refusal)
+    private void InstallManaged(RunnableProgram program, string refusal)
     {
-        // Validated against libpcap's rules already, so this cannot fail.
         var filter = PacketFilter.Create(program);
         // Let every packet through the driver, whole: the managed filter decides and truncates.
         using (var acceptAll = new NativeBpfProgram([Instruction.Stmt(Opcodes.Ret | Opcodes.K, (uint)Snaplen)]))
@@ -142,7 +142,7 @@ public sealed partial class LiveDevice
                 throw new LiveCaptureException(LiveCaptureError.FilterFailed,
                     $"{refusal}, and the driver refused an accept-all program too: {PcapNative.LastError(_handle)}");
         _managedFilter = filter;
-        Filter = program;
+        Filter = program.Program;
         FilterLocation = FilterLocation.Managed;
         FilterMessage = $"the filter runs in managed code ({filter.Engine}): {refusal}";
     }

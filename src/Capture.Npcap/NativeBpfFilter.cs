@@ -1,5 +1,4 @@
 using Bpf.Vm;
-using Bpf.Jit;
 using Capture.Npcap.Native;
 
 namespace Capture.Npcap;
@@ -29,11 +28,15 @@ public static unsafe class NativeBpfFilter
         }
     }
 
-    /// <summary>A delegate running <paramref name="program"/> with libpcap's <c>bpf_filter</c>.</summary>
+    /// <summary>
+    /// A delegate running <paramref name="runnable"/> with libpcap's <c>bpf_filter</c>, which trusts its
+    /// input: it is given only programs checked to be runnable (an unknown opcode would crash it).
+    /// </summary>
     /// <exception cref="LiveCaptureException"><see cref="LiveCaptureError.LibpcapMissing"/>: libpcap is not installed.</exception>
-    public static BpfFilterDelegate Create(BpfProgram program)
+    public static BpfFilterDelegate Create(RunnableProgram runnable)
     {
-        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(runnable);
+        var program = runnable.Program;
         if (!IsAvailable)
             throw new LiveCaptureException(LiveCaptureError.LibpcapMissing, "the libpcap engine needs the system libpcap, which is not installed");
         // Pinned for the delegate's lifetime: bpf_filter reads the instructions on every call.

@@ -1,4 +1,5 @@
-using Bpf.Jit;
+using Bpf.Compiler;
+using Bpf.Filtering;
 using Capture.Npcap;
 
 namespace Udpcap;
@@ -72,38 +73,24 @@ public sealed partial class UdpcapCapture
             }
         }
         else
-            Volatile.Write(ref _filter, CompileManaged(expression, _source.LinkType));
+            Volatile.Write(ref _filter, CompileManaged(bindings));
         FilterExpression = expression;
     }
 
-    /// <summary>
-    /// pcapng files may mix link types: the filter is compiled once per further link type and cached with the
-    /// filter it derives from. A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder
-    /// still drops what is not IPv4/UDP).
-    /// </summary>
-    private ManagedFilter? FilterForOtherLinkType(ManagedFilter primary, Bpf.Vm.LinkType linkType)
-    {
-        var cache = primary.Others;
-        lock (cache)
-        {
-            if (cache.TryGetValue(linkType, out var known))
-                return known;
-            ManagedFilter? compiled;
-            try
-            {
-                compiled = CompileManaged(CaptureFilterBuilder.Build(_demux.Bindings, linkType, _own), linkType);
-            }
-            catch (Bpf.Compiler.FilterCompileException)
-            {
-                compiled = null;
-            }
-            cache[linkType] = compiled;
-            return compiled;
-        }
-    }
+    /// <summary>What managed filters return for accepted packets (the compiler's default, as libpcap's).</summary>
+    private const int ManagedSnaplen = FilterCompiler.DefaultSnaplen;
 
-    private static ManagedFilter? CompileManaged(string? expression, Bpf.Vm.LinkType linkType) =>
-        expression is null ? null : new ManagedFilter(linkType, PacketFilter.Compile(expression, linkType));
+    /// <summary>
+    /// The filter for these bindings, compiled now for the source's link type (an error there is the
+    /// caller's) and on first use for each further link type a pcapng file brings.
+    /// </summary>
+    private PacketFilterCache CompileManaged(SocketBinding[] bindings)
+    {
+        var own = _own;
+        var filters = new PacketFilterCache(linkType => CaptureFilterBuilder.Build(bindings, linkType, own));
+        filters.For(_source.LinkType, ManagedSnaplen);
+        return filters;
+    }
 
     private void ThrowIfDisposed()
     {

@@ -2,7 +2,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
-using Bpf.Jit;
+using Bpf.Filtering;
 using Capture.Npcap;
 
 namespace Udpcap;
@@ -25,16 +25,12 @@ public sealed partial class UdpcapCapture : IDisposable
     private readonly Demultiplexer _demux;
     private readonly DatagramDecoder _decoder;
     private readonly uint[] _own;
-    private ManagedFilter? _filter;
+    // The capture filter run in managed code (sources other than live devices): compiled for the source's
+    // link type, and for each further link type a pcapng file brings (null where it cannot be filtered).
+    private PacketFilterCache? _filter;
     private Thread? _pump;
     private volatile bool _stopping;
     private bool _disposed;
-
-    private sealed record ManagedFilter(LinkType LinkType, PacketFilter Filter)
-    {
-        /// <summary>Filters derived for packets of other link types (pcapng), built on first use.</summary>
-        public Dictionary<LinkType, ManagedFilter?> Others { get; } = [];
-    }
 
     private UdpcapCapture(IPacketSource source, UdpcapOptions options, bool leaveOpen)
     {
@@ -188,12 +184,11 @@ public sealed partial class UdpcapCapture : IDisposable
 
     private void Process(in CapturedPacket packet)
     {
-        var filter = Volatile.Read(ref _filter);
-        if (filter is not null)
+        // A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder still drops what is not IPv4/UDP).
+        var filters = Volatile.Read(ref _filter);
+        if (filters is not null && filters.TryGet(packet.LinkType, ManagedSnaplen, out var filter))
         {
-            if (filter.LinkType != packet.LinkType)
-                filter = FilterForOtherLinkType(filter, packet.LinkType);
-            if (filter is not null && filter.Filter.Run(packet.Data, packet.WireLength) == 0)
+            if (filter.Run(packet.Data, packet.WireLength) == 0)
             {
                 _counters.Packet();
                 _counters.Drop(DropReason.Filtered);

@@ -13,8 +13,12 @@ internal static class CliRunner
         var stderr = new StringWriter { NewLine = "\n" };
         var context = new CliContext(stdout, stderr, new StringReader(stdin), ErrorIsTerminal: false);
         var code = Program.Run(args, context);
-        return new Result(code, stdout.ToString(), stderr.ToString());
+        return new Result(code, AsBpf(stdout.ToString()), AsBpf(stderr.ToString()));
     }
+
+    // Help's usage lines name the executable: bpf for users, the test host here.
+    private static string AsBpf(string text) =>
+        text.Replace($"  {System.CommandLine.RootCommand.ExecutableName} ", "  bpf ", StringComparison.Ordinal);
 
     public static Result Run(params string[] args) => RunWithInput("", args);
 

@@ -103,7 +103,7 @@ internal static class EngineCases
             LdImm(0), St(0), LdMem(0), AluK(O.Add, 1), St(0), JK(O.Jge, 3, 1, 0), Ja(-5), RetA()),
         C("backward ja walks the packet like protochain", 4, [2, 9, 2, 9, 0, 9],
             LdInd(O.B, 0), JK(O.Jeq, 0, 3, 0), AluX(O.Add), Tax(), Ja(-5), Txa(), RetA()),
-        C("a loop that never ends stops at the backward-jump limit", BpfSemantics.LoopLimitResult, [], Ja(-1), RetK(1))
+        C("a loop that never ends stops at the backward-jump limit", BpfSemantics.LoopLimitResult, [], LdImm(1), Ja(-2), RetK(1))
             with { LibpcapDefined = false },
         C("backward ja walking off the packet returns 0", 0, [2, 9, 2, 9],
             LdInd(O.B, 0), JK(O.Jeq, 0, 3, 0), AluX(O.Add), Tax(), Ja(-5), Txa(), RetA()),

@@ -60,7 +60,20 @@ public class InterpreterTests
 
     [Fact]
     public void Run_InfiniteBackwardLoop_StopsAtLoopLimit() =>
-        Assert.Equal(BpfSemantics.LoopLimitResult, Run(s_packet, 8, S(0x00, 1), S(0x05, 0xffffffff), S(0x06, 9)));
+        Assert.Equal(BpfSemantics.LoopLimitResult, Run(s_packet, 8, S(0x00, 1), S(0x05, 0xfffffffe), S(0x06, 9)));
+
+    // bpf_validate passes both; bpf_filter aborts on the first and spins for ever on the second.
+    [Theory]
+    [InlineData((ushort)0xff, 0u, ValidationErrorKind.UnknownOpcode)]
+    [InlineData((ushort)0x05, 0xffffffffu, ValidationErrorKind.JumpToItself)]
+    public void Constructor_ProgramLibpcapPassesButCannotRun_ThrowsWithKindAndIndex(ushort code, uint k, ValidationErrorKind kind)
+    {
+        var program = new BpfProgram([S(0x00, 2), S(code, k), S(0x06, 1)]);
+        Assert.True(BpfValidator.Validate(program, ValidationProfile.Libpcap).IsValid);
+        var error = Assert.Throws<BpfValidationException>(() => new BpfInterpreter(program));
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal(1, error.InstructionIndex);
+    }
 
     [Fact]
     public void Constructor_InvalidProgram_ThrowsWithKindAndIndex()

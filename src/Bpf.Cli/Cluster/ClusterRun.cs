@@ -14,10 +14,10 @@ namespace Bpf.Cli.Cluster;
 /// </summary>
 internal static class ClusterRun
 {
-    public static int Stats(ClusterOptions cluster, IReadOnlyList<string> inputs, StatsJob job, IReadOnlyList<string> args, CliContext context)
+    public static int Stats(ClusterSettings cluster, IReadOnlyList<string> inputs, StatsJob job, string[] siloArguments, CliContext context)
     {
         var items = Items(inputs, outputDirectory: null);
-        var results = Execute(cluster, "stats", args, items, context);
+        var results = Execute(cluster, "stats", siloArguments, items, context);
         if (results is null)
             return Program.ExitInput;
         var table = job.NewTable();
@@ -43,8 +43,8 @@ internal static class ClusterRun
         return Program.ExitInput;
     }
 
-    public static int Filter(ClusterOptions cluster, IReadOnlyList<string> inputs, FilterJob job, string? outputDirectory,
-        bool count, bool results, IReadOnlyList<string> args, CliContext context)
+    public static int Filter(ClusterSettings cluster, IReadOnlyList<string> inputs, FilterJob job, string? outputDirectory,
+        bool count, bool results, string[] siloArguments, CliContext context)
     {
         if (results)
             throw new UsageException("--results prints every packet's verdict: run it without --cluster");
@@ -52,7 +52,7 @@ internal static class ClusterRun
             throw new UsageException("with --cluster, -w names a directory for one output per input, not standard output");
         var items = Items(inputs, outputDirectory);
         var stopwatch = Stopwatch.StartNew();
-        var done = Execute(cluster, "filter", args, items, context);
+        var done = Execute(cluster, "filter", siloArguments, items, context);
         if (done is null)
             return Program.ExitInput;
         var totals = new FilterTotals();
@@ -101,9 +101,9 @@ internal static class ClusterRun
     }
 
     /// <summary>Runs the job on the cluster; null (after saying why on stderr) when the cluster could not do it.</summary>
-    private static WorkResult[]? Execute(ClusterOptions cluster, string verb, IReadOnlyList<string> args, WorkItem[] items, CliContext context)
+    private static WorkResult[]? Execute(ClusterSettings cluster, string verb, string[] siloArguments, WorkItem[] items, CliContext context)
     {
-        var job = new JobSpec(Guid.NewGuid(), verb, ClusterArguments.ForSilos(args));
+        var job = new JobSpec(Guid.NewGuid(), verb, siloArguments);
         var options = new ClusterJobOptions { Timeout = cluster.Timeout, SlotsPerSilo = cluster.Slots };
         try
         {

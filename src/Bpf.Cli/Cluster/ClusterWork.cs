@@ -48,16 +48,27 @@ internal sealed class ClusterWork : IClusterWork
         var parsed = _jobs.GetOrAdd(job.JobId, _ =>
         {
             _jobOrder.Enqueue(job.JobId);
-            return new Lazy<object>(() => job.Verb switch
-            {
-                "stats" => StatsJob.Parse(StatsCommand.Read(job.Arguments)),
-                "filter" => FilterJob.Parse(FilterCommand.Read(job.Arguments), context),
-                _ => throw new InvalidOperationException($"unknown verb '{job.Verb}'"),
-            });
+            return new Lazy<object>(() => Parse(job, context));
         });
         while (_jobOrder.Count > JobsKept && _jobOrder.TryDequeue(out var old))
             _jobs.TryRemove(old, out _);
         return parsed.Value;
+    }
+
+    /// <summary>Reads the job's arguments with the verb's own definition and options.</summary>
+    private static object Parse(JobSpec job, CliContext context)
+    {
+        switch (job.Verb)
+        {
+            case "stats":
+                var stats = new StatsCommand();
+                return stats.Job(ClusterArguments.Parse(stats.Definition, job.Arguments));
+            case "filter":
+                var filter = new FilterCommand();
+                return filter.Job(ClusterArguments.Parse(filter.Definition, job.Arguments), context);
+            default:
+                throw new InvalidOperationException($"unknown verb '{job.Verb}'");
+        }
     }
 
     private static WorkResult Stats(StatsJob job, WorkItem item, CliContext context)

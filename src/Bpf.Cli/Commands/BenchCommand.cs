@@ -1,5 +1,7 @@
+using System.CommandLine;
+using Bpf.Cli.Bench;
 using Bpf.Compiler;
-using Bpf.Jit.Bench;
+using Bpf.Filtering;
 using Capture.Npcap;
 using Capture.Pcapfile;
 
@@ -13,40 +15,58 @@ namespace Bpf.Cli.Commands;
 /// <c>engine jit ns_per_packet 2.10 packets 123456789 accepted 4567</c>. The <c>libpcap</c> engine runs
 /// the same program with the system libpcap's C <c>bpf_filter</c>, for a ratio measured in one run.
 /// </summary>
-internal sealed class BenchCommand : ICommand
+internal sealed class BenchCommand : IVerb
 {
-    public string Name => "bench";
+    private readonly Option<string?> _input = CliOptions.Text("-r", "FILE", "The capture file whose packets the filter runs over (loaded into memory first).");
 
-    public string Usage => "bench -r FILE [--engine interp|jit|libpcap|all] [--seconds S] [-O0] (EXPRESSION | --program PROG)";
+    private readonly Option<string?> _engine = CliOptions.Choice("--engine",
+        "Which engine to time; libpcap is the system libpcap's C bpf_filter on the same program.", "all", "interp", "jit", "libpcap", "all");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<TimeSpan?> _seconds = CliOptions.Duration("--seconds", "How long to run each engine (default 2).");
+
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form) instead of compiling an expression.");
+
+    private readonly Argument<string[]> _expression = CliOptions.Expression();
+
+    public BenchCommand() =>
+        Definition = new Command("bench", "Times the filter per engine over a file's packets held in memory: one line per engine with ns per packet.")
+        {
+            _input, _engine, _seconds, _noOptimize, _program, _expression,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-r", "--engine", "--seconds", "--program"], ["-O0"]);
-        var path = reader.Value("-r") ?? throw new UsageException("expected -r FILE");
-        var engines = reader.Choice("--engine", "all", "interp", "jit", "libpcap", "all") switch
+        var path = InputFiles.CheckFile(parse.GetValue(_input) ?? throw new UsageException("expected -r FILE"), "-r");
+        var engines = parse.GetValue(_engine) switch
         {
             "all" => NativeBpfFilter.IsAvailable ? ["interp", "jit", "libpcap"] : new[] { "interp", "jit" },
-            var one => [one],
+            var one => [one!],
         };
-        var duration = reader.Duration("--seconds") ?? TimeSpan.FromSeconds(2);
-        var programPath = reader.Value("--program");
-        if ((programPath is null) == (reader.Operands.Count == 0))
+        var duration = parse.GetValue(_seconds) ?? TimeSpan.FromSeconds(2);
+        var programPath = parse.GetValue(_program);
+        var words = parse.GetValue(_expression) ?? [];
+        if ((programPath is null) == (words.Length == 0))
             throw new UsageException("give either an expression or --program");
 
         var (packets, wireLengths, linkType, snaplen) = Load(path);
         if (packets.Count == 0)
             throw new InputException($"{path}: no packets to run the filter on");
+        // Validated once, before any engine (libpcap's C bpf_filter included) sees it.
         var program = programPath is not null
-            ? ProgramFiles.Load(programPath, context)
-            : FilterCompiler.Compile(string.Join(' ', reader.Operands), linkType, snaplen, new CompilerOptions { Optimize = !reader.Has("-O0") });
+            ? ProgramFiles.LoadRunnable(programPath, context)
+            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }));
         foreach (var engine in engines)
         {
             // Our engines run as the offline commands run them, a batch per call; libpcap's C
             // bpf_filter has no batch entry and is called per packet.
             var result = engine switch
             {
-                "interp" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Interpreter), duration),
-                "jit" => FilterBench.Run(packets, wireLengths, FilterSet.CreateBatchEngine(program, FilterEngine.Jit), duration),
+                "interp" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Interpreter).AsBatchDelegate(), duration),
+                "jit" => FilterBench.Run(packets, wireLengths, PacketFilter.Create(program, FilterEngine.Jit).AsBatchDelegate(), duration),
                 _ => FilterBench.Run(packets, wireLengths, NativeBpfFilter.Create(program), duration),
             };
             context.Out.WriteLine(result.ToLine(engine));

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Bpf.Vm.Capture;
 using Capture.Npcap;
@@ -12,29 +13,52 @@ namespace Bpf.Cli.Commands;
 /// managed code where the driver refuses it), to a pcap/pcapng file or as one line per packet.
 /// Ctrl-C stops cleanly and leaves a valid file.
 /// </summary>
-internal sealed class CaptureCommand : ICommand
+internal sealed class CaptureCommand : IVerb
 {
-    public string Name => "capture";
+    private readonly Option<string?> _device = CliOptions.Text("-i", "IFACE", "The device to capture on (see bpf devices), as tcpdump -i.");
 
-    public string Usage =>
-        "capture -i IFACE [-c COUNT] [-s SNAPLEN] [-w FILE] [--format pcap|pcapng] [--promiscuous] [--buffer-size BYTES] [--stats [--interval DURATION]] [EXPRESSION]";
+    private readonly Option<long?> _count = CliOptions.Limit("-c", "COUNT", "Stop after COUNT packets (with --stats: after COUNT reports), as tcpdump -c.", 1);
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<long> _snaplen = CliOptions.Number("-s", "SNAPLEN", "Bytes kept of each packet (0: the default, 262144), as tcpdump -s.", 0, 0, int.MaxValue);
+
+    private readonly Option<string?> _output = CliOptions.Text("-w", "FILE", "Write the packets to a capture file instead of printing one line each, as tcpdump -w.");
+
+    private readonly Option<string?> _format = CliOptions.Choice("--format", "The file format for -w.", "pcap", "pcap", "pcapng");
+
+    private readonly Option<bool> _promiscuous = CliOptions.Flag("--promiscuous", "Put the device in promiscuous mode.");
+
+    private readonly Option<long?> _bufferSize = CliOptions.Limit("--buffer-size", "BYTES", "The kernel or driver buffer size in bytes.", 1, int.MaxValue);
+
+    private readonly Option<bool> _stats = CliOptions.Flag("--stats", "Count packets and bytes in the driver (statistics mode) and print one line per interval instead of packets.");
+
+    private readonly Option<TimeSpan?> _interval = CliOptions.Duration("--interval", "The reporting interval of --stats (default 1).");
+
+    private readonly Argument<string[]> _expression = CliOptions.Expression("The pcap-filter expression, compiled by us and installed in the kernel or driver; several words are joined with spaces.");
+
+    public CaptureCommand() =>
+        Definition = new Command("capture", "Captures live packets through our compiled filter, to a file or as one line per packet; Ctrl-C stops and leaves a valid file.")
+        {
+            _device, _count, _snaplen, _output, _format, _promiscuous, _bufferSize, _stats, _interval, _expression,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
     {
-        var reader = new ArgumentReader(args, ["-i", "-c", "-s", "-w", "--format", "--buffer-size", "--interval"], ["--stats", "--promiscuous"]);
-        var name = reader.Value("-i") ?? throw new UsageException("expected -i IFACE (see bpf devices)");
-        var count = reader.Number("-c", long.MaxValue, 1);
-        var snaplen = (int)reader.Number("-s", LiveCaptureOptions.DefaultSnaplen, 0, int.MaxValue);
-        var interval = reader.Duration("--interval") ?? TimeSpan.FromSeconds(1);
+        var name = parse.GetValue(_device) ?? throw new UsageException("expected -i IFACE (see bpf devices)");
+        var count = parse.GetValue(_count) ?? long.MaxValue;
+        var snaplen = (int)parse.GetValue(_snaplen);
+        var interval = parse.GetValue(_interval) ?? TimeSpan.FromSeconds(1);
+        var statistics = parse.GetValue(_stats);
         var options = new LiveCaptureOptions
         {
             Snaplen = snaplen == 0 ? LiveCaptureOptions.DefaultSnaplen : snaplen,
-            Promiscuous = reader.Has("--promiscuous"),
-            BufferSize = reader.Value("--buffer-size") is null ? null : (int)reader.Number("--buffer-size", 0, 1, int.MaxValue),
-            ReadTimeout = reader.Has("--stats") ? interval : TimeSpan.FromMilliseconds(100),
+            Promiscuous = parse.GetValue(_promiscuous),
+            BufferSize = (int?)parse.GetValue(_bufferSize),
+            ReadTimeout = statistics ? interval : TimeSpan.FromMilliseconds(100),
         };
-        var format = reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
-        var expression = string.Join(' ', reader.Operands);
+        var format = parse.GetValue(_format) == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
+        var expression = string.Join(' ', parse.GetValue(_expression) ?? []);
 
         using var device = LiveDevice.Open(name, options);
         if (expression.Length > 0)
@@ -44,11 +68,11 @@ internal sealed class CaptureCommand : ICommand
         }
         // Ctrl-C closes the device: a read blocked in the driver returns and the loop ends normally.
         using var stop = context.Cancellation.Register(device.Close);
-        if (reader.Has("--stats"))
+        if (statistics)
             return RunStatistics(device, count, context);
 
-        using var output = reader.Value("-w") is { } path
-            ? CaptureFileWriter.Create(path, format, device.LinkType, device.Snaplen,
+        using var output = parse.GetValue(_output) is { } path
+            ? CaptureFileWriter.Create(InputFiles.CheckOutput(path, "-w", []), format, device.LinkType, device.Snaplen,
                 device.HasNanosecondTimestamps ? TimestampPrecision.Nanoseconds : TimestampPrecision.Microseconds)
             : null;
         long captured = 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Bpf.Compiler;
@@ -11,31 +12,53 @@ namespace Bpf.Cli.Commands;
 /// <c>LINKTYPE&lt;TAB&gt;SNAPLEN&lt;TAB&gt;EXPRESSION</c> line at a time from standard input and answers
 /// each with exactly one line, <c>ok&lt;TAB&gt;N,code jt jf k,...</c> or <c>error&lt;TAB&gt;message</c>.
 /// </summary>
-internal sealed class CompileCommand : ICommand
+internal sealed class CompileCommand : IVerb
 {
     public const int DefaultSnaplen = 262144;
 
-    public string Name => "compile";
+    private readonly Option<string?> _linkType = CliOptions.Text("-y", "LINKTYPE", "The data link type to compile for, by name (EN10MB, LINUX_SLL, RAW...) as tcpdump -y takes it. Default: EN10MB.");
 
-    public string Usage => "compile [-y LINKTYPE] [-s SNAPLEN] [-O0] [-d|-dd|-ddd] EXPRESSION | compile --batch [-O0]";
+    private readonly Option<long> _snaplen = CliOptions.Number("-s", "SNAPLEN", "The snapshot length the program returns on accept (0: 262144), as tcpdump -s.", DefaultSnaplen, 0, int.MaxValue);
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly DumpFormatOptions _format = new();
+
+    private readonly Option<bool> _batch = CliOptions.Flag("--batch",
+        "Read LINKTYPE<TAB>SNAPLEN<TAB>EXPRESSION lines from standard input and answer each with one line: ok<TAB>N,code jt jf k,... or error<TAB>message.");
+
+    private readonly Argument<string[]> _expression = CliOptions.Expression();
+
+    public CompileCommand()
     {
-        var reader = new ArgumentReader(args, ["-y", "-s"], ["-O0", "-d", "-dd", "-ddd", "--batch"]);
-        var options = new CompilerOptions { Optimize = !reader.Has("-O0") };
-        if (reader.Has("--batch"))
+        Definition = new Command("compile", "Compiles an expression to classic BPF and prints it as tcpdump -d, -dd or -ddd does.")
         {
-            if (reader.Operands.Count != 0 || reader.Value("-y") is not null || reader.Value("-s") is not null)
+            _linkType, _snaplen, _noOptimize, _batch, _expression,
+        };
+        foreach (var option in _format.All)
+            Definition.Options.Add(option);
+    }
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
+    {
+        var options = new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) };
+        var words = parse.GetValue(_expression) ?? [];
+        if (parse.GetValue(_batch))
+        {
+            if (words.Length != 0 || parse.GetResult(_linkType) is not null || parse.GetResult(_snaplen) is { Implicit: false })
                 throw new UsageException("--batch reads LINKTYPE<TAB>SNAPLEN<TAB>EXPRESSION lines from standard input; it takes no other arguments");
             RunBatch(context, options);
             return Program.ExitOk;
         }
-        if (reader.Operands.Count == 0)
+        if (words.Length == 0)
             throw new UsageException("expected an expression");
-        var linkType = ParseLinkType(reader.Value("-y") ?? "EN10MB") ?? throw new InputException($"unknown data link type '{reader.Value("-y")}'");
-        var snaplen = (int)reader.Number("-s", DefaultSnaplen, 0, int.MaxValue);
-        var expression = string.Join(' ', reader.Operands);
-        var format = DumpFormats.FromFlags(reader) ?? DumpFormat.Listing;
+        var linkTypeName = parse.GetValue(_linkType) ?? "EN10MB";
+        var linkType = ParseLinkType(linkTypeName) ?? throw new InputException($"unknown data link type '{linkTypeName}'");
+        var snaplen = (int)parse.GetValue(_snaplen);
+        var expression = string.Join(' ', words);
+        var format = _format.From(parse) ?? DumpFormat.Listing;
         var program = FilterCompiler.Compile(expression, linkType, snaplen == 0 ? DefaultSnaplen : snaplen, options);
         context.Out.Write(BpfText.Format(program, format));
         return Program.ExitOk;

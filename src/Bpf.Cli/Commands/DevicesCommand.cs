@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Capture.Npcap;
 
 using Bpf.Vm;
@@ -5,17 +6,12 @@ using Bpf.Vm;
 namespace Bpf.Cli.Commands;
 
 /// <summary><c>bpf devices</c>: the capture devices, like <c>tcpdump -D</c> with addresses and link types.</summary>
-internal sealed class DevicesCommand : ICommand
+internal sealed class DevicesCommand : IVerb
 {
-    public string Name => "devices";
+    public Command Definition { get; } = new("devices", "Lists the capture devices with their flags, link type and addresses, like tcpdump -D.");
 
-    public string Usage => "devices";
-
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    public int Run(ParseResult parse, CliContext context)
     {
-        var reader = new ArgumentReader(args, [], []);
-        if (reader.Operands.Count != 0)
-            throw new UsageException("takes no arguments");
         var number = 0;
         foreach (var device in LiveDevices.List())
         {

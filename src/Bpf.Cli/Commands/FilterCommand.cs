@@ -1,6 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Bpf.Cli.Cluster;
+using Bpf.Compiler;
+using Bpf.Filtering;
 using Capture.Pcapfile;
 
 using Bpf.Vm;
@@ -11,36 +14,64 @@ namespace Bpf.Cli.Commands;
 /// <c>bpf filter</c>: runs a filter expression (compiled for each file's link type and snaplen, as
 /// libpcap's filtertest does) or a ready program over capture files.
 /// </summary>
-internal sealed class FilterCommand : ICommand
+internal sealed class FilterCommand : IVerb
 {
-    public string Name => "filter";
+    private readonly Option<string[]> _inputs = CliOptions.Inputs();
 
-    public string Usage =>
-        "filter -r FILE|- [-r FILE...] [-w OUT|-] [--format pcap|pcapng] [--count] [--results] [--engine interp|jit] [--threads N] [-O0] [--cluster redis://HOST:PORT [--timeout DURATION]] (EXPRESSION | --program PROG)";
+    private readonly Option<string?> _output = CliOptions.Text("-w", "FILE", "Write the accepted packets to a capture file (- : standard output, as tcpdump -w -).");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<string?> _format = CliOptions.Choice("--format", "The file format for -w (default: the first input's).", null, "pcap", "pcapng");
+
+    private readonly Option<bool> _count = CliOptions.Flag("--count", "Print only the number of accepted packets.");
+
+    private readonly Option<bool> _results = CliOptions.Flag("--results", "Print the filter's return value for every packet, one a line.");
+
+    private readonly Option<string?> _engine = CliOptions.Engine();
+
+    private readonly Option<int?> _threads = CliOptions.Threads();
+
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form; - reads standard input) instead of compiling an expression.");
+
+    private readonly ClusterOptions _cluster = new(outputs: true);
+
+    private readonly Argument<string[]> _expression = CliOptions.Expression();
+
+    public FilterCommand() =>
+        Definition = new Command("filter", "Runs a filter over capture files: compiled for each file's link type and snaplen as libpcap does, or a ready program.")
+        {
+            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _program, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expression,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
     {
-        var reader = Read(args);
-        var inputs = InputFiles.Expand(reader.Values("-r"));
+        var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var job = FilterJob.Parse(reader, context);
-        var results = reader.Has("--results");
-        if (ClusterOptions.From(reader) is { } cluster)
-            return ClusterRun.Filter(cluster, inputs, job, reader.Value("-w"), reader.Has("--count"), results, args, context);
+        var job = Job(parse, context);
+        var (filters, format) = (job.Filters, job.Format);
+        if (_cluster.From(parse) is { } cluster)
+            return ClusterRun.Filter(cluster, inputs, job, parse.GetValue(_output), parse.GetValue(_count), parse.GetValue(_results),
+                ClusterArguments.ForSilos(parse), context);
 
         var totals = new FilterTotals();
+        var results = parse.GetValue(_results);
         var stopwatch = Stopwatch.StartNew();
-        using var output = reader.Value("-w") is { } outPath ? new FilterOutput(outPath, job.Format, context) : null;
+        using var output = parse.GetValue(_output) is { } outPath
+            ? new FilterOutput(InputFiles.CheckOutput(outPath, "-w", inputs), format, context)
+            : null;
         if (output is { IsStandardOutput: true } && results)
             throw new UsageException("--results and -w - both write to standard output");
         // With the capture on standard output, the summary goes to standard error.
         var report = output is { IsStandardOutput: true } ? context.Error : context.Out;
-        var failure = Run(inputs, job.Filters, output, totals, results, job.Threads, context);
+        var failure = Run(inputs, filters, output, totals, results, job.Threads, context);
         output?.Dispose();
         stopwatch.Stop();
 
-        if (reader.Has("--count"))
+        if (parse.GetValue(_count))
             report.WriteLine(totals.Accepted.ToString(CultureInfo.InvariantCulture));
         else if (!results)
             report.WriteLine(totals.Summary(stopwatch.Elapsed));
@@ -50,21 +81,38 @@ internal sealed class FilterCommand : ICommand
         return Program.ExitInput;
     }
 
-    /// <summary>Reads the verb's arguments (the silos read the job's the same way).</summary>
-    /// <exception cref="UsageException">An unknown option, or an option without its value.</exception>
-    internal static ArgumentReader Read(IReadOnlyList<string> args) =>
-        new(args, ["-r", "-w", "--format", "--program", "--engine", "--threads", .. ClusterOptions.Valued], ["--count", "--results", "-O0"]);
+    /// <summary>What to run on every file, from the verb's options (a silo reads a cluster job's arguments with this too).</summary>
+    /// <exception cref="UsageException">Both an expression and a program.</exception>
+    /// <exception cref="InputException">The program file cannot be read or run.</exception>
+    internal FilterJob Job(ParseResult parse, CliContext context)
+    {
+        var programPath = parse.GetValue(_program);
+        var words = parse.GetValue(_expression) ?? [];
+        if (programPath is not null && words.Length > 0)
+            throw new UsageException("give either an expression or --program, not both");
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
+        var filters = programPath is not null
+            ? ProgramFiles.LoadFilter(programPath, engine, context)
+            : new PacketFilterCache(string.Join(' ', words), new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }, engine);
+        var format = parse.GetValue(_format) switch
+        {
+            null => (CaptureFileFormat?)null,
+            "pcapng" => CaptureFileFormat.PcapNg,
+            _ => CaptureFileFormat.Pcap,
+        };
+        return new FilterJob(filters, format, parse.GetValue(_threads));
+    }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    internal static string? Run(IReadOnlyList<string> inputs, FilterSet filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
-        new OfflinePipeline(inputs, context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
+    internal static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
+        new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
             item => FilterBatch(item, filters),
             (item, firstOfFile) =>
             {
                 // The first file shapes the output.
                 if (firstOfFile)
                     output?.Begin(item.Input);
-                totals.Add(item.Batch.Count, item.Accepted, item.Bytes, item.AcceptedBytes);
+                totals.Add(item.Batch.Count, item.State.Accepted, item.State.Bytes, item.State.AcceptedBytes);
                 if (output is not null || results)
                     Deliver(item, output, results, context);
             });
@@ -72,12 +120,13 @@ internal sealed class FilterCommand : ICommand
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void FilterBatch(PipelineItem item, FilterSet filters)
+    private static void FilterBatch(PipelineItem<BatchVerdicts> item, PacketFilterCache filters)
     {
         var batch = item.Batch;
-        if (item.Verdicts.Length < batch.Count)
-            item.Verdicts = new uint[Math.Max(batch.Count, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts.AsSpan(0, batch.Count);
+        var state = item.State;
+        if (state.Verdicts.Length < batch.Count)
+            state.Verdicts = new uint[Math.Max(batch.Count, 2 * state.Verdicts.Length)];
+        var verdicts = state.Verdicts.AsSpan(0, batch.Count);
         var snaplen = item.Input.Snaplen;
         var slices = batch.Slices;
         int accepted = 0;
@@ -85,7 +134,7 @@ internal sealed class FilterCommand : ICommand
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            accepted += filters.BatchFor(batch.LinkTypeAt(start), snaplen)(slices.Slice(start, run), verdicts.Slice(start, run));
+            accepted += InputErrors.FilterFor(filters, batch.LinkTypeAt(start), snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
             start += run;
         }
         long bytes = 0, acceptedBytes = 0;
@@ -95,45 +144,44 @@ internal sealed class FilterCommand : ICommand
             bytes += length;
             acceptedBytes += Math.Min(verdicts[i], length);
         }
-        item.Accepted = accepted;
-        item.Bytes = bytes;
-        item.AcceptedBytes = acceptedBytes;
+        state.Accepted = accepted;
+        state.Bytes = bytes;
+        state.AcceptedBytes = acceptedBytes;
     }
 
     /// <summary>On the caller's thread, in input order: prints verdicts and writes accepted packets.</summary>
-    private static void Deliver(PipelineItem item, FilterOutput? output, bool results, CliContext context)
+    private static void Deliver(PipelineItem<BatchVerdicts> item, FilterOutput? output, bool results, CliContext context)
     {
         var batch = item.Batch;
-        var verdicts = item.Verdicts;
+        var verdicts = item.State.Verdicts;
         for (var i = 0; i < batch.Count; i++)
         {
             if (results)
                 context.Out.WriteLine(verdicts[i].ToString(CultureInfo.InvariantCulture));
             if (verdicts[i] != 0)
-                output?.Write(batch[i]);
+                output?.Write(batch[i], item.Path);
         }
     }
 }
 
-/// <summary>What <c>bpf filter</c> runs on every file: the filter, the output format and the threads.</summary>
-internal sealed record FilterJob(FilterSet Filters, CaptureFileFormat? Format, int? Threads)
+/// <summary>What the work on one batch computed for its delivery.</summary>
+internal sealed class BatchVerdicts
 {
-    /// <exception cref="UsageException">Both or neither of an expression and a program, or a bad option value.</exception>
-    /// <exception cref="InputException">The program file cannot be read or is not valid.</exception>
-    public static FilterJob Parse(ArgumentReader reader, CliContext context)
-    {
-        var programPath = reader.Value("--program");
-        if (programPath is not null && reader.Operands.Count > 0)
-            throw new UsageException("give either an expression or --program, not both");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
-        var filters = programPath is not null
-            ? FilterSet.FromProgram(ProgramFiles.Load(programPath, context), engine)
-            : FilterSet.FromExpression(string.Join(' ', reader.Operands), engine, optimize: !reader.Has("-O0"));
-        var format = reader.Value("--format") is null ? (CaptureFileFormat?)null
-            : reader.Choice("--format", "pcap", "pcap", "pcapng") == "pcapng" ? CaptureFileFormat.PcapNg : CaptureFileFormat.Pcap;
-        return new FilterJob(filters, format, reader.Threads());
-    }
+    /// <summary>One verdict per packet (bytes to keep, 0: rejected); longer than the batch when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
+
+    /// <summary>Packets accepted.</summary>
+    public int Accepted { get; set; }
+
+    /// <summary>Captured bytes of all packets.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Captured bytes accepted, each packet cut to its verdict.</summary>
+    public long AcceptedBytes { get; set; }
 }
+
+/// <summary>What <c>bpf filter</c> runs on every file: the filter, the output format and the threads.</summary>
+internal sealed record FilterJob(PacketFilterCache Filters, CaptureFileFormat? Format, int? Threads);
 
 /// <summary>Packet and byte counts of one run.</summary>
 internal sealed class FilterTotals

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
-using Bpf.Cli.Cluster;
 using System.Text;
+using Bpf.Cli.Cluster;
+using Bpf.Filtering;
 
 using Bpf.Vm;
 
@@ -11,21 +13,42 @@ namespace Bpf.Cli.Commands;
 /// every packet in one pass over the files, counting accepted packets and bytes (wire bytes, as
 /// Npcap's statistics mode counts them), optionally per time bucket of the packets' timestamps.
 /// </summary>
-internal sealed class StatsCommand : ICommand
+internal sealed class StatsCommand : IVerb
 {
-    public string Name => "stats";
+    private readonly Option<string[]> _inputs = CliOptions.Inputs();
 
-    public string Usage => "stats -r FILE|- [-r FILE...] [--interval DURATION] [--format table|csv|json] [--engine interp|jit] [--threads N] [--cluster redis://HOST:PORT [--timeout DURATION]] EXPRESSION [EXPRESSION...]";
+    private readonly Option<TimeSpan?> _interval = CliOptions.Duration("--interval", "Count per time bucket of this length (packet timestamps) instead of once for the whole input.");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<string?> _format = CliOptions.Choice("--format", "The output: an aligned table, or csv and json for scripts (stable columns and keys).", "table", "table", "csv", "json");
+
+    private readonly Option<string?> _engine = CliOptions.Engine();
+
+    private readonly Option<int?> _threads = CliOptions.Threads();
+
+    private readonly ClusterOptions _cluster = new();
+
+    private readonly Argument<string[]> _expressions = new("EXPRESSION")
     {
-        var reader = Read(args);
-        var inputs = InputFiles.Expand(reader.Values("-r"));
+        Description = "One filter per argument (quote each one): every filter runs on every packet, counted separately.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public StatsCommand() =>
+        Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
+        {
+            _inputs, _interval, _format, _engine, _threads, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
+    {
+        var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var job = StatsJob.Parse(reader);
-        if (ClusterOptions.From(reader) is { } cluster)
-            return ClusterRun.Stats(cluster, inputs, job, args, context);
+        var job = Job(parse);
+        if (_cluster.From(parse) is { } cluster)
+            return ClusterRun.Stats(cluster, inputs, job, ClusterArguments.ForSilos(parse), context);
 
         var (table, failure) = job.Count(inputs, context);
         context.Out.Write(job.Print(table));
@@ -35,18 +58,25 @@ internal sealed class StatsCommand : ICommand
         return Program.ExitInput;
     }
 
-    /// <summary>Reads the verb's arguments (the silos read the job's the same way).</summary>
-    /// <exception cref="UsageException">An unknown option, or an option without its value.</exception>
-    internal static ArgumentReader Read(IReadOnlyList<string> args) =>
-        new(args, ["-r", "--interval", "--format", "--engine", "--threads", .. ClusterOptions.Valued], []);
+    /// <summary>What to run on every file, from the verb's options (a silo reads a cluster job's arguments with this too).</summary>
+    /// <exception cref="UsageException">No expression.</exception>
+    internal StatsJob Job(ParseResult parse)
+    {
+        var expressions = parse.GetValue(_expressions) ?? [];
+        if (expressions.Length == 0)
+            throw new UsageException("expected at least one expression (quote each one)");
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
+        var interval = parse.GetValue(_interval);
+        return new StatsJob(expressions, [.. expressions.Select(e => new PacketFilterCache(e, engine: engine))],
+            interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads));
+    }
 
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void CountBatch(PipelineItem item, FilterSet[] filters, long intervalNs)
+    internal static void CountBatch(PipelineItem<StatsBatch> item, PacketFilterCache[] filters)
     {
-        if (item.State is not StatsTable counts)
-            item.State = counts = new StatsTable(filters.Length, intervalNs);
+        var counts = item.State.Counts;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
@@ -54,15 +84,15 @@ internal sealed class StatsCommand : ICommand
         // One verdict per filter and packet (index filter * Count + packet), each filter run over
         // each run of one link type by its batch entry.
         var cells = filters.Length * batch.Count;
-        if (item.Verdicts.Length < cells)
-            item.Verdicts = new uint[Math.Max(cells, 2 * item.Verdicts.Length)];
-        var verdicts = item.Verdicts.AsSpan(0, cells);
+        if (item.State.Verdicts.Length < cells)
+            item.State.Verdicts = new uint[Math.Max(cells, 2 * item.State.Verdicts.Length)];
+        var verdicts = item.State.Verdicts.AsSpan(0, cells);
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
             var linkType = batch.LinkTypeAt(start);
             for (var f = 0; f < filters.Length; f++)
-                filters[f].BatchFor(linkType, snaplen)(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+                InputErrors.FilterFor(filters[f], linkType, snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
@@ -79,43 +109,11 @@ internal sealed class StatsCommand : ICommand
 
 /// <summary>
 /// What <c>bpf stats</c> runs, whatever the files: the filters, the bucket width, the output format.
-/// A local run counts every file itself; a cluster run has each silo count its files with the
-/// same job, parsed there from the same arguments, and adds the tables up.
+/// A local run counts every file itself; a cluster run has each silo count its files with the same
+/// job, read there from the same arguments, and adds the tables up.
 /// </summary>
-internal sealed class StatsJob
+internal sealed record StatsJob(IReadOnlyList<string> Expressions, PacketFilterCache[] Filters, long IntervalNs, string Format, int? Threads)
 {
-    private StatsJob(IReadOnlyList<string> expressions, FilterSet[] filters, long intervalNs, string format, int? threads)
-    {
-        Expressions = expressions;
-        Filters = filters;
-        IntervalNs = intervalNs;
-        Format = format;
-        Threads = threads;
-    }
-
-    public IReadOnlyList<string> Expressions { get; }
-
-    public FilterSet[] Filters { get; }
-
-    public long IntervalNs { get; }
-
-    public string Format { get; }
-
-    public int? Threads { get; }
-
-    /// <exception cref="UsageException">No expression, or a bad option value.</exception>
-    public static StatsJob Parse(ArgumentReader reader)
-    {
-        if (reader.Operands.Count == 0)
-            throw new UsageException("expected at least one expression (quote each one)");
-        var engine = reader.Choice("--engine", "jit", "jit", "interp") == "jit" ? FilterEngine.Jit : FilterEngine.Interpreter;
-        var format = reader.Choice("--format", "table", "table", "csv", "json");
-        var interval = reader.Duration("--interval");
-        var expressions = reader.Operands;
-        var filters = expressions.Select(e => FilterSet.FromExpression(e, engine)).ToArray();
-        return new StatsJob(expressions, filters, interval is { } i ? (long)i.TotalNanoseconds : 0, format, reader.Threads());
-    }
-
     /// <summary>An empty table for this job's filters and buckets.</summary>
     public StatsTable NewTable() => new(Filters.Length, IntervalNs);
 
@@ -124,11 +122,11 @@ internal sealed class StatsJob
     public (StatsTable Table, string? Failure) Count(IReadOnlyList<string> inputs, CliContext context)
     {
         var table = NewTable();
-        var failure = new OfflinePipeline(inputs, context, Threads, input =>
+        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(NewTable()), context, Threads, input =>
         {
             foreach (var filter in Filters)
                 filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => StatsCommand.CountBatch(item, Filters, IntervalNs), (item, _) => table.Add((StatsTable)item.State!));
+        }).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
         return (table, failure);
     }
 
@@ -139,6 +137,16 @@ internal sealed class StatsJob
         "json" => table.ToJson(Expressions),
         _ => table.ToText(Expressions),
     };
+}
+
+/// <summary>What the work on one batch keeps for its delivery: the batch's counts, and the verdicts they came from.</summary>
+internal sealed class StatsBatch(StatsTable counts)
+{
+    /// <summary>The batch's own counts, added to the run's table on delivery.</summary>
+    public StatsTable Counts { get; } = counts;
+
+    /// <summary>One verdict per filter and packet (index <c>filter * Count + packet</c>); longer than needed when reused.</summary>
+    public uint[] Verdicts { get; set; } = [];
 }
 
 /// <summary>Accepted packet and byte counts per filter, per time bucket (one bucket without an interval).</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using Capture.Pcapfile;
 using Udpcap;
@@ -10,35 +11,51 @@ namespace Bpf.Cli.Commands;
 /// <c>bpf udp-recv</c>: receives UDP datagrams through the user-space stack, from a live device or a
 /// capture file replay, one line per datagram: <c>SRC_IP:SRC_PORT -&gt; DST_IP:DST_PORT LENGTH HEXPAYLOAD</c>.
 /// </summary>
-internal sealed class UdpRecvCommand : ICommand
+internal sealed class UdpRecvCommand : IVerb
 {
     // The largest UDP payload over IPv4: no datagram is ever cut by our own buffer.
     private const int MaxDatagram = 65535 - 20 - 8;
 
-    public string Name => "udp-recv";
+    private readonly Option<string?> _device = CliOptions.Text("-i", "IFACE", "Receive from a live device.");
 
-    public string Usage => "udp-recv (-i IFACE | -r FILE) --port P [--bind ADDR] [--group G ...] [--count N]";
+    private readonly Option<string?> _input = CliOptions.Text("-r", "FILE", "Receive from a capture file replayed through the stack.");
 
-    public int Run(IReadOnlyList<string> args, CliContext context)
+    private readonly Option<long?> _port = CliOptions.Limit("--port", "P", "The UDP port to bind.", 0, 65535);
+
+    private readonly Option<string?> _bind = CliOptions.Text("--bind", "ADDR", "The IPv4 address to bind (default 0.0.0.0: any).");
+
+    private readonly Option<string[]> _groups = new("--group")
     {
-        var reader = new ArgumentReader(args, ["-i", "-r", "--port", "--bind", "--group", "--count"], []);
-        var device = reader.Value("-i");
-        var file = reader.Value("-r");
+        Description = "A multicast group to join (repeatable).",
+        HelpName = "G",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    private readonly Option<long?> _count = CliOptions.Limit("--count", "N", "Stop after N datagrams.", 1);
+
+    public UdpRecvCommand() =>
+        Definition = new Command("udp-recv", "Receives UDP datagrams through the user-space stack (live or from a file), one line each: SRC -> DST LENGTH HEXPAYLOAD.")
+        {
+            _device, _input, _port, _bind, _groups, _count,
+        };
+
+    public Command Definition { get; }
+
+    public int Run(ParseResult parse, CliContext context)
+    {
+        var device = parse.GetValue(_device);
+        var file = parse.GetValue(_input);
         if ((device is null) == (file is null))
             throw new UsageException("give exactly one of -i IFACE and -r FILE");
-        if (reader.Value("--port") is null)
-            throw new UsageException("expected --port P");
-        if (reader.Operands.Count != 0)
-            throw new UsageException($"unexpected argument '{reader.Operands[0]}'");
-        var port = (int)reader.Number("--port", 0, 0, 65535);
-        var count = reader.Number("--count", long.MaxValue, 1);
-        var bind = ParseAddress(reader.Value("--bind") ?? "0.0.0.0", "--bind");
-        var groups = reader.Values("--group").Select(g => ParseAddress(g, "--group")).ToArray();
+        var port = (int)(parse.GetValue(_port) ?? throw new UsageException("expected --port P"));
+        var count = parse.GetValue(_count) ?? long.MaxValue;
+        var bind = ParseAddress(parse.GetValue(_bind) ?? "0.0.0.0", "--bind");
+        var groups = (parse.GetValue(_groups) ?? []).Select(g => ParseAddress(g, "--group")).ToArray();
 
         try
         {
             using var capture = file is not null
-                ? UdpcapCapture.Create(CaptureFileReader.Open(file))
+                ? UdpcapCapture.Create(CaptureFileReader.Open(InputFiles.CheckFile(file, "-r")))
                 : UdpcapCapture.OpenLive(device!);
             using var socket = capture.CreateSocket();
             socket.Bind(bind, port);

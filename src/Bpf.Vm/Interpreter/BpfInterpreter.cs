@@ -11,37 +11,33 @@ namespace Bpf.Vm;
 /// program with 0, division by X == 0 returns 0. The program is validated once here; <see cref="Run"/>
 /// allocates nothing and keeps no state between calls, so one instance may run on several threads.
 /// </summary>
-public sealed class BpfInterpreter
+public sealed class BpfInterpreter : BpfRunner
 {
     private readonly Instruction[] _program;
 
-    /// <summary>Validates <paramref name="program"/> with the libpcap profile and prepares to run it.</summary>
+    /// <summary>Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and prepares to run it.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
     /// <exception cref="BpfValidationException">
     /// libpcap's <c>bpf_validate</c> rejects the program, or it contains an opcode that <c>bpf_validate</c>
-    /// lets through but <c>bpf_filter</c> aborts on (kind <see cref="ValidationErrorKind.UnknownOpcode"/>).
+    /// lets through but <c>bpf_filter</c> aborts on (kind <see cref="ValidationErrorKind.UnknownOpcode"/>),
+    /// or a jump to itself (<see cref="ValidationErrorKind.JumpToItself"/>).
     /// </exception>
     public BpfInterpreter(BpfProgram program)
+        : this(RunnableProgram.Validate(program))
     {
-        BpfValidator.ThrowIfInvalid(program, ValidationProfile.Libpcap);
-        for (var i = 0; i < program.Count; i++)
-        {
-            if (!ExecutableOpcodes.Contains(program[i].Code))
-                throw new BpfValidationException([BpfValidator.At(ValidationErrorKind.UnknownOpcode, i, program[i],
-                    $"opcode 0x{program[i].Code:x} passes bpf_validate but bpf_filter has no such instruction")]);
-        }
-        _program = [.. program];
-        Program = program;
     }
 
-    /// <summary>The program this interpreter runs.</summary>
-    public BpfProgram Program { get; }
+    /// <summary>Prepares to run a program validated already.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
+    public BpfInterpreter(RunnableProgram program)
+        : base(program) => _program = [.. Program];
 
     /// <summary>
     /// Runs the program over every packet of a batch, writing each result to <paramref name="verdicts"/>
     /// (a <see cref="BpfBatchFilter"/>); returns how many packets it accepted.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="verdicts"/> is shorter than <paramref name="packets"/>.</exception>
-    public int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts)
+    public override int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts)
     {
         BpfBatch.CheckVerdicts(packets.Length, verdicts.Length);
         var accepted = 0;
@@ -60,7 +56,7 @@ public sealed class BpfInterpreter
     /// <paramref name="wireLength"/> bytes long on the wire, and returns the program's result
     /// (the number of bytes to keep; 0 rejects).
     /// </summary>
-    public uint Run(ReadOnlySpan<byte> packet, uint wireLength)
+    public override uint Run(ReadOnlySpan<byte> packet, uint wireLength)
     {
         // Validation guarantees pc stays inside the program (jumps land inside it and the last
         // instruction returns), so the hot loop indexes without bounds checks.

@@ -1,8 +1,9 @@
 namespace Bpf.Vm;
 
 /// <summary>
-/// Checks a program against libpcap's or Linux's acceptance rules before any engine runs it; engines
-/// may then rely on the program's validity (every jump lands inside it, every scratch index is below 16).
+/// Checks a program against libpcap's or Linux's acceptance rules, or what an engine can run, before any
+/// engine runs it; engines then rely on the program's validity (every jump lands inside it, every scratch
+/// index is below 16, every opcode is one they execute): see <see cref="RunnableProgram"/>.
 /// </summary>
 public static class BpfValidator
 {
@@ -19,6 +20,9 @@ public static class BpfValidator
                 break;
             case ValidationProfile.Kernel:
                 KernelRules.Check(program.AsSpan(), diagnostics);
+                break;
+            case ValidationProfile.Runnable:
+                RunnableRules.Check(program.AsSpan(), diagnostics);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(profile), profile, "unknown validation profile");

@@ -35,4 +35,7 @@ public enum ValidationErrorKind
 
     /// <summary>The last instruction is not a return.</summary>
     MissingFinalReturn,
+
+    /// <summary>Runnable: a <c>ja</c> whose offset wraps to the jump itself (<c>ja</c> with k = 4294967295), which never ends.</summary>
+    JumpToItself,
 }

@@ -2,26 +2,16 @@ using System.Diagnostics;
 
 using Bpf.Vm;
 
-namespace Bpf.Jit.Bench;
+namespace Bpf.Cli.Bench;
 
 /// <summary>
 /// Times a filter over packets already in memory: a short warm-up (so tiered code reaches its final
 /// tier), one counting pass, then whole passes over the packets until the duration has elapsed.
 /// </summary>
-public static class FilterBench
+internal static class FilterBench
 {
     // Look at the clock only every this many runs, so reading it does not show in tiny inputs.
     private const int RunsBetweenClockReads = 4096;
-
-    /// <summary>Runs <paramref name="filter"/> (on its <see cref="PacketFilter.Engine"/>) over <paramref name="packets"/> for about <paramref name="duration"/>.</summary>
-    /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">No packets, or the counts differ.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
-    public static BenchResult Run(IReadOnlyList<byte[]> packets, IReadOnlyList<uint> wireLengths, PacketFilter filter, TimeSpan duration)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return Run(packets, wireLengths, filter.Run, duration);
-    }
 
     /// <summary>Runs <paramref name="filter"/> over <paramref name="packets"/> for about <paramref name="duration"/>.</summary>
     /// <param name="packets">The captured bytes of each packet.</param>
@@ -70,7 +60,7 @@ public static class FilterBench
     }
 
     /// <summary>
-    /// Runs a batch entry (<see cref="BpfJit.CompileBatch"/>, or an interpreter's) over
+    /// Runs a batch entry (<see cref="Bpf.Filtering.PacketFilter.AsBatchDelegate"/>) over
     /// <paramref name="packets"/>, handed to it as one batch per pass, for about <paramref name="duration"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>

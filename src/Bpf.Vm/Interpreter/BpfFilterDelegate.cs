@@ -1,6 +1,4 @@
-using Bpf.Vm;
-
-namespace Bpf.Jit;
+namespace Bpf.Vm;
 
 /// <summary>
 /// A compiled filter program: runs it over the captured bytes of one packet and returns what

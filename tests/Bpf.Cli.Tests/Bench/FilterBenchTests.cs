@@ -1,11 +1,11 @@
 using System.Globalization;
-using Bpf.Jit.Bench;
+using Bpf.Cli.Bench;
+using Bpf.Filtering;
 using Bpf.Testing;
-using static Bpf.Jit.Tests.Asm;
 
 using Bpf.Vm;
 
-namespace Bpf.Jit.Tests;
+namespace Bpf.Cli.Tests.Bench;
 
 public class FilterBenchTests
 {
@@ -13,8 +13,15 @@ public class FilterBenchTests
     private static readonly uint[] s_wire = [2, 2, 60, 3];
 
     // Accepts packets whose first byte is 1.
-    private static readonly BpfFilterDelegate s_firstByteIsOne =
-        BpfJit.Compile(new BpfProgram([LdAbs(Opcodes.B, 0), JK(Opcodes.Jeq, 1, 0, 1), RetK(96), RetK(0)]));
+    private static readonly BpfProgram s_firstByteIsOneProgram = new(
+    [
+        Instruction.Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, 0),
+        Instruction.Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1, 0, 1),
+        Instruction.Stmt(Opcodes.Ret | Opcodes.K, 96),
+        Instruction.Stmt(Opcodes.Ret | Opcodes.K, 0),
+    ]);
+
+    private static readonly BpfFilterDelegate s_firstByteIsOne = PacketFilter.Create(s_firstByteIsOneProgram, FilterEngine.Jit).AsDelegate();
 
     [Fact]
     public void Run_CountsAcceptedPacketsOfOnePass()
@@ -33,12 +40,12 @@ public class FilterBenchTests
     }
 
     [Theory]
-    [InlineData(BpfEngine.Interpreter)]
-    [InlineData(BpfEngine.Jit)]
-    public void Run_PacketFilter_CountsWhatItMatches(BpfEngine engine)
+    [InlineData(FilterEngine.Interpreter)]
+    [InlineData(FilterEngine.Jit)]
+    public void Run_PacketFilter_CountsWhatItMatches(FilterEngine engine)
     {
-        var filter = PacketFilter.Create(new BpfProgram([LdAbs(Opcodes.B, 0), JK(Opcodes.Jeq, 1, 0, 1), RetK(96), RetK(0)]), engine);
-        Assert.Equal(2, FilterBench.Run(s_packets, s_wire, filter, TimeSpan.Zero).Accepted);
+        var filter = PacketFilter.Create(s_firstByteIsOneProgram, engine);
+        Assert.Equal(2, FilterBench.Run(s_packets, s_wire, filter.AsDelegate(), TimeSpan.Zero).Accepted);
     }
 
     [Fact]
@@ -72,7 +79,7 @@ public class FilterBenchTests
         var program = Libpcap.Compile(linkType, snaplen, "tcp port 80", optimize: true, out _)!;
         var expected = packets.Count(p => Libpcap.Filter(program, p.Data, p.WireLength) != 0);
         var result = FilterBench.Run(packets.Select(p => p.Data).ToArray(), packets.Select(p => p.WireLength).ToArray(),
-            BpfJit.Compile(new BpfProgram(program)), TimeSpan.Zero);
+            PacketFilter.Create(new BpfProgram(program)).AsDelegate(), TimeSpan.Zero);
         Assert.Equal(expected, result.Accepted);
     }
 }
