@@ -10,7 +10,10 @@ public static class CaptureFileWriter
     /// <summary>Creates a writer of <paramref name="format"/> on a stream.</summary>
     /// <param name="stream">Where the file goes.</param>
     /// <param name="format">pcap or pcapng.</param>
-    /// <param name="linkType">The link type (pcap files hold exactly one; pcapng adds interfaces as packets need them).</param>
+    /// <param name="linkType">
+    /// The link type (pcap files hold exactly one; pcapng files start with its interface, so a file without
+    /// packets is still readable, and add interfaces as packets of other link types need them).
+    /// </param>
     /// <param name="snaplen">The snapshot length to record.</param>
     /// <param name="precision">The timestamp resolution.</param>
     /// <param name="leaveOpen">Leave the stream open when the writer is disposed.</param>
@@ -20,7 +23,7 @@ public static class CaptureFileWriter
         format switch
         {
             CaptureFileFormat.Pcap => new PcapWriter(stream, linkType, snaplen, precision, leaveOpen),
-            CaptureFileFormat.PcapNg => new PcapNgWriter(stream, snaplen, precision, leaveOpen),
+            CaptureFileFormat.PcapNg => new PcapNgWriter(stream, snaplen, precision, leaveOpen, firstInterface: linkType),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown capture file format"),
         };
 

@@ -46,7 +46,7 @@ public sealed partial class UdpcapCapture
         {
             ThrowIfDisposed();
             if (HasEnded)
-                socket.Queue.End(null);
+                socket.Queue.End(_endFault);
             if (ManualPump)
                 return;
         }

@@ -107,6 +107,9 @@ public sealed partial class UdpcapCapture : IDisposable
     /// <summary>True once the source ended (a replay reached its end) or failed.</summary>
     public bool HasEnded { get; private set; }
 
+    // Why the source ended early (null at its normal end), told again to every receiver that comes later.
+    private Exception? _endFault;
+
     /// <summary>Starts reading the source now (idempotent).</summary>
     /// <exception cref="UdpcapException"><see cref="UdpcapError.Closed"/>: the capture was disposed.</exception>
     public void Start()
@@ -176,6 +179,7 @@ public sealed partial class UdpcapCapture : IDisposable
         lock (_gate)
         {
             HasEnded = true;
+            _endFault = fault;
             sockets = [.. _sockets];
         }
         foreach (var socket in sockets)

@@ -36,8 +36,9 @@ public class RoundTripTests
                 expected.Add(new Packet(data[..Math.Min(data.Length, snaplen)], wire, stored, linkType, Array.IndexOf(linkTypes, linkType)));
             }
         }
-        // Interface ids follow the order in which link types first appear.
-        var order = expected.Select(p => p.LinkType).Distinct().ToList();
+        // The writer's own link type is interface 0 (written up front, so even an empty file has one);
+        // the others follow in the order in which they first appear.
+        var order = expected.Select(p => p.LinkType).Prepend(linkTypes[0]).Distinct().ToList();
         expected = expected.Select(p => p with { InterfaceIndex = format == CaptureFileFormat.PcapNg ? order.IndexOf(p.LinkType) : 0 }).ToList();
         using var reader = CaptureFileReader.Open(new MemoryStream(stream.ToArray()));
         Assert.Equal((format, precision, snaplen), (reader.Format, reader.TimestampPrecision, reader.Snaplen));

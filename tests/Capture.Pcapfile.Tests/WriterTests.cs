@@ -119,6 +119,22 @@ public class WriterTests
         Assert.Single(Packets.ReadAll(stream.ToArray()));
     }
 
+    [LibpcapTheory]
+    [InlineData(CaptureFileFormat.Pcap)]
+    [InlineData(CaptureFileFormat.PcapNg)]
+    public void NoPackets_StillACaptureLibpcapOpens_WithItsLinkType(CaptureFileFormat format)
+    {
+        // An empty result is a capture too: pcapng used to be a bare section header, which libpcap
+        // and tcpdump refuse ("no Interface Description Blocks").
+        var stream = new MemoryStream();
+        CaptureFileWriter.Create(stream, format, LinkType.RAW, leaveOpen: true).Dispose();
+        var bytes = stream.ToArray();
+        Assert.Null(Verdict.AssertSameAsLibpcap(bytes));
+        using var reader = CaptureFileReader.Open(new MemoryStream(bytes));
+        Assert.Equal(LinkType.RAW, reader.LinkType);
+        Assert.False(reader.TryReadPacket(out _));
+    }
+
     [LibpcapFact]
     public void CreateLike_KeepsInputProperties()
     {

@@ -75,16 +75,24 @@ internal sealed class BenchCommand : IVerb
         return Program.ExitOk;
     }
 
+    /// <exception cref="InputException">The file is not a capture or is damaged (the message names it and the offset).</exception>
     private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen) Load(string path)
     {
-        using var source = CaptureFileReader.Open(path);
-        var packets = new List<byte[]>();
-        var wireLengths = new List<uint>();
-        while (source.TryReadPacket(out var packet))
+        try
         {
-            packets.Add(packet.Data.ToArray());
-            wireLengths.Add(packet.WireLength);
+            using var source = CaptureFileReader.Open(path);
+            var packets = new List<byte[]>();
+            var wireLengths = new List<uint>();
+            while (source.TryReadPacket(out var packet))
+            {
+                packets.Add(packet.Data.ToArray());
+                wireLengths.Add(packet.WireLength);
+            }
+            return (packets, wireLengths, source.LinkType, source.Snaplen);
         }
-        return (packets, wireLengths, source.LinkType, source.Snaplen);
+        catch (InvalidDataException e)
+        {
+            throw new InputException($"{path}: {e.Message}", e);
+        }
     }
 }

@@ -104,8 +104,14 @@ internal sealed class FilterCommand : IVerb
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
-    internal static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context) =>
-        new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input => filters.Prepare(input.LinkType, input.Snaplen)).Run(
+    internal static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context)
+    {
+        InputShape? first = null;
+        var failure = new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input =>
+        {
+            first ??= input;
+            filters.Prepare(input.LinkType, input.Snaplen);
+        }).Run(
             item => FilterBatch(item, filters),
             (item, firstOfFile) =>
             {
@@ -116,6 +122,12 @@ internal sealed class FilterCommand : IVerb
                 if (output is not null || results)
                     Deliver(item, output, results, context);
             });
+        // No packet at all (files with only a header): the output is still a capture, as tcpdump
+        // writes one, shaped by the first file that opened.
+        if (first is { } shape)
+            output?.Begin(shape);
+        return failure;
+    }
 
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.

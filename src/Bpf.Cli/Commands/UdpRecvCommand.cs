@@ -83,6 +83,11 @@ internal sealed class UdpRecvCommand : IVerb
             // Ctrl-C closed the socket under a waiting receive: a clean stop, not an error.
             return Program.ExitOk;
         }
+        catch (Exception e) when (file is not null && e is InvalidDataException or UdpcapException)
+        {
+            // A damaged file: the reader says where in it, this says which file.
+            throw new InputException($"{file}: {e.Message}", e);
+        }
     }
 
     private static IPAddress ParseAddress(string text, string option) =>

@@ -23,9 +23,18 @@ public sealed class PcapNgWriter : ICaptureWriter
     private uint _lastInterface = uint.MaxValue;
 
     /// <summary>Starts a pcapng file on <paramref name="stream"/> by writing its section header.</summary>
+    /// <param name="stream">Where the file goes.</param>
+    /// <param name="snaplen">The snapshot length of every interface.</param>
+    /// <param name="precision">The timestamp resolution.</param>
+    /// <param name="leaveOpen">Leave the stream open when the writer is disposed.</param>
+    /// <param name="firstInterface">
+    /// When given, the Interface Description Block of this link type is written right after the section
+    /// header, so that a file that ends up with no packets still names its link type: readers (libpcap,
+    /// tcpdump) refuse a pcapng file without one.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="snaplen"/> is not positive.</exception>
     public PcapNgWriter(Stream stream, int snaplen = SnaplenRules.MaximumSnaplen,
-        TimestampPrecision precision = TimestampPrecision.Microseconds, bool leaveOpen = false)
+        TimestampPrecision precision = TimestampPrecision.Microseconds, bool leaveOpen = false, LinkType? firstInterface = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(snaplen);
         _output = new WriteBuffer(stream, leaveOpen);
@@ -40,13 +49,15 @@ public sealed class PcapNgWriter : ICaptureWriter
         BinaryPrimitives.WriteInt64LittleEndian(block[16..], -1); // section length not known in advance
         BinaryPrimitives.WriteUInt32LittleEndian(block[24..], SectionHeaderLength);
         _output.Commit(SectionHeaderLength);
+        if (firstInterface is { } linkType)
+            InterfaceFor(linkType);
     }
 
-    /// <summary>Creates (or replaces) a pcapng file.</summary>
+    /// <summary>Creates (or replaces) a pcapng file (see the constructor for <paramref name="firstInterface"/>).</summary>
     /// <exception cref="IOException">The file cannot be created.</exception>
     public static PcapNgWriter Create(string path, int snaplen = SnaplenRules.MaximumSnaplen,
-        TimestampPrecision precision = TimestampPrecision.Microseconds) =>
-        new(CaptureFileWriter.CreateFile(path), snaplen, precision);
+        TimestampPrecision precision = TimestampPrecision.Microseconds, LinkType? firstInterface = null) =>
+        new(CaptureFileWriter.CreateFile(path), snaplen, precision, leaveOpen: false, firstInterface);
 
     /// <inheritdoc />
     public CaptureFileFormat Format => CaptureFileFormat.PcapNg;
