@@ -27,6 +27,12 @@ public sealed record CompilerOptions
     public bool LinuxKernelVlan { get; init; }
 
     /// <summary>
+    /// Resolves host, network, service, protocol and ethernet names; null (the default) reads the system
+    /// files (/etc/hosts, /etc/services, ...) as libpcap does. Must be thread-safe.
+    /// </summary>
+    public CodeGen.INameResolver? NameResolver { get; init; }
+
+    /// <summary>
     /// The libpcap whose language and programs to reproduce: <see cref="LibpcapCompatibility.Head"/>
     /// (the default) or <see cref="LibpcapCompatibility.V1_10"/> (libpcap 1.10.3's exact instructions).
     /// </summary>

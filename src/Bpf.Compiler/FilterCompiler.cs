@@ -9,9 +9,12 @@ using Bpf.Vm;
 namespace Bpf.Compiler;
 
 /// <summary>
-/// A managed <c>pcap_compile</c>: turns a pcap-filter expression into the classic BPF program
-/// libpcap 1.10 would produce for the same link type and snapshot length. Stateless and
-/// thread-safe; names are resolved from the system files (/etc/hosts, /etc/services, ...), which
+/// A managed <c>pcap_compile</c>: turns a pcap-filter expression into a classic BPF program with
+/// the semantics libpcap gives it for the same link type and snapshot length (every packet gets the
+/// verdict libpcap's program gives it). The instructions themselves may differ: by default an extra
+/// optimizer pass can make a program smaller than libpcap 1.10's (<c>(tcp or udp) and port 53</c>: 22
+/// instructions where tcpdump prints 23); <see cref="CompilerOptions.Compatibility"/> chooses which
+/// libpcap's program to follow (<see cref="LibpcapCompatibility"/>). Stateless and thread-safe; names are resolved from the system files (/etc/hosts, /etc/services, ...), which
 /// are read once per process on first use.
 /// </summary>
 public static class FilterCompiler
@@ -44,7 +47,7 @@ public static class FilterCompiler
         var ast = FilterParser.Parse(expression);
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
-            Names = SystemNameResolver.Default,
+            Names = options.NameResolver ?? SystemNameResolver.Default,
             Compatibility = options.Compatibility,
         };
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.

@@ -21,8 +21,12 @@ public enum LiveCaptureError
     NotSupported,
 }
 
-/// <summary>A live capture operation failed; <see cref="Error"/> says which kind of failure.</summary>
-public sealed class LiveCaptureException : Exception
+/// <summary>
+/// A live capture operation failed; <see cref="Error"/> says which kind of failure. An <see cref="IOException"/>,
+/// so consumers of the capture abstraction (<see cref="Bpf.Vm.Capture.IKernelFilterTarget"/>) handle it without
+/// knowing this backend.
+/// </summary>
+public sealed class LiveCaptureException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public LiveCaptureException(LiveCaptureError error, string message, Exception? inner = null)

@@ -1,4 +1,5 @@
 using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Bpf.Compiler;
 using Bpf.Filtering;
 using Capture.Npcap.Native;
@@ -45,6 +46,9 @@ public sealed partial class LiveDevice
         Install(program, () => live == options ? program : FilterCompiler.Compile(expression, LinkType, Snaplen, options with { LinuxKernelVlan = false }));
         FilterExpression = expression;
     }
+
+    /// <inheritdoc />
+    void IKernelFilterTarget.SetFilter(string expression) => SetFilter(expression, null);
 
     /// <summary>
     /// Installs <paramref name="program"/> (our own instructions, as they are) in the kernel or capture

@@ -176,12 +176,17 @@ internal sealed class FragmentReassembler
         if (end <= have)
             return true;
         var size = Math.Max(end, Math.Min(Math.Max(have * 2, 2048), MaxEnd + Unit));
-        while (_bytes + size - have > _maxBytes && EvictOldestExcept(slot))
+        // The pool may hand out more than asked (it rounds up to a power of two): the limit holds for
+        // the bytes actually held, so it is checked against the buffer rented, not the size asked.
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        while (_bytes + buffer.Length - have > _maxBytes && EvictOldestExcept(slot))
         {
         }
-        if (_bytes + size - have > _maxBytes)
+        if (_bytes + buffer.Length - have > _maxBytes)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
             return false;
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        }
         slot.Buffer.AsSpan(0, Math.Min(slot.MaxEnd, have)).CopyTo(buffer);
         ReturnBuffer(slot);
         slot.Buffer = buffer;

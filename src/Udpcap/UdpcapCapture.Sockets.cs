@@ -1,6 +1,6 @@
 using Bpf.Compiler;
 using Bpf.Filtering;
-using Capture.Npcap;
+using Bpf.Vm.Capture;
 
 namespace Udpcap;
 
@@ -61,13 +61,13 @@ public sealed partial class UdpcapCapture
         // With nothing bound, the old filter stays: the demultiplexer drops everything anyway.
         if (expression is null || expression == FilterExpression)
             return;
-        if (_source is LiveDevice live)
+        if (_source is IKernelFilterTarget live)
         {
             try
             {
                 live.SetFilter(expression);
             }
-            catch (LiveCaptureException e)
+            catch (IOException e)
             {
                 throw new UdpcapException(UdpcapError.BackendUnavailable, $"cannot install the capture filter: {e.Message}", e);
             }

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
 using Bpf.Filtering;
-using Capture.Npcap;
 
 namespace Udpcap;
 
@@ -36,7 +35,8 @@ public sealed partial class UdpcapCapture : IDisposable
     {
         _source = source;
         _leaveOpen = leaveOpen;
-        _startOnBind = source is LiveDevice;
+        // A live source (one that takes kernel filters) starts at the first bind; a replay waits for receivers.
+        _startOnBind = source is IKernelFilterTarget;
         _own = options.OwnAddresses.Select(Ipv4EndPoint.FromIPAddress).ToArray();
         _demux = new Demultiplexer(_counters, _own);
         _decoder = new DatagramDecoder(options, _demux, _counters);
@@ -54,42 +54,32 @@ public sealed partial class UdpcapCapture : IDisposable
     }
 
     /// <summary>
-    /// Opens live device <paramref name="deviceName"/> (e.g. <c>lo</c>) for the stack. Unless options say
-    /// otherwise, UDP checksums left to offload are accepted (<see cref="UdpChecksumPolicy.VerifyOrOffloadPending"/>)
-    /// and the addresses of every local interface count as this host's.
+    /// Opens live device <paramref name="deviceName"/> (e.g. <c>lo</c>) for the stack through
+    /// <paramref name="open"/>, the capture backend's open (the stack depends on no backend), e.g.
+    /// <c>r =&gt; LiveDevice.Open(r.DeviceName, new LiveCaptureOptions { Snaplen = r.Snaplen, ... })</c>.
+    /// Unless options say otherwise, UDP checksums left to offload are accepted
+    /// (<see cref="UdpChecksumPolicy.VerifyOrOffloadPending"/>) and the addresses of every local interface
+    /// count as this host's.
     /// </summary>
     /// <exception cref="UdpcapException"><see cref="UdpcapError.BackendUnavailable"/>: no capture library, no such device, or no permission.</exception>
-    public static UdpcapCapture OpenLive(string deviceName, UdpcapOptions? options = null)
+    public static UdpcapCapture OpenLive(string deviceName, Func<LiveSourceRequest, IPacketSource> open, UdpcapOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(deviceName);
+        ArgumentNullException.ThrowIfNull(open);
         options ??= UdpcapOptions.Default with { UdpChecksum = UdpChecksumPolicy.VerifyOrOffloadPending };
         options = options with { OwnAddresses = [.. options.OwnAddresses, .. LocalAddresses()] };
         options.Validate();
-        LiveDevice device;
+        IPacketSource device;
         try
         {
-            device = LiveDevice.Open(deviceName, LiveOptions);
+            device = open(LiveSourceRequest.For(deviceName));
         }
-        catch (Exception e) when (e is LiveCaptureException or DllNotFoundException or PlatformNotSupportedException)
+        catch (Exception e) when (e is IOException or DllNotFoundException or PlatformNotSupportedException or UnauthorizedAccessException)
         {
             throw new UdpcapException(UdpcapError.BackendUnavailable, $"cannot capture on '{deviceName}': {e.Message}", e);
         }
         return new UdpcapCapture(device, options, leaveOpen: false);
     }
-
-    /// <summary>
-    /// Live capture settings: immediate delivery, and a snapshot length just above the largest IPv4 packet plus
-    /// link and VLAN headers. On Linux immediate mode uses TPACKET_V2, whose ring holds fixed frames of the
-    /// snapshot length: libpcap's default 262144 would leave a 2 MiB ring only 8 frames, and a burst of
-    /// fragments would overflow it. With this length and a 32 MiB buffer the ring holds about 500 frames.
-    /// </summary>
-    private static readonly LiveCaptureOptions LiveOptions = new()
-    {
-        Immediate = true,
-        Snaplen = 65535 + 64,
-        BufferSize = 32 << 20,
-        ReadTimeout = TimeSpan.FromMilliseconds(50),
-    };
 
     /// <summary>Creates an unbound socket receiving from this capture.</summary>
     /// <exception cref="UdpcapException"><see cref="UdpcapError.Closed"/>: the capture was disposed.</exception>
@@ -140,9 +130,10 @@ public sealed partial class UdpcapCapture : IDisposable
         }
         foreach (var socket in sockets)
             socket.Close();
-        // Closing a live device ends a read blocked in the driver.
-        if (_source is LiveDevice live)
-            live.Close();
+        // Disposing a live source ends a read blocked in the driver (with the source left open, the pump sees
+        // the stop at its next read timeout).
+        if (_source is IKernelFilterTarget && !_leaveOpen)
+            _source.Dispose();
         pump?.Join(TimeSpan.FromSeconds(5));
         if (!_leaveOpen)
             _source.Dispose();
@@ -171,7 +162,7 @@ public sealed partial class UdpcapCapture : IDisposable
                     Process(packet);
             }
         }
-        catch (Exception e) when (!_stopping && e is InvalidDataException or LiveCaptureException or IOException)
+        catch (Exception e) when (!_stopping && e is InvalidDataException or IOException)
         {
             fault = e;
         }

@@ -8,7 +8,7 @@ namespace Udpcap;
 /// </summary>
 /// <example>
 /// <code>
-/// using var capture = UdpcapCapture.OpenLive("lo");
+/// using var capture = UdpcapCapture.OpenLive("lo", r => LiveDevice.Open(r.DeviceName, new LiveCaptureOptions { Snaplen = r.Snaplen, Immediate = true }));
 /// using var socket = capture.CreateSocket();
 /// socket.Bind(IPAddress.Any, 5000);
 /// var buffer = new byte[65536];

@@ -18,7 +18,7 @@ public class LiveFragmentationTests
         using var ns = new TestNamespace("10.213.77.1", "10.213.77.2");
         using var kernel = new UdpClient(new IPEndPoint(IPAddress.Parse(ns.HostAddress), 0));
         var port = ((IPEndPoint)kernel.Client.LocalEndPoint!).Port;
-        using var capture = UdpcapCapture.OpenLive(ns.HostInterface);
+        using var capture = UdpcapCapture.OpenLive(ns.HostInterface, LiveBackend.Open);
         using var socket = capture.CreateSocket();
         socket.Bind(IPAddress.Parse(ns.HostAddress), port);
         using var sender = ns.CreateSocket();
@@ -55,7 +55,7 @@ public class LiveMulticastTests
     {
         using var ns = new TestNamespace("10.213.78.1", "10.213.78.2");
         var group = IPAddress.Parse("239.213.78.9");
-        using var capture = UdpcapCapture.OpenLive(ns.HostInterface);
+        using var capture = UdpcapCapture.OpenLive(ns.HostInterface, LiveBackend.Open);
         using var joined = capture.CreateSocket();
         using var notJoined = capture.CreateSocket();
         const int Port = 47878;

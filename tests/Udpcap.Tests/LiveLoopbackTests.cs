@@ -16,7 +16,7 @@ public class LiveLoopbackTests
     {
         using var kernel = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)kernel.Client.LocalEndPoint!).Port;
-        using var capture = UdpcapCapture.OpenLive("lo");
+        using var capture = UdpcapCapture.OpenLive("lo", LiveBackend.Open);
         using var socket = capture.CreateSocket();
         socket.ReceiveBufferSize = 4 << 20;
         socket.Bind(IPAddress.Loopback, port);
@@ -46,5 +46,5 @@ public class LiveLoopbackTests
     [RootFact]
     public void UnknownDevice_IsBackendUnavailable() =>
         Assert.Equal(UdpcapError.BackendUnavailable,
-            Assert.Throws<UdpcapException>(() => UdpcapCapture.OpenLive("no-such-device0")).Error);
+            Assert.Throws<UdpcapException>(() => UdpcapCapture.OpenLive("no-such-device0", LiveBackend.Open)).Error);
 }

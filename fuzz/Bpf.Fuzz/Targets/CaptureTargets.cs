@@ -144,6 +144,11 @@ internal static class CaptureChecks
     // and reads back with the same bytes, wire length and link type.
     private static void WriteBack(CaptureFileReader reader, List<Packet> packets)
     {
+        // pcap's seconds field is signed 32 bits where the writer puts it, but libpcap (and our reader)
+        // read byte-swapped files' seconds as unsigned: such times (after 2038) are refused by the
+        // writer, as documented, and are left out here.
+        if (reader.Format == CaptureFileFormat.Pcap)
+            packets = packets.Where(p => p.Timestamp / 1_000_000_000 - (p.Timestamp % 1_000_000_000 < 0 ? 1 : 0) is >= int.MinValue and <= int.MaxValue).ToList();
         var output = new MemoryStream();
         using (var writer = CaptureFileWriter.CreateLike(reader, output, leaveOpen: true))
         {

@@ -56,7 +56,7 @@ internal sealed class UdpRecvCommand : IVerb
         {
             using var capture = file is not null
                 ? UdpcapCapture.Create(CaptureFileReader.Open(InputFiles.CheckFile(file, "-r")))
-                : UdpcapCapture.OpenLive(device!);
+                : UdpcapCapture.OpenLive(device!, OpenLive);
             using var socket = capture.CreateSocket();
             socket.Bind(bind, port);
             foreach (var group in groups)
@@ -94,4 +94,14 @@ internal sealed class UdpRecvCommand : IVerb
         IPAddress.TryParse(text, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
             ? address
             : throw new UsageException($"option {option}: '{text}' is not an IPv4 address");
+
+    /// <summary>The live backend the stack captures through (the stack itself depends on no backend).</summary>
+    internal static Bpf.Vm.Capture.IPacketSource OpenLive(LiveSourceRequest request) =>
+        Capture.Npcap.LiveDevice.Open(request.DeviceName, new Capture.Npcap.LiveCaptureOptions
+        {
+            Immediate = request.Immediate,
+            Snaplen = request.Snaplen,
+            BufferSize = request.BufferSize,
+            ReadTimeout = request.ReadTimeout,
+        });
 }
