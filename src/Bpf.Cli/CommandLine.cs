@@ -28,6 +28,8 @@ internal static class CommandLine
         new Commands.CaptureCommand(),
         new Commands.UdpRecvCommand(),
         new Commands.SiloCommand(),
+        new Commands.EquivCommand(),
+        new Commands.WitnessCommand(),
     ];
 
     /// <summary>The root command with every verb, each verb's action bound to <paramref name="context"/>.</summary>

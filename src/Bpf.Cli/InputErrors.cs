@@ -13,6 +13,7 @@ internal static class InputErrors
     public static string? Describe(Exception e) => e switch
     {
         InputException => e.Message,
+        Bpf.Verification.VerificationException => e.Message,
         FilterCompileException f => $"expression error at offset {f.Position}: {f.Message}",
         BpfValidationException => $"cannot run the program: {e.Message}",
         InvalidDataException => e.Message,

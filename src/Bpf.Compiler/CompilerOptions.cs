@@ -5,6 +5,10 @@ namespace Bpf.Compiler;
 /// <summary>Options of <see cref="FilterCompiler.Compile"/> beyond the link type and snaplen.</summary>
 public sealed record CompilerOptions
 {
+    // Declared before Default: static initializers run in text order, and Default's MemoryBudget reads it.
+    private static readonly long s_defaultMemoryBudget =
+        Math.Min(1L << 30, Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4));
+
     /// <summary>The default options: optimized, netmask unknown, packet-data VLAN tags.</summary>
     public static CompilerOptions Default { get; } = new();
 
@@ -37,4 +41,16 @@ public sealed record CompilerOptions
     /// (the default) or <see cref="LibpcapCompatibility.V1_10"/> (libpcap 1.10.3's exact instructions).
     /// </summary>
     public LibpcapCompatibility Compatibility { get; init; } = LibpcapCompatibility.Head;
+
+    /// <summary>
+    /// The most memory, in bytes, the optimizer may take for its flow graph (its dominator sets grow
+    /// with the square of the number of blocks: a 7,777-term <c>port</c> chain would need tens of GB).
+    /// A compile that would pass it stops with <see cref="FilterErrorKind.TooComplex"/> ("filter is too
+    /// complex to optimize", libpcap's words) before allocating, instead of exhausting the machine.
+    /// Default: 1 GiB, or a quarter of the memory available to the process when that is less.
+    /// </summary>
+    public long MemoryBudget { get; init; } = DefaultMemoryBudget;
+
+    /// <summary>The default <see cref="MemoryBudget"/>.</summary>
+    public static long DefaultMemoryBudget => s_defaultMemoryBudget;
 }

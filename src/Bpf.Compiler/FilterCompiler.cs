@@ -58,7 +58,7 @@ public static class FilterCompiler
         }, positionForError: 0);
         if (options.Optimize && !optimizerDisabled)
         {
-            root = BlockOptimizer.Optimize(root, libpcapOnly: options.Compatibility == LibpcapCompatibility.V1_10);
+            root = BlockOptimizer.Optimize(root, libpcapOnly: options.Compatibility == LibpcapCompatibility.V1_10, options.MemoryBudget);
             // The same place and test as pcap_compile: only an optimized program can be refused,
             // and only when it is a lone "ret #0".
             if (IsRejectAll(root))

@@ -63,8 +63,44 @@ public static class BpfJit
             [typeof(object), typeof(ReadOnlySpan<PacketSlice>), typeof(Span<uint>)],
             typeof(BpfJit).Module,
             skipVisibility: true);
-        IlFilterEmitter.EmitBatch([.. program.Instructions], method.GetILGenerator());
+        IlFilterEmitter.EmitBatch([[.. program.Instructions]], method.GetILGenerator());
         return method.CreateDelegate<BpfBatchFilter>(program);
+    }
+
+    /// <summary>
+    /// Validates <paramref name="programs"/> and compiles them into one <see cref="BpfMultiFilter"/>: a
+    /// loop over a batch of packets running every program on each packet, sharing the packet's
+    /// constant-offset loads (the ethertype, the IP protocol, ...) between programs. Verdicts are exactly
+    /// each program's own. Falls back to the interpreters where dynamic code is not compiled.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="programs"/> or one of them is null.</exception>
+    /// <exception cref="ArgumentException">No programs.</exception>
+    /// <exception cref="BpfValidationException">A program is not valid (libpcap's rules, executable opcodes).</exception>
+    public static BpfMultiFilter CompileMany(IReadOnlyList<BpfProgram> programs)
+    {
+        ArgumentNullException.ThrowIfNull(programs);
+        if (programs.Count == 0)
+            throw new ArgumentException("no programs", nameof(programs));
+        var interpreters = programs.Select(program => new BpfInterpreter(program ?? throw new ArgumentNullException(nameof(programs)))).ToArray();
+        if (!IsSupported)
+            return BpfBatch.Combine(interpreters);
+        try
+        {
+            var method = new DynamicMethod(
+                "bpf_filter_many_jit",
+                typeof(int),
+                [typeof(object), typeof(ReadOnlySpan<PacketSlice>), typeof(Span<uint>)],
+                typeof(BpfJit).Module,
+                skipVisibility: true);
+            IlFilterEmitter.EmitBatch([.. programs.Select(p => p.Instructions.ToArray())], method.GetILGenerator());
+            var many = method.CreateDelegate<BpfMultiFilter>(programs);
+            RuntimeHelpers.PrepareDelegate(many);
+            return many;
+        }
+        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
+        {
+            return BpfBatch.Combine(interpreters);
+        }
     }
 
     /// <summary>Emits an already validated program.</summary>

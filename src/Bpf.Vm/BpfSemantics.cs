@@ -56,6 +56,33 @@ public static class BpfSemantics
     }
 
     /// <summary>
+    /// The big-endian word at <paramref name="offset"/> from <paramref name="data"/>, for engines that
+    /// have already checked the bytes lie inside the packet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ReadWord(ref byte data, uint offset)
+    {
+        var raw = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref data, (nuint)offset));
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(raw) : raw;
+    }
+
+    /// <summary>The big-endian half word at <paramref name="offset"/> (checked by the caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint ReadHalf(ref byte data, uint offset)
+    {
+        var raw = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref data, (nuint)offset));
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(raw) : raw;
+    }
+
+    /// <summary>
+    /// Whether an indexed load of <paramref name="size"/> bytes at <c>X + k</c> lies inside
+    /// <paramref name="length"/> captured bytes: libpcap's <c>k &gt; buflen || X &gt; buflen - k</c>
+    /// and size checks, in 64 bits so <c>X + k</c> cannot wrap into range.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool FitsIndexed(uint x, uint k, uint size, uint length) => (ulong)x + k + size <= length;
+
+    /// <summary>
     /// The offset of an indexed load, <c>X + k</c>. libpcap checks <c>k &gt; buflen || X &gt; buflen - k</c>
     /// before adding, so a sum that wraps past 2^32 is out of bounds; false in that case.
     /// </summary>

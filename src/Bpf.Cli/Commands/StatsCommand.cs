@@ -67,40 +67,40 @@ internal sealed class StatsCommand : IVerb
             throw new UsageException("expected at least one expression (quote each one)");
         var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var interval = parse.GetValue(_interval);
-        return new StatsJob(expressions, [.. expressions.Select(e => new PacketFilterCache(e, engine: engine))],
+        return new StatsJob(expressions, new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, engine: engine))]),
             interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads));
     }
 
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal static void CountBatch(PipelineItem<StatsBatch> item, PacketFilterCache[] filters)
+    internal static void CountBatch(PipelineItem<StatsBatch> item, FilterGroup filters)
     {
         var counts = item.State.Counts;
         counts.Clear();
         var batch = item.Batch;
         var snaplen = item.Input.Snaplen;
         var slices = batch.Slices;
-        // One verdict per filter and packet (index filter * Count + packet), each filter run over
-        // each run of one link type by its batch entry.
-        var cells = filters.Length * batch.Count;
+        // One verdict per packet and filter (index packet * filters + filter): all filters run in one
+        // pass over each run of one link type.
+        var width = filters.Count;
+        var cells = width * batch.Count;
         if (item.State.Verdicts.Length < cells)
             item.State.Verdicts = new uint[Math.Max(cells, 2 * item.State.Verdicts.Length)];
         var verdicts = item.State.Verdicts.AsSpan(0, cells);
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            var linkType = batch.LinkTypeAt(start);
-            for (var f = 0; f < filters.Length; f++)
-                InputErrors.FilterFor(filters[f], linkType, snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(f * batch.Count + start, run));
+            filters.For(batch.LinkTypeAt(start), snaplen, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
         {
             var wireLength = slices[i].WireLength;
             var row = counts.RowFor(batch.TimestampAt(i));
-            for (var f = 0; f < filters.Length; f++)
-                if (verdicts[f * batch.Count + i] != 0)
+            var packetVerdicts = verdicts.Slice(i * width, width);
+            for (var f = 0; f < width; f++)
+                if (packetVerdicts[f] != 0)
                     row.Add(f, wireLength);
             row.Seen(wireLength);
         }
@@ -112,10 +112,10 @@ internal sealed class StatsCommand : IVerb
 /// A local run counts every file itself; a cluster run has each silo count its files with the same
 /// job, read there from the same arguments, and adds the tables up.
 /// </summary>
-internal sealed record StatsJob(IReadOnlyList<string> Expressions, PacketFilterCache[] Filters, long IntervalNs, string Format, int? Threads)
+internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup Filters, long IntervalNs, string Format, int? Threads)
 {
     /// <summary>An empty table for this job's filters and buckets.</summary>
-    public StatsTable NewTable() => new(Filters.Length, IntervalNs);
+    public StatsTable NewTable() => new(Filters.Count, IntervalNs);
 
     /// <summary>Counts the files in one pass; returns the table and null, or where and why a damaged file stopped the count.</summary>
     /// <exception cref="Exception">Why a file could not be opened or read, or a filter not compiled for it.</exception>
@@ -123,10 +123,7 @@ internal sealed record StatsJob(IReadOnlyList<string> Expressions, PacketFilterC
     {
         var table = NewTable();
         var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(NewTable()), context, Threads, input =>
-        {
-            foreach (var filter in Filters)
-                filter.Prepare(input.LinkType, input.Snaplen);
-        }).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
+            Filters.Prepare(input.LinkType, input.Snaplen)).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
         return (table, failure);
     }
 
@@ -145,7 +142,7 @@ internal sealed class StatsBatch(StatsTable counts)
     /// <summary>The batch's own counts, added to the run's table on delivery.</summary>
     public StatsTable Counts { get; } = counts;
 
-    /// <summary>One verdict per filter and packet (index <c>filter * Count + packet</c>); longer than needed when reused.</summary>
+    /// <summary>One verdict per packet and filter (index <c>packet * filters + filter</c>); longer than needed when reused.</summary>
     public uint[] Verdicts { get; set; } = [];
 }
 

@@ -28,7 +28,9 @@ internal static class BlockOptimizer
     /// True for exactly libpcap 1.10.3's result (instruction-identical output); false to add the
     /// extra passes, which never make the program longer.
     /// </param>
-    public static Block Optimize(Block root, bool libpcapOnly = false)
+    /// <param name="memoryBudget">The most bytes the flow graph may take (<see cref="CompilerOptions.MemoryBudget"/>).</param>
+    /// <exception cref="FilterCompileException">The graph would pass <paramref name="memoryBudget"/> (kind TooComplex).</exception>
+    public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
         List<Block> blocks = GraphWalk.PreOrder(root);
         if (blocks.Any(b => b.Stmts.Any(s => s.JumpTrue is not null || s.JumpFalse is not null)))
@@ -36,6 +38,7 @@ internal static class BlockOptimizer
             return root;
         }
 
+        FlowGraph.CheckMemory(blocks.Count, memoryBudget);
         var graph = new FlowGraph(root);
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);

@@ -40,6 +40,23 @@ internal sealed class FlowGraph
     }
 
     /// <summary>The root; constant during the passes (only the final cleanup moves it).</summary>
+    /// <summary>
+    /// Throws <see cref="FilterErrorKind.TooComplex"/> when the graph of <paramref name="blocks"/> blocks
+    /// would take more than <paramref name="budget"/> bytes: per block, its dominator set, two edge
+    /// dominator sets (bit sets over all blocks and all edges) and its state.
+    /// </summary>
+    /// <exception cref="FilterCompileException">The graph would not fit the budget.</exception>
+    public static void CheckMemory(long blocks, long budget)
+    {
+        const long StatePerBlock = 512;
+        var nodeWords = blocks / 32 + 1;
+        var edgeWords = 2 * blocks / 32 + 1;
+        var bytes = blocks * ((nodeWords + 2 * edgeWords) * sizeof(uint) + StatePerBlock);
+        if (bytes > budget)
+            throw new FilterCompileException(FilterErrorKind.TooComplex, 0,
+                $"filter is too complex to optimize ({blocks} blocks would need {bytes >> 20} MiB, over the {budget >> 20} MiB budget)");
+    }
+
     public Block Root { get; }
 
     /// <summary>All blocks reachable at construction, by id (later passes may orphan some).</summary>

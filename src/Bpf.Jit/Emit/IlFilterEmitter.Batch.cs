@@ -7,11 +7,14 @@ using Bpf.Vm;
 namespace Bpf.Jit.Emit;
 
 /// <summary>
-/// Batch mode: the program's body inlined in a loop over a batch of packets, with the signature
-/// <c>int (object closure, ReadOnlySpan&lt;PacketSlice&gt; packets, Span&lt;uint&gt; verdicts)</c>
-/// (<see cref="BpfBatchFilter"/>). Each packet starts with A, X and the scratch cells at zero, as a
-/// call would; a return stores the verdict and goes on to the next packet, so the per-packet cost is
-/// the filter, not a delegate call and its prologue.
+/// Batch mode: one or more programs' bodies inlined, one after the other, in a loop over a batch of
+/// packets, with the signature <c>int (object closure, ReadOnlySpan&lt;PacketSlice&gt; packets,
+/// Span&lt;uint&gt; verdicts)</c> (<see cref="BpfBatchFilter"/>, or <see cref="BpfMultiFilter"/> for
+/// several programs: verdict of filter f for packet i at <c>i * filters + f</c>). Each program starts
+/// with A, X and the scratch cells at zero, as a call would; a return stores the verdict and goes on
+/// to the next program or packet, so the per-packet cost is the filters, not calls and prologues.
+/// The programs share the packet's reference and length, and every constant-offset load that two or
+/// more of them make (the ethertype, the IP protocol, ...) is read once per packet (see <see cref="BatchLoop"/>).
 /// </summary>
 internal sealed partial class IlFilterEmitter
 {
@@ -20,72 +23,96 @@ internal sealed partial class IlFilterEmitter
 
     private static readonly MethodInfo s_packetsLength = typeof(ReadOnlySpan<PacketSlice>).GetProperty(nameof(ReadOnlySpan<PacketSlice>.Length))!.GetMethod!;
     private static readonly MethodInfo s_verdictsLength = typeof(Span<uint>).GetProperty(nameof(Span<uint>.Length))!.GetMethod!;
-    private static readonly MethodInfo s_checkVerdicts = Helper(typeof(BpfBatch), nameof(BpfBatch.CheckVerdicts));
+    private static readonly MethodInfo s_checkVerdicts = typeof(BpfBatch).GetMethod(nameof(BpfBatch.CheckVerdicts), [typeof(int), typeof(int), typeof(int)])!;
     private static readonly MethodInfo s_sliceStart = Helper(typeof(PacketSlice), nameof(PacketSlice.Start));
     private static readonly MethodInfo s_packetsStart = GetReference(typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(PacketSlice));
     private static readonly MethodInfo s_verdictsStart = GetReference(typeof(Span<>)).MakeGenericMethod(typeof(uint));
     private static readonly FieldInfo s_sliceLength = SliceField("_length");
     private static readonly FieldInfo s_sliceWireLength = SliceField("_wireLength");
 
-    private readonly bool _batch;
-    private LocalBuilder? _slice;
-    private LocalBuilder? _verdicts;
-    private LocalBuilder? _index;
-    private LocalBuilder? _accepted;
-    private Label _nextPacket;
+    private readonly BatchLoop? _loop;
+    private readonly int _filter;
+    private Label _done;
     private Label? _reject;
 
-    /// <summary>Emits <paramref name="program"/> (already validated) as a batch loop into <paramref name="il"/>.</summary>
-    public static void EmitBatch(Instruction[] program, ILGenerator il) => new IlFilterEmitter(program, il, batch: true).EmitBatchBody();
-
-    private void EmitBatchBody()
+    /// <summary>
+    /// Emits <paramref name="programs"/> (already validated) as one batch loop into <paramref name="il"/>;
+    /// with one program, a <see cref="BpfBatchFilter"/>, with several a <see cref="BpfMultiFilter"/>.
+    /// </summary>
+    public static void EmitBatch(IReadOnlyList<Instruction[]> programs, ILGenerator il)
     {
-        var count = _il.DeclareLocal(typeof(int));
-        var packets = _il.DeclareLocal(typeof(PacketSlice).MakeByRefType());
-        _verdicts = _il.DeclareLocal(typeof(uint).MakeByRefType());
-        _slice = _il.DeclareLocal(typeof(PacketSlice).MakeByRefType());
-        _index = _il.DeclareLocal(typeof(int));
-        _accepted = _il.DeclareLocal(typeof(int));
-        _nextPacket = _il.DefineLabel();
-        var loopTop = _il.DefineLabel();
-        var loopCheck = _il.DefineLabel();
+        var loop = new BatchLoop(il, programs.Any(ReadsPacket));
+        var count = il.DeclareLocal(typeof(int));
+        var packets = il.DeclareLocal(typeof(PacketSlice).MakeByRefType());
+        var loopTop = il.DefineLabel();
+        var loopCheck = il.DefineLabel();
 
-        _il.Emit(OpCodes.Ldarga_S, (byte)PacketsArg);
-        _il.Emit(OpCodes.Call, s_packetsLength);
-        _il.Emit(OpCodes.Stloc, count);
-        _il.Emit(OpCodes.Ldloc, count);
-        _il.Emit(OpCodes.Ldarga_S, (byte)VerdictsArg);
-        _il.Emit(OpCodes.Call, s_verdictsLength);
-        _il.Emit(OpCodes.Call, s_checkVerdicts);
-        _il.Emit(OpCodes.Ldarg_S, (byte)PacketsArg);
-        _il.Emit(OpCodes.Call, s_packetsStart);
-        _il.Emit(OpCodes.Stloc, packets);
-        _il.Emit(OpCodes.Ldarg_S, (byte)VerdictsArg);
-        _il.Emit(OpCodes.Call, s_verdictsStart);
-        _il.Emit(OpCodes.Stloc, _verdicts);
-        _il.Emit(OpCodes.Br, loopCheck);
+        il.Emit(OpCodes.Ldarga_S, (byte)PacketsArg);
+        il.Emit(OpCodes.Call, s_packetsLength);
+        il.Emit(OpCodes.Stloc, count);
+        il.Emit(OpCodes.Ldloc, count);
+        il.Emit(OpCodes.Ldc_I4, programs.Count);
+        il.Emit(OpCodes.Ldarga_S, (byte)VerdictsArg);
+        il.Emit(OpCodes.Call, s_verdictsLength);
+        il.Emit(OpCodes.Call, s_checkVerdicts);
+        il.Emit(OpCodes.Ldarg_S, (byte)PacketsArg);
+        il.Emit(OpCodes.Call, s_packetsStart);
+        il.Emit(OpCodes.Stloc, packets);
+        il.Emit(OpCodes.Ldarg_S, (byte)VerdictsArg);
+        il.Emit(OpCodes.Call, s_verdictsStart);
+        il.Emit(OpCodes.Stloc, loop.Row);
+        il.Emit(OpCodes.Br, loopCheck);
 
-        _il.MarkLabel(loopTop);
+        il.MarkLabel(loopTop);
         // slice = ref packets[index]
-        _il.Emit(OpCodes.Ldloc, packets);
-        _il.Emit(OpCodes.Ldloc, _index);
-        _il.Emit(OpCodes.Conv_I);
-        _il.Emit(OpCodes.Sizeof, typeof(PacketSlice));
-        _il.Emit(OpCodes.Mul);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stloc, _slice);
-        if (ReadsPacket)
+        il.Emit(OpCodes.Ldloc, packets);
+        il.Emit(OpCodes.Ldloc, loop.Index);
+        il.Emit(OpCodes.Conv_I);
+        il.Emit(OpCodes.Sizeof, typeof(PacketSlice));
+        il.Emit(OpCodes.Mul);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, loop.Slice);
+        if (loop.Data is not null)
         {
-            _length = _il.DeclareLocal(typeof(int));
-            _data = _il.DeclareLocal(typeof(byte).MakeByRefType());
-            _il.Emit(OpCodes.Ldloc, _slice);
-            _il.Emit(OpCodes.Ldfld, s_sliceLength);
-            _il.Emit(OpCodes.Stloc, _length);
-            _il.Emit(OpCodes.Ldloc, _slice);
-            _il.Emit(OpCodes.Call, s_sliceStart);
-            _il.Emit(OpCodes.Stloc, _data);
+            il.Emit(OpCodes.Ldloc, loop.Slice);
+            il.Emit(OpCodes.Ldfld, s_sliceLength);
+            il.Emit(OpCodes.Stloc, loop.Length!);
+            il.Emit(OpCodes.Ldloc, loop.Slice);
+            il.Emit(OpCodes.Call, s_sliceStart);
+            il.Emit(OpCodes.Stloc, loop.Data);
         }
-        // Registers start at zero for every packet (the .NET JIT drops the stores a program overwrites first).
+        if (programs.Count > 1)
+            loop.EmitSharedLoads(programs);
+
+        for (var f = 0; f < programs.Count; f++)
+        {
+            var done = il.DefineLabel();
+            new IlFilterEmitter(programs[f], il, loop, f).EmitInLoop(done);
+            il.MarkLabel(done);
+        }
+
+        // The row of verdicts moves on by one packet's worth.
+        il.Emit(OpCodes.Ldloc, loop.Row);
+        il.Emit(OpCodes.Ldc_I4, sizeof(uint) * programs.Count);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, loop.Row);
+        il.Emit(OpCodes.Ldloc, loop.Index);
+        il.Emit(OpCodes.Ldc_I4_1);
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, loop.Index);
+        il.MarkLabel(loopCheck);
+        il.Emit(OpCodes.Ldloc, loop.Index);
+        il.Emit(OpCodes.Ldloc, count);
+        il.Emit(OpCodes.Blt, loopTop);
+        il.Emit(OpCodes.Ldloc, loop.Accepted);
+        il.Emit(OpCodes.Ret);
+    }
+
+    // One program's body for the current packet; every way out stores its verdict and goes to done.
+    private void EmitInLoop(Label done)
+    {
+        _done = done;
+        // Registers start at zero (the .NET JIT drops the stores a program overwrites first).
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Stloc, _a);
         _il.Emit(OpCodes.Ldc_I4_0);
@@ -113,35 +140,23 @@ internal sealed partial class IlFilterEmitter
             _il.MarkLabel(reject);
             EmitStoreVerdict(() => _il.Emit(OpCodes.Ldc_I4_0));
         }
-
-        _il.MarkLabel(_nextPacket);
-        _il.Emit(OpCodes.Ldloc, _index);
-        _il.Emit(OpCodes.Ldc_I4_1);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stloc, _index);
-        _il.MarkLabel(loopCheck);
-        _il.Emit(OpCodes.Ldloc, _index);
-        _il.Emit(OpCodes.Ldloc, count);
-        _il.Emit(OpCodes.Blt, loopTop);
-        _il.Emit(OpCodes.Ldloc, _accepted);
-        _il.Emit(OpCodes.Ret);
     }
 
     private void EmitWireLength()
     {
-        if (!_batch)
+        if (_loop is null)
         {
             _il.Emit(OpCodes.Ldarg_S, (byte)WireLengthArg);
             return;
         }
-        _il.Emit(OpCodes.Ldloc, _slice!);
+        _il.Emit(OpCodes.Ldloc, _loop.Slice);
         _il.Emit(OpCodes.Ldfld, s_sliceWireLength);
     }
 
     // A constant verdict: whether it accepts is known now, so the count needs no test.
     private void EmitReturnConstant(uint value)
     {
-        if (!_batch)
+        if (_loop is null)
         {
             LoadConstant(value);
             _il.Emit(OpCodes.Ret);
@@ -158,13 +173,12 @@ internal sealed partial class IlFilterEmitter
 
     private void EmitReturnA()
     {
-        _il.Emit(OpCodes.Ldloc, _a);
-        if (!_batch)
+        if (_loop is null)
         {
+            _il.Emit(OpCodes.Ldloc, _a);
             _il.Emit(OpCodes.Ret);
             return;
         }
-        _il.Emit(OpCodes.Pop);
         // accepted += A != 0, without a branch
         CountAccepted(() =>
         {
@@ -177,25 +191,30 @@ internal sealed partial class IlFilterEmitter
 
     private void CountAccepted(Action pushIncrement)
     {
-        _il.Emit(OpCodes.Ldloc, _accepted!);
+        _il.Emit(OpCodes.Ldloc, _loop!.Accepted);
         pushIncrement();
         _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stloc, _accepted!);
+        _il.Emit(OpCodes.Stloc, _loop.Accepted);
     }
 
-    // verdicts[index] = value; on to the next packet
+    // row[filter] = value; on to the next program or packet
     private void EmitStoreVerdict(Action pushValue)
     {
-        _il.Emit(OpCodes.Ldloc, _verdicts!);
-        _il.Emit(OpCodes.Ldloc, _index!);
-        _il.Emit(OpCodes.Conv_I);
-        _il.Emit(OpCodes.Ldc_I4_4);
-        _il.Emit(OpCodes.Mul);
-        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldloc, _loop!.Row);
+        if (_filter > 0)
+        {
+            _il.Emit(OpCodes.Ldc_I4, sizeof(uint) * _filter);
+            _il.Emit(OpCodes.Add);
+        }
         pushValue();
         _il.Emit(OpCodes.Stind_I4);
-        _il.Emit(OpCodes.Br, _nextPacket);
+        _il.Emit(OpCodes.Br, _done);
     }
+
+    // A constant-offset load several programs make was read once for the packet.
+    private LocalBuilder? SharedLoad(Instruction insn) =>
+        _loop is not null && Opcodes.ClassOf(insn.Code) == Opcodes.Ld && _loop.Shared.TryGetValue((insn.K, LoadSizes.Of(insn.Code)), out var value)
+            ? value : null;
 
     private static MethodInfo GetReference(Type spanType) =>
         typeof(MemoryMarshal).GetMethods(BindingFlags.Public | BindingFlags.Static)

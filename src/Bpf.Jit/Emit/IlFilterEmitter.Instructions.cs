@@ -72,6 +72,11 @@ internal sealed partial class IlFilterEmitter
                 _il.Emit(OpCodes.Ldloc, Memory(insn.K));
                 break;
             case Opcodes.Abs:
+                if (SharedLoad(insn) is { } shared)
+                {
+                    _il.Emit(OpCodes.Ldloc, shared);
+                    break;
+                }
                 PushAddress(insn.K, indexed: false);
                 EmitRead(insn.Code);
                 break;
@@ -101,24 +106,36 @@ internal sealed partial class IlFilterEmitter
         _il.Emit(OpCodes.Add);
     }
 
-    private void EmitRead(ushort code)
+    /// <summary>Pushes the value of the <paramref name="size"/>-byte load at <paramref name="offset"/> from <paramref name="data"/> (checked by the caller).</summary>
+    public static void EmitReadAt(ILGenerator il, LocalBuilder data, uint offset, uint size)
+    {
+        il.Emit(OpCodes.Ldloc, data);
+        il.Emit(OpCodes.Ldc_I4, unchecked((int)offset));
+        il.Emit(OpCodes.Conv_U);
+        il.Emit(OpCodes.Add);
+        EmitRead(il, size switch { 4 => Opcodes.W, 2 => Opcodes.H, _ => Opcodes.B });
+    }
+
+    private void EmitRead(ushort code) => EmitRead(_il, code);
+
+    private static void EmitRead(ILGenerator il, ushort code)
     {
         switch (Opcodes.SizeOf(code))
         {
             case Opcodes.W:
-                _il.Emit(OpCodes.Unaligned, (byte)1);
-                _il.Emit(OpCodes.Ldind_U4);
+                il.Emit(OpCodes.Unaligned, (byte)1);
+                il.Emit(OpCodes.Ldind_U4);
                 if (BitConverter.IsLittleEndian)
-                    _il.Emit(OpCodes.Call, s_swapWord);
+                    il.Emit(OpCodes.Call, s_swapWord);
                 break;
             case Opcodes.H:
-                _il.Emit(OpCodes.Unaligned, (byte)1);
-                _il.Emit(OpCodes.Ldind_U2);
+                il.Emit(OpCodes.Unaligned, (byte)1);
+                il.Emit(OpCodes.Ldind_U2);
                 if (BitConverter.IsLittleEndian)
-                    _il.Emit(OpCodes.Call, s_swapHalf);
+                    il.Emit(OpCodes.Call, s_swapHalf);
                 break;
             default:
-                _il.Emit(OpCodes.Ldind_U1);
+                il.Emit(OpCodes.Ldind_U1);
                 break;
         }
     }

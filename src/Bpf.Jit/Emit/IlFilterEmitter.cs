@@ -26,7 +26,7 @@ internal sealed partial class IlFilterEmitter
     private readonly BoundsPlan _bounds;
     private readonly ILGenerator _il;
     private readonly Label[] _labels;
-    private readonly LocalBuilder?[] _memory = new LocalBuilder?[Opcodes.MemWords];
+    private readonly LocalBuilder?[] _memory;
     private readonly LocalBuilder _a;
     private readonly LocalBuilder _x;
     private LocalBuilder? _length;
@@ -36,28 +36,34 @@ internal sealed partial class IlFilterEmitter
     private Label? _loopLimit;
     private LocalBuilder? _backwardJumps;
 
-    private IlFilterEmitter(Instruction[] program, ILGenerator il, bool batch = false)
+    private IlFilterEmitter(Instruction[] program, ILGenerator il, BatchLoop? loop = null, int filter = 0)
     {
         _program = program;
         _il = il;
-        _batch = batch;
+        _loop = loop;
+        _filter = filter;
         _blocks = BasicBlock.Split(program);
         _bounds = BoundsPlan.Build(program, _blocks);
         _labels = new Label[program.Length];
         foreach (var block in _blocks)
             _labels[block.Start] = il.DefineLabel();
-        _a = il.DeclareLocal(typeof(uint));
-        _x = il.DeclareLocal(typeof(uint));
+        // In a batch loop the registers and the packet are the loop's, shared by its filters.
+        _a = loop?.A ?? il.DeclareLocal(typeof(uint));
+        _x = loop?.X ?? il.DeclareLocal(typeof(uint));
+        _memory = loop?.Memory ?? new LocalBuilder?[Opcodes.MemWords];
+        _length = loop?.Length;
+        _data = loop?.Data;
     }
 
     /// <summary>Emits <paramref name="program"/> (already validated) into <paramref name="il"/>.</summary>
     public static void Emit(Instruction[] program, ILGenerator il) => new IlFilterEmitter(program, il).EmitBody();
 
-    private bool ReadsPacket => Array.Exists(_program, insn => LoadSizes.IsAbsolute(insn.Code) || LoadSizes.IsIndexed(insn.Code));
+    private static bool ReadsPacket(Instruction[] program) =>
+        Array.Exists(program, insn => LoadSizes.IsAbsolute(insn.Code) || LoadSizes.IsIndexed(insn.Code));
 
     private void EmitBody()
     {
-        if (ReadsPacket)
+        if (ReadsPacket(_program))
             EmitPacketLocals();
         EmitInstructions();
         EmitReturnLabel(_outOfBounds, BpfSemantics.OutOfBoundsResult);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static Bpf.Vm.Opcodes;
@@ -13,7 +12,9 @@ namespace Bpf.Vm;
 /// </summary>
 public sealed class BpfInterpreter : BpfRunner
 {
-    private readonly Instruction[] _program;
+    private readonly Step[] _steps;
+    // Scratch cells are zeroed per run only when the program reads one.
+    private readonly bool _readsMemory;
 
     /// <summary>Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and prepares to run it.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
@@ -30,7 +31,12 @@ public sealed class BpfInterpreter : BpfRunner
     /// <summary>Prepares to run a program validated already.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
     public BpfInterpreter(RunnableProgram program)
-        : base(program) => _program = [.. Program];
+        : base(program)
+    {
+        _steps = StepDecoder.Decode(Program.AsSpan());
+        foreach (var insn in Program)
+            _readsMemory |= insn.Code is (Ld | Mem) or (Ldx | Mem);
+    }
 
     /// <summary>
     /// Runs the program over every packet of a batch, writing each result to <paramref name="verdicts"/>
@@ -44,7 +50,7 @@ public sealed class BpfInterpreter : BpfRunner
         for (var i = 0; i < packets.Length; i++)
         {
             ref readonly var packet = ref packets[i];
-            var verdict = Run(packet.Data, packet.WireLength);
+            var verdict = Execute(ref PacketSlice.Start(in packet), (uint)packet.Length, packet.WireLength);
             verdicts[i] = verdict;
             accepted += verdict != 0 ? 1 : 0;
         }
@@ -56,107 +62,207 @@ public sealed class BpfInterpreter : BpfRunner
     /// <paramref name="wireLength"/> bytes long on the wire, and returns the program's result
     /// (the number of bytes to keep; 0 rejects).
     /// </summary>
-    public override uint Run(ReadOnlySpan<byte> packet, uint wireLength)
+    public override uint Run(ReadOnlySpan<byte> packet, uint wireLength) =>
+        Execute(ref MemoryMarshal.GetReference(packet), (uint)packet.Length, wireLength);
+
+    // The bytes are read through a reference and the captured length: every load checks its end
+    // against the length exactly as bpf_filter does (BpfSemantics), and nothing else is re-checked.
+    // Validation guarantees pc stays inside the program (jumps land inside it and the last step
+    // returns) and scratch indexes are below 16, so steps and cells are indexed without checks.
+    [SkipLocalsInit]
+    private uint Execute(ref byte data, uint length, uint wireLength)
     {
-        // Validation guarantees pc stays inside the program (jumps land inside it and the last
-        // instruction returns), so the hot loop indexes without bounds checks.
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_program);
-        uint a = 0, x = 0, value;
-        var mem = new ScratchMemory();
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_steps);
+        uint a = 0, x = 0;
+        Unsafe.SkipInit(out ScratchMemory memory);
+        if (_readsMemory)
+            memory = default;
+        ref var mem = ref Unsafe.As<ScratchMemory, uint>(ref memory);
         var backwardJumps = 0;
         var pc = 0;
         while (true)
         {
-            ref readonly var insn = ref Unsafe.Add(ref start, pc);
+            ref readonly var s = ref Unsafe.Add(ref start, pc);
             pc++;
-            switch (insn.Code)
+            switch (s.Op)
             {
-                case Ret | K: return insn.K;
-                case Ret | RetA: return a;
+                case StepOp.RetK: return s.K;
+                case StepOp.RetA: return a;
+                case StepOp.OutOfBounds: return BpfSemantics.OutOfBoundsResult;
 
-                case Ld | W | Abs:
-                    if (!BpfSemantics.TryLoadWord(packet, insn.K, out a)) return BpfSemantics.OutOfBoundsResult;
+                // Decoding turned loads ending past int.MaxValue into OutOfBounds: k + size cannot wrap.
+                case StepOp.LdW:
+                    if (s.K + 4 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, s.K);
                     continue;
-                case Ld | H | Abs:
-                    if (!BpfSemantics.TryLoadHalf(packet, insn.K, out a)) return BpfSemantics.OutOfBoundsResult;
+                case StepOp.LdH:
+                    if (s.K + 2 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, s.K);
                     continue;
-                case Ld | B | Abs:
-                    if (!BpfSemantics.TryLoadByte(packet, insn.K, out a)) return BpfSemantics.OutOfBoundsResult;
+                case StepOp.LdB:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, s.K);
                     continue;
-                case Ld | W | Ind:
-                    if (!BpfSemantics.TryIndexedOffset(x, insn.K, out value) || !BpfSemantics.TryLoadWord(packet, value, out a))
-                        return BpfSemantics.OutOfBoundsResult;
+                case StepOp.LdWInd:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 4, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, x + s.K);
                     continue;
-                case Ld | H | Ind:
-                    if (!BpfSemantics.TryIndexedOffset(x, insn.K, out value) || !BpfSemantics.TryLoadHalf(packet, value, out a))
-                        return BpfSemantics.OutOfBoundsResult;
+                case StepOp.LdHInd:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 2, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, x + s.K);
                     continue;
-                case Ld | B | Ind:
-                    if (!BpfSemantics.TryIndexedOffset(x, insn.K, out value) || !BpfSemantics.TryLoadByte(packet, value, out a))
-                        return BpfSemantics.OutOfBoundsResult;
+                case StepOp.LdBInd:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 1, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, x + s.K);
                     continue;
-                case Ldx | Msh | B:
-                    if (!BpfSemantics.TryLoadByte(packet, insn.K, out value)) return BpfSemantics.OutOfBoundsResult;
-                    x = BpfSemantics.HeaderLength(value);
+                case StepOp.LdxMsh:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    x = BpfSemantics.HeaderLength(Unsafe.Add(ref data, s.K));
                     continue;
-                case Ld | W | Len: a = wireLength; continue;
-                case Ldx | W | Len: x = wireLength; continue;
-                case Ld | Imm: a = insn.K; continue;
-                case Ldx | Imm: x = insn.K; continue;
-                // The validator guarantees k < 16 for scratch accesses.
-                case Ld | Mem: a = mem[(int)insn.K]; continue;
-                case Ldx | Mem: x = mem[(int)insn.K]; continue;
-                case St: mem[(int)insn.K] = a; continue;
-                case Stx: mem[(int)insn.K] = x; continue;
+                case StepOp.LdLen: a = wireLength; continue;
+                case StepOp.LdxLen: x = wireLength; continue;
+                case StepOp.LdImm: a = s.K; continue;
+                case StepOp.LdxImm: x = s.K; continue;
+                case StepOp.LdMem: a = Unsafe.Add(ref mem, s.K); continue;
+                case StepOp.LdxMem: x = Unsafe.Add(ref mem, s.K); continue;
+                case StepOp.St: Unsafe.Add(ref mem, s.K) = a; continue;
+                case StepOp.Stx: Unsafe.Add(ref mem, s.K) = x; continue;
 
-                case Jmp | Ja:
-                    // Validated: pc + k, taken modulo 2^32, lands inside the program (it may be earlier).
-                    if ((int)insn.K < 0 && ++backwardJumps > BpfSemantics.MaxBackwardJumps)
-                        return BpfSemantics.LoopLimitResult;
-                    pc = unchecked((int)((uint)pc + insn.K));
+                case StepOp.Ja: pc = s.Jt; continue;
+                case StepOp.JaBack:
+                    if (++backwardJumps > BpfSemantics.MaxBackwardJumps) return BpfSemantics.LoopLimitResult;
+                    pc = s.Jt;
                     continue;
-                case Jmp | Jgt | K: pc += a > insn.K ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jge | K: pc += a >= insn.K ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jeq | K: pc += a == insn.K ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jset | K: pc += (a & insn.K) != 0 ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jgt | X: pc += a > x ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jge | X: pc += a >= x ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jeq | X: pc += a == x ? insn.Jt : insn.Jf; continue;
-                case Jmp | Jset | X: pc += (a & x) != 0 ? insn.Jt : insn.Jf; continue;
+                case StepOp.JeqK: pc = a == s.K ? s.Jt : s.Jf; continue;
+                case StepOp.JgtK: pc = a > s.K ? s.Jt : s.Jf; continue;
+                case StepOp.JgeK: pc = a >= s.K ? s.Jt : s.Jf; continue;
+                case StepOp.JsetK: pc = (a & s.K) != 0 ? s.Jt : s.Jf; continue;
+                case StepOp.JeqX: pc = a == x ? s.Jt : s.Jf; continue;
+                case StepOp.JgtX: pc = a > x ? s.Jt : s.Jf; continue;
+                case StepOp.JgeX: pc = a >= x ? s.Jt : s.Jf; continue;
+                case StepOp.JsetX: pc = (a & x) != 0 ? s.Jt : s.Jf; continue;
 
-                case Alu | Add | X: a += x; continue;
-                case Alu | Sub | X: a -= x; continue;
-                case Alu | Mul | X: a *= x; continue;
-                case Alu | Div | X:
+                case StepOp.AddX: a += x; continue;
+                case StepOp.SubX: a -= x; continue;
+                case StepOp.MulX: a *= x; continue;
+                case StepOp.DivX:
                     if (!BpfSemantics.TryDivide(a, x, out a)) return BpfSemantics.DivisionByZeroResult;
                     continue;
-                case Alu | Mod | X:
+                case StepOp.ModX:
                     if (!BpfSemantics.TryModulo(a, x, out a)) return BpfSemantics.DivisionByZeroResult;
                     continue;
-                case Alu | And | X: a &= x; continue;
-                case Alu | Or | X: a |= x; continue;
-                case Alu | Xor | X: a ^= x; continue;
-                case Alu | Lsh | X: a = BpfSemantics.ShiftLeft(a, x); continue;
-                case Alu | Rsh | X: a = BpfSemantics.ShiftRight(a, x); continue;
-                case Alu | Add | K: a += insn.K; continue;
-                case Alu | Sub | K: a -= insn.K; continue;
-                case Alu | Mul | K: a *= insn.K; continue;
+                case StepOp.AndX: a &= x; continue;
+                case StepOp.OrX: a |= x; continue;
+                case StepOp.XorX: a ^= x; continue;
+                case StepOp.LshX: a = BpfSemantics.ShiftLeft(a, x); continue;
+                case StepOp.RshX: a = BpfSemantics.ShiftRight(a, x); continue;
+                case StepOp.AddK: a += s.K; continue;
+                case StepOp.SubK: a -= s.K; continue;
+                case StepOp.MulK: a *= s.K; continue;
                 // Validated: a constant divisor is never 0.
-                case Alu | Div | K: a /= insn.K; continue;
-                case Alu | Mod | K: a %= insn.K; continue;
-                case Alu | And | K: a &= insn.K; continue;
-                case Alu | Or | K: a |= insn.K; continue;
-                case Alu | Xor | K: a ^= insn.K; continue;
-                case Alu | Lsh | K: a = BpfSemantics.ShiftLeftByConstant(a, insn.K); continue;
-                case Alu | Rsh | K: a = BpfSemantics.ShiftRightByConstant(a, insn.K); continue;
-                case Alu | Neg: a = unchecked(0u - a); continue;
+                case StepOp.DivK: a /= s.K; continue;
+                case StepOp.ModK: a %= s.K; continue;
+                case StepOp.AndK: a &= s.K; continue;
+                case StepOp.OrK: a |= s.K; continue;
+                case StepOp.XorK: a ^= s.K; continue;
+                case StepOp.LshK: a = BpfSemantics.ShiftLeftByConstant(a, s.K); continue;
+                case StepOp.RshK: a = BpfSemantics.ShiftRightByConstant(a, s.K); continue;
+                case StepOp.Neg: a = unchecked(0u - a); continue;
+                case StepOp.Tax: x = a; continue;
+                case StepOp.Txa: a = x; continue;
 
-                case Misc | Tax: x = a; continue;
-                case Misc | Txa: a = x; continue;
-
+                // Fused: the load (A keeps its value), then the jump on the constant K2.
+                case StepOp.LdWJeq:
+                    if (s.K + 4 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, s.K);
+                    pc = a == s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdWJgt:
+                    if (s.K + 4 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, s.K);
+                    pc = a > s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdWJge:
+                    if (s.K + 4 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, s.K);
+                    pc = a >= s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdWJset:
+                    if (s.K + 4 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadWord(ref data, s.K);
+                    pc = (a & s.K2) != 0 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHJeq:
+                    if (s.K + 2 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, s.K);
+                    pc = a == s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHJgt:
+                    if (s.K + 2 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, s.K);
+                    pc = a > s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHJge:
+                    if (s.K + 2 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, s.K);
+                    pc = a >= s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHJset:
+                    if (s.K + 2 > length) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, s.K);
+                    pc = (a & s.K2) != 0 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdBJeq:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, s.K);
+                    pc = a == s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdBJgt:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, s.K);
+                    pc = a > s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdBJge:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, s.K);
+                    pc = a >= s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdBJset:
+                    if (s.K >= length) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, s.K);
+                    pc = (a & s.K2) != 0 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHIndJeq:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 2, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, x + s.K);
+                    pc = a == s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHIndJgt:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 2, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, x + s.K);
+                    pc = a > s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHIndJge:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 2, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, x + s.K);
+                    pc = a >= s.K2 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdHIndJset:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 2, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = BpfSemantics.ReadHalf(ref data, x + s.K);
+                    pc = (a & s.K2) != 0 ? s.Jt : s.Jf;
+                    continue;
+                case StepOp.LdBIndJeq:
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 1, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, x + s.K);
+                    pc = a == s.K2 ? s.Jt : s.Jf;
+                    continue;
                 default:
-                    // Unreachable: the constructor admits executable opcodes only.
-                    throw new UnreachableException($"opcode 0x{insn.Code:x} at {pc - 1}");
+                    // StepOp.LdBIndJset, the last fused step (the decoder makes no other).
+                    if (!BpfSemantics.FitsIndexed(x, s.K, 1, length)) return BpfSemantics.OutOfBoundsResult;
+                    a = Unsafe.Add(ref data, x + s.K);
+                    pc = (a & s.K2) != 0 ? s.Jt : s.Jf;
+                    continue;
             }
         }
     }

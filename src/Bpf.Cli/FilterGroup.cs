@@ -1,0 +1,53 @@
+using Bpf.Filtering;
+using Bpf.Jit;
+
+using Bpf.Vm;
+
+namespace Bpf.Cli;
+
+/// <summary>
+/// Several filters run together, as <c>stats</c> runs them: for each (link type, snaplen) met, one
+/// <see cref="BpfMultiFilter"/> that runs every program on each packet in one pass, reading the loads
+/// the programs share once per packet (<see cref="BpfJit.CompileMany"/>). Each filter is compiled
+/// through its own <see cref="PacketFilterCache"/> (so errors and the engine choice are the facade's);
+/// when any of them runs on the interpreter, the group runs them all on their own runners.
+/// </summary>
+internal sealed class FilterGroup(PacketFilterCache[] filters)
+{
+    private readonly Dictionary<(LinkType, int), BpfMultiFilter> _compiled = [];
+    // Inputs rarely mix link types: skip the lock and the dictionary for the key met last.
+    private volatile Keyed? _last;
+
+    private sealed record Keyed((LinkType, int) Key, BpfMultiFilter Filter);
+
+    /// <summary>How many filters run.</summary>
+    public int Count => filters.Length;
+
+    /// <summary>Starts compiling every filter for a link type and snaplen on the thread pool.</summary>
+    public void Prepare(LinkType linkType, int snaplen)
+    {
+        foreach (var filter in filters)
+            filter.Prepare(linkType, snaplen);
+    }
+
+    /// <summary>The one-pass filter for a link type and snaplen (verdict of filter f for packet i at <c>i * Count + f</c>).</summary>
+    /// <exception cref="InputException">An expression cannot filter that link type (named with <paramref name="path"/>).</exception>
+    public BpfMultiFilter For(LinkType linkType, int snaplen, string path)
+    {
+        var key = (linkType, snaplen);
+        var last = _last;
+        if (last is not null && last.Key == key)
+            return last.Filter;
+        var runnable = filters.Select(f => InputErrors.FilterFor(f, linkType, snaplen, path)).ToArray();
+        BpfMultiFilter many;
+        lock (_compiled)
+        {
+            if (!_compiled.TryGetValue(key, out many!))
+                _compiled[key] = many = runnable.All(f => f.Engine == FilterEngine.Jit)
+                    ? BpfJit.CompileMany([.. runnable.Select(f => f.Program)])
+                    : BpfBatch.Combine([.. runnable.Select(f => f.Runner)]);
+        }
+        _last = new Keyed(key, many);
+        return many;
+    }
+}

@@ -1,0 +1,77 @@
+using Bpf.Testing;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+
+using Bpf.Vm;
+
+namespace Bpf.Jit.Tests;
+
+/// <summary>
+/// Several programs compiled into one pass (<see cref="BpfJit.CompileMany"/>, which shares the loads
+/// the programs have in common) give, packet for packet and program for program, exactly what each
+/// program gives alone.
+/// </summary>
+public class MultiFilterProperties
+{
+    [Property(MaxTest = 300)]
+    public Property RandomProgramSets_SameVerdictsAsEachAlone() =>
+        Prop.ForAll(
+            Gen.Choose(1, 8).SelectMany(n => ProgramGen.ForwardProgram.Or(LoopProgramGen.Program).ArrayOf(n))
+                .SelectMany(programs => ProgramGen.Packet.ArrayOf().Select(packets => (programs, packets))).ToArbitrary(),
+            run => SameAsAlone(run.programs, run.packets));
+
+    [LibpcapTheory]
+    [InlineData("EN10MB")]
+    [InlineData("LINUX_SLL")]
+    [InlineData("RAW")]
+    public void CorpusPackets_LibpcapPrograms_SameVerdictsAsEachAlone(string linkTypeName)
+    {
+        // The filters `stats` is measured with, and more that share the ethertype and protocol loads.
+        string[] expressions =
+        [
+            "tcp port 80", "udp", "arp", "ip6", "icmp", "vlan", "port 53", "tcp[tcpflags] & tcp-syn != 0",
+            "udp and (port 53 or port 5353)", "host 192.168.1.1 and not port 22", "ip6 protochain 6", "len > 100",
+        ];
+        var (linkType, snaplen, packets) = Libpcap.ReadFile(Bpf.Testing.TestData.Corpus(linkTypeName));
+        var programs = expressions.Select(e => Libpcap.Compile(linkType, snaplen, e, true, out _)).OfType<Instruction[]>().ToArray();
+        Assert.NotEmpty(programs);
+        // Whole and truncated packets.
+        var all = packets.Select(p => (p.Data, p.WireLength))
+            .Concat(packets.Select(p => (p.Data[..(p.Data.Length / 3)], p.WireLength))).ToArray();
+        Assert.True(SameAsAlone(programs, all));
+    }
+
+    [Fact]
+    public void VerdictsTooShort_Throws()
+    {
+        var program = new BpfProgram([Instruction.Stmt(Opcodes.Ret | Opcodes.K, 1)]);
+        var many = BpfJit.CompileMany([program, program]);
+        Assert.Throws<ArgumentException>(() => many(new PacketSlice[3], new uint[5]));
+        Assert.Throws<ArgumentException>(() => BpfJit.CompileMany([]));
+    }
+
+    private static bool SameAsAlone(Instruction[][] programs, (byte[] Packet, uint WireLength)[] packets)
+    {
+        var slices = packets.Select(p => new PacketSlice(p.Packet, p.WireLength)).Append(default).ToArray();
+        var verdicts = new uint[slices.Length * programs.Length];
+        var accepted = BpfJit.CompileMany([.. programs.Select(p => new BpfProgram(p))])(slices, verdicts);
+        var expectedAccepted = 0;
+        for (var f = 0; f < programs.Length; f++)
+        {
+            var alone = new BpfInterpreter(new BpfProgram(programs[f]));
+            for (var i = 0; i < slices.Length; i++)
+            {
+                var expected = alone.Run(slices[i].Data, slices[i].WireLength);
+                expectedAccepted += expected != 0 ? 1 : 0;
+                if (verdicts[i * programs.Length + f] != expected)
+                    throw new Xunit.Sdk.XunitException(
+                        $"filter {f} of {programs.Length}, packet {i}: together {verdicts[i * programs.Length + f]}, alone {expected}; " +
+                        $"program [{string.Join(", ", programs[f])}] packet [{Convert.ToHexString(slices[i].Data)}] wire {slices[i].WireLength}");
+            }
+        }
+        if (accepted != expectedAccepted)
+            throw new Xunit.Sdk.XunitException($"accepted {accepted}, expected {expectedAccepted}");
+        return true;
+    }
+}
