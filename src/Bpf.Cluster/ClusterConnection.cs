@@ -14,9 +14,6 @@ public sealed class ClusterJobException(string message) : Exception(message);
 /// <summary>A client connected to a <c>bpf</c> cluster.</summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
-    /// <summary>How long one item may run before its call is abandoned (a silo's death is noticed long before, through membership).</summary>
-    public static readonly TimeSpan ItemTimeout = TimeSpan.FromHours(1);
-
     private readonly IHost _host;
 
     private ClusterConnection(IHost host, ClusterAddress address)
@@ -52,7 +49,6 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             client.UseRedisClustering(o => o.ConfigurationOptions = address.RedisOptions(timeout));
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterAddress.ClusterId, ClusterAddress.ClusterId));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ItemTimeout);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
             client.UseConnectionRetryFilter(new RetryUntil(deadline.Token));
         });

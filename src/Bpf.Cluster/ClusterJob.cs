@@ -17,6 +17,12 @@ public sealed record ClusterJobOptions
 
     /// <summary>How many times an item whose work threw is tried before the job fails.</summary>
     public int MaxFaults { get; init; } = 3;
+
+    /// <summary>
+    /// How often a silo is asked whether it still runs an item given to it; three answers "idle" in a
+    /// row (the call was lost on the way there or back) give the item to the next free slot.
+    /// </summary>
+    public TimeSpan CallProbe { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>Progress of a job: items and bytes whose results are in.</summary>
@@ -101,7 +107,7 @@ public static class ClusterJob
                         continue;
                     busy.Add((silo, slot));
                     var grain = grains.GetGrain<IWorkerGrain>(SiloPinnedPlacement.Key(silo, slot));
-                    running.Add(grain.Run(job, items[item], cancel.Token), (item, silo, slot));
+                    running.Add(Watched(grain, items[item]), (item, silo, slot));
                 }
             }
         }
@@ -156,6 +162,35 @@ public static class ClusterJob
                 Forget(call);
                 if (results[item] is null)
                     pending.AddFirst(item);
+            }
+        }
+
+        // The item's call, failed when the slot says three times in a row that it is idle: Orleans
+        // loses a call whose request or answer went through a gateway that died, and would wait for
+        // its (long) response timeout. A silo that stops answering is left to membership.
+        async Task<WorkResult> Watched(IWorkerGrain grain, WorkItem item)
+        {
+            var call = grain.Run(job, item, cancel.Token);
+            var idle = 0;
+            while (true)
+            {
+                if (await Task.WhenAny(call, Task.Delay(options.CallProbe, cancel.Token)) == call)
+                    return await call;
+                WorkerState state;
+                try
+                {
+                    state = await grain.Probe(job.JobId, item.Index).WaitAsync(options.CallProbe, cancel.Token);
+                }
+                catch (Exception) when (!cancel.IsCancellationRequested)
+                {
+                    continue;
+                }
+                idle = state == WorkerState.Idle ? idle + 1 : 0;
+                if (idle >= 3 && !call.IsCompleted)
+                {
+                    Forget(call);
+                    throw new TimeoutException($"{item.Path}: the call to {grain.GetPrimaryKeyString()} was lost");
+                }
             }
         }
 

@@ -75,7 +75,5 @@ public static class ClusterSilo
             o.NumMissedProbesLimit = 3;
             o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
         });
-        // A job's item runs for seconds to minutes: never time the call out while the silo lives.
-        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ClusterConnection.ItemTimeout);
     }
 }

@@ -63,8 +63,13 @@ internal sealed class FilterCommand : IVerb
         var job = Job(parse, context);
         var (filters, format) = (job.Filters, job.Format);
         if (_cluster.From(parse) is { } cluster)
+        {
+            // Packets printed one a line and -c's "first N" are one stream in input order: one machine's job.
+            if (parse.GetValue(_limit) is not null || _print.Printer(parse) is not null)
+                throw new UsageException("-c and printing packets run on one machine: use --count or -w DIR with --cluster");
             return ClusterRun.Filter(cluster, inputs, job, parse.GetValue(_output), parse.GetValue(_count), parse.GetValue(_results),
                 ClusterArguments.ForSilos(parse), context);
+        }
 
         var totals = new FilterTotals();
         var results = parse.GetValue(_results);
