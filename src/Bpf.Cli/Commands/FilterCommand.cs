@@ -4,9 +4,8 @@ using System.Globalization;
 using Bpf.Cli.Cluster;
 using Bpf.Compiler;
 using Bpf.Filtering;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli.Commands;
 
