@@ -18,9 +18,9 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_Flood_EveryFrameOnceInOrderByteIdentical()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
         Send(sender, Frames);
 
         var seen = ReadSequences(device, Frames, (seq, data) => Assert.Equal(Frame(seq), data));
@@ -34,11 +34,11 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_FloodThroughKernelFilter_KeepsExactlyTheMatchingFramesInOrder()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
         device.SetFilter("udp port 5000");
         Assert.Equal(FilterLocation.Kernel, device.FilterLocation);
-        using var sender = pair.OpenSender();
+        using var sender = OpenSender(pair);
         Send(sender, Frames);
 
         var expected = Enumerable.Range(0, Frames).Where(IsToPort5000).ToList();
@@ -51,9 +51,9 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_SmallBatches_StopTheDispatchAtTheLimitAndLoseNothing()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
         const int Count = 2_000;
         Send(sender, Count);
 
@@ -67,8 +67,8 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_ManagedFilter_RunsOverTheBatchAndCutsToItsVerdict()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
         // Reads scratch memory before writing it, which the kernel refuses (libpcap allows it: M[] starts at 0),
         // so the filter runs in managed code. Accepts frames whose sequence number is even, keeping 64 bytes.
         var program = new BpfProgram([
@@ -84,7 +84,7 @@ public sealed class BatchFloodTests
             Assert.Fail($"expected the kernel to refuse the program: {device.FilterMessage}");
             return;
         }
-        using var sender = pair.OpenSender();
+        using var sender = OpenSender(pair);
         const int Count = 2_000;
         Send(sender, Count);
 
@@ -98,9 +98,9 @@ public sealed class BatchFloodTests
     [RootFact]
     public void Statistics_AfterClose_AreTheCountersReadJustBeforeClosing()
     {
-        using var pair = new FloodPair();
-        var device = pair.OpenReceiver(new LiveCaptureOptions { Snaplen = 128 });
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        var device = OpenReceiver(pair, new LiveCaptureOptions { Snaplen = 128 });
+        using var sender = OpenSender(pair);
         const int Count = 300;
         Send(sender, Count);
         ReadSequences(device, Count, (_, _) => { });
@@ -112,6 +112,12 @@ public sealed class BatchFloodTests
         Assert.Equal(Count, stats.Delivered);
         Assert.Equal(PacketReadStatus.End, device.ReadBatch(new LivePacketBatch()));
     }
+
+    /// <summary>Opens end B (in namespace <c>bpf18r…</c>) for capture.</summary>
+    private static LiveDevice OpenReceiver(VethPair pair, LiveCaptureOptions? options = null) => pair.InsideB(() => LiveDevice.Open(pair.NameB, options));
+
+    /// <summary>Opens end A (in namespace <c>bpf18s…</c>) for <see cref="LiveDevice.Send"/>.</summary>
+    private static LiveDevice OpenSender(VethPair pair) => pair.InsideA(() => LiveDevice.Open(pair.NameA, new LiveCaptureOptions { Snaplen = 128 }));
 
     /// <summary>32 MiB of ring: the whole flood fits even if the reader is not scheduled, so loss would be ours.</summary>
     private static LiveCaptureOptions RoomyOptions => new() { BufferSize = 32 << 20, ReadTimeout = TimeSpan.FromMilliseconds(50) };
