@@ -60,6 +60,13 @@ public sealed unsafe partial class LiveDevice
         }
     }
 
+    /// <inheritdoc />
+    IPacketBatch IPacketBatchSource.CreateBatch() => new LivePacketBatch();
+
+    /// <inheritdoc />
+    PacketReadStatus IPacketBatchSource.ReadBatch(IPacketBatch batch) =>
+        ReadBatch(batch as LivePacketBatch ?? throw new ArgumentException("the batch comes from another kind of source", nameof(batch)));
+
     /// <summary>One <c>pcap_dispatch</c> into <paramref name="batch"/>; returns libpcap's result.</summary>
     private int Dispatch(LivePacketBatch batch)
     {
