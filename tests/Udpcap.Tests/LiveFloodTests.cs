@@ -59,7 +59,8 @@ public sealed class LiveFloodTests(ITestOutputHelper output)
                 if (seq % 100 == 99)
                     Thread.Sleep(1); // moderate: let the receiving side's softirq and readers keep up
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         flood.Start();
 
         var seen = new List<int>(Datagrams);
