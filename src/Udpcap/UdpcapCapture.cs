@@ -147,6 +147,8 @@ public sealed partial class UdpcapCapture : IDisposable
     /// <summary>Reads once (a batch where the source reads in batches) and runs it through the stack on the calling thread (benchmarks and tests, no pump).</summary>
     internal bool PumpOne()
     {
+        if (InPlaceSource is { } inPlace)
+            return inPlace.ReadInPlace(_inPlace ??= new InPlaceConsumer(this)) == PacketReadStatus.Packet;
         if (_source is IPacketBatchSource batches)
         {
             _batch ??= batches.CreateBatch();
@@ -170,7 +172,10 @@ public sealed partial class UdpcapCapture : IDisposable
         Exception? fault = null;
         try
         {
-            if (_source is IPacketBatchSource batches)
+            // A live source filters in the kernel (or itself): the stack decodes in its ring, copying nothing first.
+            if (InPlaceSource is { } inPlace)
+                PumpInPlace(inPlace);
+            else if (_source is IPacketBatchSource batches)
                 PumpBatches(batches);
             else
                 PumpPackets();
@@ -200,6 +205,32 @@ public sealed partial class UdpcapCapture : IDisposable
             if (status == PacketReadStatus.Packet)
                 Process(packet);
         }
+    }
+
+    private void PumpInPlace(IInPlacePacketSource source)
+    {
+        var consumer = _inPlace ??= new InPlaceConsumer(this);
+        while (!_stopping)
+        {
+            if (source.ReadInPlace(consumer) == PacketReadStatus.End)
+                break;
+        }
+    }
+
+    private InPlaceConsumer? _inPlace;
+
+    /// <summary>
+    /// The source when it both filters where it captures (so the stack runs no filter of its own) and hands packets
+    /// out in its ring: the decoder then reads them there. A batch would cost a copy per packet, measured at 40 ns
+    /// for 100-byte packets and 105 ns for 1,400-byte ones (tests/Capture.Npcap.Tests/CopyCostTests.cs).
+    /// </summary>
+    private IInPlacePacketSource? InPlaceSource => _source is IKernelFilterTarget ? _source as IInPlacePacketSource : null;
+
+    /// <summary>Decodes packets inside the source's read, while their bytes are in its ring.</summary>
+    private sealed class InPlaceConsumer(UdpcapCapture capture) : IPacketConsumer
+    {
+        public void Consume(in CapturedPacket packet) =>
+            capture._decoder.Process(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
     }
 
     /// <summary>One read per batch (a <c>pcap_dispatch</c> over the ring, a file's read buffer), one filter run per link-type run.</summary>

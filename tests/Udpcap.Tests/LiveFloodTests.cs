@@ -8,7 +8,7 @@ namespace Udpcap.Tests;
 /// <summary>
 /// A moderate flood of UDP datagrams (every fourth one fragmented by the kernel at MTU 1500) through a veth pair
 /// between two namespaces of the test's own (<c>bpf18s…</c> sends, <c>bpf18r…</c> receives): udpcap, capturing on
-/// the receiving end in batches, delivers every datagram once, in order, byte for byte, as the kernel socket bound
+/// the receiving end (one pcap_dispatch per read, decoding in the ring), delivers every datagram once, in order, byte for byte, as the kernel socket bound
 /// to the same port does, and reports the capture's counters next to its own. Correctness only: no rate is asserted.
 /// </summary>
 [Collection(LiveCollection.Name)]
@@ -30,7 +30,7 @@ public sealed class LiveFloodTests(ITestOutputHelper output)
         kernel.ReceiveTimeout = 1000;
         kernel.Bind(new IPEndPoint(IPAddress.Any, Port));
         using var capture = pair.InsideB(() => UdpcapCapture.OpenLive(pair.NameB, LiveBackend.Open));
-        // This thread pumps (reads the capture in batches, decodes, queues) and receives, so the bytes it allocates
+        // This thread pumps (one pcap_dispatch per read, decoding in the ring, queueing) and receives, so the bytes it allocates
         // are the receive path's: measured, and bounded per read below.
         capture.ManualPump = true;
         using var socket = capture.CreateSocket();
@@ -86,7 +86,7 @@ public sealed class LiveFloodTests(ITestOutputHelper output)
         kernelReader.Join(Limit);
         var stats = capture.Statistics;
         output.WriteLine($"udpcap {seen.Count}, kernel socket {kernelSeen.Count} of {Datagrams}; {stats}; " +
-            $"receive path: {reads} batch reads, {allocated} bytes allocated ({(double)allocated / Datagrams:F3} per datagram)");
+            $"receive path: {reads} reads, {allocated} bytes allocated ({(double)allocated / Datagrams:F3} per datagram)");
 
         Assert.Equal(Enumerable.Range(0, Datagrams), seen);
         Assert.True(seen.Count >= kernelSeen.Count, $"udpcap {seen.Count} < kernel {kernelSeen.Count}");
