@@ -160,8 +160,10 @@ public sealed unsafe partial class LiveDevice
             var keep = device.ApplyManagedFilter(data, wireLength);
             if (keep == 0)
                 return;
-            device._consumer!.Consume(new CapturedPacket(data[..(int)Math.Min(keep, captureLength)], wireLength, timestamp, device.LinkType));
+            var more = device._consumer!.Consume(new CapturedPacket(data[..(int)Math.Min(keep, captureLength)], wireLength, timestamp, device.LinkType));
             device._consumed++;
+            if (!more)
+                PcapNative.pcap_breakloop_raw(device._rawHandle);
         }
         catch (Exception e)
         {

@@ -229,8 +229,11 @@ public sealed partial class UdpcapCapture : IDisposable
     /// <summary>Decodes packets inside the source's read, while their bytes are in its ring.</summary>
     private sealed class InPlaceConsumer(UdpcapCapture capture) : IPacketConsumer
     {
-        public void Consume(in CapturedPacket packet) =>
+        public bool Consume(in CapturedPacket packet)
+        {
             capture._decoder.Process(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
+            return true;
+        }
     }
 
     /// <summary>One read per batch (a <c>pcap_dispatch</c> over the ring, a file's read buffer), one filter run per link-type run.</summary>

@@ -136,6 +136,27 @@ public sealed class BatchFloodTests
     }
 
     [RootFact]
+    public void ReadInPlace_ConsumerSaysStop_TheRestStaysForTheNextRead()
+    {
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
+        Send(sender, 100);
+        Thread.Sleep(200);
+
+        var first = new Collector((_, _) => { }) { StopAfter = 7 };
+        Assert.Equal(PacketReadStatus.Packet, device.ReadInPlace(first));
+        var rest = new Collector((_, _) => { });
+        var deadline = DateTime.UtcNow + Limit;
+        while (rest.Seen.Count < 93 && DateTime.UtcNow < deadline && device.ReadInPlace(rest) != PacketReadStatus.End)
+        {
+        }
+
+        Assert.Equal(Enumerable.Range(0, 7), first.Seen);
+        Assert.Equal(Enumerable.Range(7, 93), rest.Seen);
+    }
+
+    [RootFact]
     public void ReadInPlace_ConsumerThrows_TheReadStopsAndRethrows()
     {
         using var pair = new VethPair("bpf18");
@@ -164,13 +185,16 @@ public sealed class BatchFloodTests
     {
         public List<int> Seen { get; } = [];
 
-        public void Consume(in CapturedPacket packet)
+        public int? StopAfter { get; init; }
+
+        public bool Consume(in CapturedPacket packet)
         {
             Assert.Equal(LinkType.EN10MB, packet.LinkType);
             Assert.Equal((uint)FrameLength, packet.WireLength);
             var seq = (int)BinaryPrimitives.ReadUInt32BigEndian(packet.Data[(14 + 20 + 8 + 4)..]);
             check(seq, packet.Data.ToArray());
             Seen.Add(seq);
+            return Seen.Count != StopAfter;
         }
     }
 

@@ -25,5 +25,6 @@ public interface IInPlacePacketSource
 public interface IPacketConsumer
 {
     /// <summary>Takes one packet; its bytes are valid only during this call.</summary>
-    void Consume(in CapturedPacket packet);
+    /// <returns>True to go on; false to end the read after this packet (the rest stay in the source for the next read).</returns>
+    bool Consume(in CapturedPacket packet);
 }
