@@ -10,9 +10,6 @@ namespace Bpf.Benchmarks;
 /// </summary>
 internal static unsafe class NativeLibpcap
 {
-    /// <summary>libpcap's <c>bpf_filter</c> (no GC transition: the call costs what a C caller pays).</summary>
-    public static uint bpf_filter(Instruction* pc, byte* p, uint wirelen, uint buflen) => LibpcapNative.bpf_filter(pc, p, wirelen, buflen);
-
     /// <summary>Compiles with libpcap's optimizer for a link type; throws with libpcap's message.</summary>
     public static Instruction[] Compile(LinkType linkType, string expression, int snaplen = 262144)
     {
