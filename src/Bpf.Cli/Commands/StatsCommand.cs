@@ -24,6 +24,10 @@ internal sealed class StatsCommand : IVerb
 
     private readonly Option<int?> _threads = CliOptions.Threads();
 
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
+
     private readonly Argument<string[]> _expressions = new("EXPRESSION")
     {
         Description = "One filter per argument (quote each one): every filter runs on every packet, counted separately.",
@@ -33,7 +37,7 @@ internal sealed class StatsCommand : IVerb
     public StatsCommand() =>
         Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
         {
-            _inputs, _interval, _format, _engine, _threads, _expressions,
+            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _expressions,
         };
 
     public Command Definition { get; }
@@ -50,12 +54,14 @@ internal sealed class StatsCommand : IVerb
         var format = parse.GetValue(_format);
         var interval = parse.GetValue(_interval);
         var threads = parse.GetValue(_threads);
-        var filters = new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, engine: engine))]);
+        // Compiled as tcpdump -r compiles, per file.
+        var options = LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize));
+        var filters = new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, options, engine))]);
         var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
         var table = new StatsTable(expressions.Length, intervalNs);
 
         var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Count, intervalNs)), context, threads, input =>
-            filters.Prepare(input.LinkType, input.Snaplen)).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
+            filters.Prepare(input.LinkType, input.Snaplen, input.Swapped)).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
         context.Out.Write(format switch
         {
             "csv" => table.ToCsv(expressions),
@@ -88,7 +94,7 @@ internal sealed class StatsCommand : IVerb
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            filters.For(batch.LinkTypeAt(start), snaplen, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
+            filters.For(batch.LinkTypeAt(start), snaplen, item.Input.Swapped, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)

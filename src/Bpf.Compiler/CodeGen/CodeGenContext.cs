@@ -167,6 +167,13 @@ internal sealed class CodeGenContext
     /// <summary>An error at the current position.</summary>
     public FilterCompileException Error(FilterErrorKind kind, string message) => new(kind, Position, message);
 
+    /// <summary>
+    /// A primitive the current link type cannot filter: the head's one wording (its fail_kw_on_dlt,
+    /// "'vlan' not supported on DLT_SLIP (Serial Line IP)"), or libpcap 1.10's own message for it.
+    /// </summary>
+    public FilterCompileException NotOnLinkType(string keyword, string v110Message) =>
+        Error(FilterErrorKind.UnsupportedForLinkType, Head ? $"'{keyword}' not supported on {LinkTypeForErrors}" : v110Message);
+
     /// <summary>libpcap's pcap_datalink_val_to_description_or_dlt for the current link type.</summary>
     public string LinkTypeDescription => Head ? LinkTypeDescriptions.DescribeHead(LinkType) : LinkTypeDescriptions.Describe(LinkType);
 }

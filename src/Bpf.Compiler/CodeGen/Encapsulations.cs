@@ -131,7 +131,7 @@ internal static class Encapsulations
                 b0 = VlanInPacket(cx, vlan);
                 break;
             default:
-                throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no VLAN support for {cx.LinkTypeDescription}");
+                throw cx.NotOnLinkType("vlan", $"no VLAN support for {cx.LinkTypeDescription}");
         }
         cx.VlanStackDepth++;
         return b0;
@@ -151,7 +151,7 @@ internal static class Encapsulations
                     or LinkType.NETANALYZER_TRANSPARENT => cx.LinkProto(EtherType.Mpls),
                 LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => cx.LinkProto(EtherType.Mpls),
                 LinkType.PPP => cx.LinkProto(0x0281), // PPP_MPLS_UCAST
-                _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no MPLS support for {cx.LinkTypeDescription}"),
+                _ => throw cx.NotOnLinkType("mpls", $"no MPLS support for {cx.LinkTypeDescription}"),
             };
         }
         if (label.HasValue)

@@ -84,8 +84,7 @@ internal static class IdCodes
     {
         if (port < 0)
             throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
-        if (port > 65535)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} > 65535");
+        NumericIds.PortRange(cx, (uint)port);
     }
 
     // A service known only for another transport than the one asked for is an error.

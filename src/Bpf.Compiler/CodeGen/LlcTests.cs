@@ -62,7 +62,7 @@ internal static class LlcTests
             case LinkType.PPI:
                 return WirelessFields.DataFrameCheck(cx);
             default:
-                throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'llc' not supported for {cx.LinkTypeDescription}");
+                throw cx.NotOnLinkType("llc", $"'llc' not supported for {cx.LinkTypeDescription}");
         }
     }
 

@@ -82,7 +82,7 @@ internal static class MacAddresses
         {
             var mac = ParseMac(text);
             return LinkHost(cx, mac, q.Dir)
-                ?? throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"ethernet addresses supported only on {LinkList}");
+                ?? throw cx.NotOnLinkType("link host XX:XX:XX:XX:XX:XX", $"ethernet addresses supported only on {LinkList}");
         }
         throw cx.Error(FilterErrorKind.InvalidQualifier, "ethernet address used in non-ether expression");
     }
@@ -143,7 +143,7 @@ internal static class MacAddresses
                 if (cx.LinkType is LinkType.ARCNET or LinkType.ARCNET_LINUX)
                     return ArcnetHost(cx, s_arcBroadcast, DirQualifier.Dst);
                 return LinkHost(cx, s_broadcast, DirQualifier.Dst)
-                    ?? throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "not a broadcast link");
+                    ?? throw cx.NotOnLinkType("broadcast", "not a broadcast link");
             case ProtoQualifier.IP:
                 if (cx.Netmask == CodeGenOptions.NetmaskUnknown)
                     throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "netmask not known, so 'ip broadcast' not supported");
@@ -204,7 +204,7 @@ internal static class MacAddresses
                 var b6 = cx.LinkProto(EtherType.IPv6);
                 return And(b6, cx.Cmp(OffsetBase.LinkPayload, 24, Opcodes.B, 255));
         }
-        throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+        throw cx.NotOnLinkType("multicast",
             "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
     }
 
