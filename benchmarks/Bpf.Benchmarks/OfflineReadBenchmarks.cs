@@ -1,9 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Bpf.Compiler;
 using Bpf.Jit;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Benchmarks;
 

@@ -1,10 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Bpf.Vm;
 using Bpf.Vm.Capture;
 using Udpcap;
-
-using Bpf.Vm;
 
 namespace Bpf.Benchmarks;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Reflection;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
-
+using System.Reflection;
 using Bpf.Vm;
 
 namespace Bpf.Cli;

@@ -1,7 +1,6 @@
+using Bpf.Vm;
 using Bpf.Vm.Capture;
 using Capture.Pcapfile;
-
-using Bpf.Vm;
 
 namespace Bpf.Cli;
 

@@ -1,8 +1,7 @@
 using Bpf.Compiler;
 using Bpf.Filtering;
-using Capture.Npcap;
-
 using Bpf.Vm;
+using Capture.Npcap;
 
 namespace Bpf.Cli;
 

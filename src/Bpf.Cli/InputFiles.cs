@@ -1,6 +1,5 @@
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli;
 

@@ -1,7 +1,6 @@
 using System.Runtime.ExceptionServices;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli;
 

@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Bpf.Vm.Capture;
-
 using Bpf.Vm;
+using Bpf.Vm.Capture;
 
 namespace Bpf.Cli;
 

@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Bpf.Compiler.Syntax;
-using Pidgin;
-
 using Bpf.Vm;
+using Pidgin;
 
 namespace Bpf.Compiler;
 

@@ -1,7 +1,7 @@
-using Bpf.Vm;
-using Bpf.Vm.Capture;
 using Bpf.Compiler;
 using Bpf.Filtering;
+using Bpf.Vm;
+using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
 
 namespace Capture.Npcap;

@@ -1,8 +1,8 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Bpf.Filtering;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
-using Bpf.Filtering;
 
 namespace Udpcap;
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Bpf.Testing;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli.Tests;
 

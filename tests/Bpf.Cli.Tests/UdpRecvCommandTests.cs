@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli.Tests;
 

@@ -1,6 +1,5 @@
-using O = Bpf.Vm.Opcodes;
-
 using Bpf.Vm;
+using O = Bpf.Vm.Opcodes;
 
 namespace Bpf.Filtering.Tests;
 

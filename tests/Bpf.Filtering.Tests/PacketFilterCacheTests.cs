@@ -1,7 +1,6 @@
 using Bpf.Compiler;
-using static Bpf.Filtering.Tests.Asm;
-
 using Bpf.Vm;
+using static Bpf.Filtering.Tests.Asm;
 
 namespace Bpf.Filtering.Tests;
 

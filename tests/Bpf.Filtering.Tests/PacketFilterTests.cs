@@ -1,8 +1,7 @@
 using Bpf.Compiler;
 using Bpf.Testing;
-using static Bpf.Filtering.Tests.Asm;
-
 using Bpf.Vm;
+using static Bpf.Filtering.Tests.Asm;
 
 namespace Bpf.Filtering.Tests;
 

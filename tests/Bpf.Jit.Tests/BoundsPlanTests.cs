@@ -1,8 +1,7 @@
 using Bpf.Jit.Emit;
+using Bpf.Vm;
 using static Bpf.Jit.Tests.Asm;
 using O = Bpf.Vm.Opcodes;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

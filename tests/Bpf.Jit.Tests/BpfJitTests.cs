@@ -1,10 +1,9 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
 using static Bpf.Jit.Tests.Asm;
 using O = Bpf.Vm.Opcodes;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

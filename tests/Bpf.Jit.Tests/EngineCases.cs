@@ -1,7 +1,6 @@
+using Bpf.Vm;
 using static Bpf.Jit.Tests.Asm;
 using O = Bpf.Vm.Opcodes;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

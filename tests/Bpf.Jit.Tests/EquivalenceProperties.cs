@@ -1,8 +1,7 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

@@ -1,9 +1,8 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

@@ -1,8 +1,7 @@
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
 using O = Bpf.Vm.Opcodes;
-
-using Bpf.Vm;
 
 namespace Bpf.Jit.Tests;
 

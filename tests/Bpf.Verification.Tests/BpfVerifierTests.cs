@@ -1,5 +1,5 @@
-using Bpf.Testing;
 using Bpf.Compiler;
+using Bpf.Testing;
 using Bpf.Vm;
 
 namespace Bpf.Verification.Tests;

@@ -1,11 +1,10 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using Bpf.Vm.Tests.Generators;
 using Bpf.Vm.Tests.Oracles;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-
-using Bpf.Vm;
 
 namespace Bpf.Vm.Tests;
 

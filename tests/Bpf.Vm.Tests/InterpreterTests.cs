@@ -1,9 +1,8 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using Bpf.Vm.Tests.Generators;
 using FsCheck;
 using FsCheck.Fluent;
-
-using Bpf.Vm;
 
 namespace Bpf.Vm.Tests;
 

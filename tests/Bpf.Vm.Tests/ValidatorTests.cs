@@ -1,10 +1,9 @@
 using Bpf.Testing;
+using Bpf.Vm;
 using Bpf.Vm.Tests.Generators;
 using Bpf.Vm.Tests.Oracles;
 using FsCheck;
 using FsCheck.Fluent;
-
-using Bpf.Vm;
 
 namespace Bpf.Vm.Tests;
 

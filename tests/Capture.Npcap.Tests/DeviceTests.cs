@@ -1,7 +1,7 @@
 using System.Net;
+using Bpf.Testing;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
-using Bpf.Testing;
 
 namespace Capture.Npcap.Tests;
 

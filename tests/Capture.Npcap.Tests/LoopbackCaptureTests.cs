@@ -1,6 +1,6 @@
 using System.Text;
-using Bpf.Vm;
 using Bpf.Testing;
+using Bpf.Vm;
 
 namespace Capture.Npcap.Tests;
 

@@ -1,6 +1,6 @@
+using Bpf.Testing;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
-using Bpf.Testing;
 using Capture.Pcapfile;
 
 namespace Capture.Pcapfile.Tests;

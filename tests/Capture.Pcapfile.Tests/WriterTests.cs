@@ -1,5 +1,5 @@
-using Bpf.Vm;
 using Bpf.Testing;
+using Bpf.Vm;
 using Capture.Pcapfile.Pcap;
 using Capture.Pcapfile.PcapNg;
 

@@ -1,5 +1,5 @@
-using Bpf.Vm;
 using Bpf.Compiler;
+using Bpf.Vm;
 
 namespace Udpcap.Tests;
 

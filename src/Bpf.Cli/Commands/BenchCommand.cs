@@ -2,10 +2,9 @@ using System.CommandLine;
 using Bpf.Cli.Bench;
 using Bpf.Compiler;
 using Bpf.Filtering;
+using Bpf.Vm;
 using Capture.Npcap;
 using Capture.Pcapfile;
-
-using Bpf.Vm;
 
 namespace Bpf.Cli.Commands;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using Capture.Npcap;
-
 using Bpf.Vm;
+using Capture.Npcap;
 
 namespace Bpf.Cli.Commands;
 

@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Bpf.Compiler;
 using Bpf.Filtering;
-using Capture.Pcapfile;
-
 using Bpf.Vm;
+using Capture.Pcapfile;
 
 namespace Bpf.Cli.Commands;
 

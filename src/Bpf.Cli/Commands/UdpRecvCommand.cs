@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Net;
+using Bpf.Vm;
 using Capture.Pcapfile;
 using Udpcap;
-
-using Bpf.Vm;
 
 namespace Bpf.Cli.Commands;
 

@@ -1,8 +1,7 @@
 using Bpf.Compiler.Ir;
 using Bpf.Compiler.Syntax;
-using static Bpf.Compiler.CodeGen.Flow;
-
 using Bpf.Vm;
+using static Bpf.Compiler.CodeGen.Flow;
 
 namespace Bpf.Compiler.CodeGen;
 

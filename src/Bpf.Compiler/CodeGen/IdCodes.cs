@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Bpf.Compiler.Syntax;
-using static Bpf.Compiler.CodeGen.Flow;
-
 using Bpf.Vm;
+using static Bpf.Compiler.CodeGen.Flow;
 
 namespace Bpf.Compiler.CodeGen;
 

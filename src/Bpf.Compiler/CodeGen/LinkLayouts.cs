@@ -1,6 +1,5 @@
-using static Bpf.Compiler.CodeGen.AbsOffset;
-
 using Bpf.Vm;
+using static Bpf.Compiler.CodeGen.AbsOffset;
 
 namespace Bpf.Compiler.CodeGen;
 

@@ -1,6 +1,5 @@
-using static Bpf.Compiler.CodeGen.Flow;
-
 using Bpf.Vm;
+using static Bpf.Compiler.CodeGen.Flow;
 
 namespace Bpf.Compiler.CodeGen;
 

@@ -1,7 +1,6 @@
 using Bpf.Compiler.Syntax;
-using static Bpf.Compiler.CodeGen.Flow;
-
 using Bpf.Vm;
+using static Bpf.Compiler.CodeGen.Flow;
 
 namespace Bpf.Compiler.CodeGen;
 

@@ -1,6 +1,5 @@
-using Pidgin;
-
 using Bpf.Vm;
+using Pidgin;
 
 namespace Bpf.Compiler.Syntax;
 

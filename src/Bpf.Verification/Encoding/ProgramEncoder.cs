@@ -212,8 +212,16 @@ internal sealed class ProgramEncoder
                     // SMT-LIB's bvshl/bvlshr give 0 for shift counts >= 32, exactly BpfSemantics.ShiftLeft/Right.
                     var op = OpOf(insn.Code) switch
                     {
-                        Add => "bvadd", Sub => "bvsub", Mul => "bvmul", Div => "bvudiv", Mod => "bvurem",
-                        And => "bvand", Or => "bvor", Xor => "bvxor", Lsh => "bvshl", Rsh => "bvlshr",
+                        Add => "bvadd",
+                        Sub => "bvsub",
+                        Mul => "bvmul",
+                        Div => "bvudiv",
+                        Mod => "bvurem",
+                        And => "bvand",
+                        Or => "bvor",
+                        Xor => "bvxor",
+                        Lsh => "bvshl",
+                        Rsh => "bvlshr",
                         _ => throw Unknown(i, insn),
                     };
                     var operand = SrcOf(insn.Code) == X ? s.X : Word(k);

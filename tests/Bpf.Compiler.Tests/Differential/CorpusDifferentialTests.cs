@@ -1,7 +1,6 @@
-using Xunit.Abstractions;
-
 using Bpf.Testing;
 using Bpf.Vm;
+using Xunit.Abstractions;
 
 namespace Bpf.Compiler.Tests.Differential;
 

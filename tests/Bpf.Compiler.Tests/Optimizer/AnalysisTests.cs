@@ -1,8 +1,7 @@
 using Bpf.Compiler.Ir;
 using Bpf.Compiler.Optimizer;
-using static Bpf.Compiler.Tests.Optimizer.Graphs;
-
 using Bpf.Vm;
+using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
 namespace Bpf.Compiler.Tests.Optimizer;
 

@@ -4,9 +4,8 @@ using Bpf.Compiler.Optimizer;
 using Bpf.Compiler.Syntax;
 using Bpf.Compiler.Tests.CodeGen;
 using Bpf.Testing;
-using Xunit.Abstractions;
-
 using Bpf.Vm;
+using Xunit.Abstractions;
 
 namespace Bpf.Compiler.Tests.Optimizer;
 

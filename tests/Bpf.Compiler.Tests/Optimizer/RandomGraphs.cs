@@ -1,7 +1,6 @@
 using Bpf.Compiler.Ir;
-using static Bpf.Compiler.Tests.Optimizer.Graphs;
-
 using Bpf.Vm;
+using static Bpf.Compiler.Tests.Optimizer.Graphs;
 
 namespace Bpf.Compiler.Tests.Optimizer;
 

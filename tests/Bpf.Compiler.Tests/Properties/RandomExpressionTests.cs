@@ -1,9 +1,8 @@
 using Bpf.Compiler.Tests.Differential;
 using Bpf.Testing;
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
-
-using Bpf.Vm;
 
 namespace Bpf.Compiler.Tests.Properties;
 

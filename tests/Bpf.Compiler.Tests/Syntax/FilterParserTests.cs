@@ -1,10 +1,9 @@
 using Bpf.Compiler.Syntax;
-using static Bpf.Compiler.Tests.Syntax.SyntaxTrees;
-using P = Bpf.Compiler.Syntax.ProtoQualifier;
-using D = Bpf.Compiler.Syntax.DirQualifier;
-using A = Bpf.Compiler.Syntax.AddrQualifier;
-
 using Bpf.Vm;
+using static Bpf.Compiler.Tests.Syntax.SyntaxTrees;
+using A = Bpf.Compiler.Syntax.AddrQualifier;
+using D = Bpf.Compiler.Syntax.DirQualifier;
+using P = Bpf.Compiler.Syntax.ProtoQualifier;
 
 namespace Bpf.Compiler.Tests.Syntax;
 

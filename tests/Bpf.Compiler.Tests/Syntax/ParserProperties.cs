@@ -1,7 +1,6 @@
 using Bpf.Compiler.Syntax;
-using FsCheck.Xunit;
-
 using Bpf.Vm;
+using FsCheck.Xunit;
 
 namespace Bpf.Compiler.Tests.Syntax;
 

@@ -1,8 +1,7 @@
 using Bpf.Compiler.Syntax;
 using Bpf.Testing;
-using static Bpf.Compiler.Tests.Syntax.SyntaxTrees;
-
 using Bpf.Vm;
+using static Bpf.Compiler.Tests.Syntax.SyntaxTrees;
 
 namespace Bpf.Compiler.Tests.Syntax;
 

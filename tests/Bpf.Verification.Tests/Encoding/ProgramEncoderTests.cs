@@ -1,6 +1,6 @@
-using Bpf.Testing;
 using System.Text;
 using Bpf.Jit.Tests;
+using Bpf.Testing;
 using Bpf.Verification.Encoding;
 using Bpf.Verification.Smt;
 using Bpf.Vm;

@@ -1,7 +1,6 @@
+using Bpf.Vm;
 using FsCheck;
 using FsCheck.Fluent;
-
-using Bpf.Vm;
 
 namespace Bpf.Vm.Tests.Generators;
 
