@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Globalization;
 using Bpf.Testing;
 using Capture.Pcapfile;
