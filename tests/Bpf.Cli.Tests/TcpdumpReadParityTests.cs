@@ -163,7 +163,7 @@ public sealed class TcpdumpReadParityTests : IDisposable
                 var ourFraction = BinaryPrimitives.ReadUInt32LittleEndian(ours.AsSpan(at + 4));
                 // Our seconds are the instant's low 32 bits, as pcap_dump writes seconds.
                 var ourInstantLow = (uint)ourSeconds;
-                var expectedLow = (uint)Math.Floor(theirInstant / 1_000_000.0);
+                var expectedLow = unchecked((uint)(long)Math.Floor(theirInstant / 1_000_000.0));
                 if (theirFraction < 1_000_000 || ourFraction >= 1_000_000 || ourInstantLow != expectedLow
                     || ourFraction != (ulong)(((theirInstant % 1_000_000) + 1_000_000) % 1_000_000))
                     return $"record at byte {at}: timestamp differs";

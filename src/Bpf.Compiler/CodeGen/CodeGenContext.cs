@@ -69,8 +69,11 @@ internal sealed class CodeGenContext
 
     /// <summary>True when the link layer carries an ATM pseudo-header (SunATM).</summary>
     public bool IsAtm { get; set; }
-    /// <summary>True once <c>geneve</c> was generated: later tests apply to the encapsulated frame.</summary>
-    public bool IsGeneve { get; set; }
+    /// <summary>
+    /// True once <c>geneve</c> or <c>vxlan</c> was generated (libpcap's is_encap): later tests apply to the
+    /// encapsulated frame.
+    /// </summary>
+    public bool IsEncap { get; set; }
     /// <summary>True once <c>vlan</c> needed a variable-length offset part.</summary>
     public bool IsVlanVlOffset { get; set; }
 
@@ -117,7 +120,7 @@ internal sealed class CodeGenContext
         OffLinkHdr.IsVariable = isVariable;
         OffLinkHdr.ConstantPart = constantPart;
         OffLinkHdr.Reg = reg;
-        IsGeneve = false;
+        IsEncap = false;
     }
 
     /// <summary>Reserves a free scratch register, scanning round-robin as libpcap does.</summary>

@@ -46,6 +46,17 @@ internal static class MacAddresses
     /// <summary>ARCnet: one-byte source at 0, destination at 1.</summary>
     public static Cond ArcnetHost(CodeGenContext cx, byte[] addr, DirQualifier dir) => FixedHostOp(cx, addr[..1], dir, 0, 1, "");
 
+    /// <summary>
+    /// A one-byte station address (the head's gen_mac8host): ARCnet (source at 0, destination at 1) and
+    /// BACnet MS/TP (destination at 3, source at 4).
+    /// </summary>
+    public static Cond Mac8Host(CodeGenContext cx, byte address, DirQualifier dir, string context) => cx.LinkType switch
+    {
+        LinkType.ARCNET or LinkType.ARCNET_LINUX => FixedHostOp(cx, [address], dir, 0, 1, ""),
+        LinkType.BACNET_MS_TP => FixedHostOp(cx, [address], dir, 4, 3, ""),
+        _ => throw cx.NotOnLinkType(context, ""),
+    };
+
     /// <summary>A MAC address test for the current link type, or null when it has no MAC addresses.</summary>
     public static Cond? LinkHost(CodeGenContext cx, byte[] mac, DirQualifier dir)
     {
@@ -92,6 +103,15 @@ internal static class MacAddresses
     /// </summary>
     public static Cond ArcnetAddress(CodeGenContext cx, string text, Qualifiers q)
     {
+        if (cx.Head)
+        {
+            // The head's gen_acode: MAC-8 addresses also on BACnet MS/TP.
+            if (q.Addr is not (AddrQualifier.Host or AddrQualifier.Default))
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "'" + q.Addr.ToString().ToLowerInvariant() + "' is not a valid qualifier for '$XX'");
+            if (q.Proto != ProtoQualifier.Link)
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "'link' is the only valid proto qualifier for 'host $XX'");
+            return Mac8Host(cx, Convert.ToByte(text.TrimStart('$'), 16), q.Dir, "link host $XX");
+        }
         if (cx.LinkType is not (LinkType.ARCNET or LinkType.ARCNET_LINUX))
             throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "aid supported only on ARCnet");
         if (q.Addr is AddrQualifier.Host or AddrQualifier.Default && q.Proto == ProtoQualifier.Link)
@@ -141,6 +161,9 @@ internal static class MacAddresses
             case ProtoQualifier.Link:
                 if (cx.LinkType is LinkType.ARCNET or LinkType.ARCNET_LINUX)
                     return ArcnetHost(cx, s_arcBroadcast, DirQualifier.Dst);
+                // The head: MS/TP broadcast is destination station 0xFF.
+                if (cx.Head && cx.LinkType == LinkType.BACNET_MS_TP)
+                    return Mac8Host(cx, 0xff, DirQualifier.Dst, "broadcast");
                 return LinkHost(cx, s_broadcast, DirQualifier.Dst)
                     ?? throw cx.NotOnLinkType("broadcast", "not a broadcast link");
             case ProtoQualifier.IP:
