@@ -26,6 +26,7 @@ internal static class CommandLine
         new Commands.DevicesCommand(),
         new Commands.CaptureCommand(),
         new Commands.UdpRecvCommand(),
+        new Commands.SiloCommand(),
         new Commands.EquivCommand(),
         new Commands.WitnessCommand(),
     ];

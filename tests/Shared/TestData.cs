@@ -48,3 +48,9 @@ internal sealed class RootFactAttribute : FactAttribute
             Skip = "live capture needs root (CI runs as root)";
     }
 }
+
+/// <summary>A theory that is skipped, with the reason, unless the tests run as root (live capture).</summary>
+internal sealed class RootTheoryAttribute : TheoryAttribute
+{
+    public RootTheoryAttribute() => Skip = new RootFactAttribute().Skip;
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Bpf.Cli.Cluster;
 using Bpf.Compiler;
 using Bpf.Filtering;
 using Bpf.Vm;
@@ -40,13 +41,15 @@ internal sealed class FilterCommand : IVerb
 
     private readonly PrintFlags _print = new();
 
+    private readonly ClusterOptions _cluster = new(outputs: true);
+
     private readonly Argument<string[]> _expression = CliOptions.Expression();
 
     public FilterCommand()
     {
         Definition = new Command("filter", "Runs a filter over capture files: compiled as tcpdump -r compiles it for each file (link type, snaplen, byte order, netmask 0), or a ready program.")
         {
-            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _libpcap, _program, _expressionFile, _limit, _expression,
+            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _libpcap, _program, _expressionFile, _limit, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expression,
         };
         _print.AddTo(Definition);
     }
@@ -58,20 +61,16 @@ internal sealed class FilterCommand : IVerb
         var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var programPath = parse.GetValue(_program);
-        var expression = ExpressionFiles.Read(parse.GetValue(_expressionFile), parse.GetValue(_expression) ?? []);
-        if (programPath is not null && expression.Length > 0)
-            throw new UsageException("give either an expression or --program, not both");
-        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
-        var filters = programPath is not null
-            ? ProgramFiles.LoadFilter(programPath, engine, context)
-            : new PacketFilterCache(expression, LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize)), engine);
-        var format = parse.GetValue(_format) switch
+        var job = Job(parse, context);
+        var (filters, format) = (job.Filters, job.Format);
+        if (_cluster.From(parse) is { } cluster)
         {
-            null => (CaptureFileFormat?)null,
-            "pcapng" => CaptureFileFormat.PcapNg,
-            _ => CaptureFileFormat.Pcap,
-        };
+            // Packets printed one a line and -c's "first N" are one stream in input order: one machine's job.
+            if (parse.GetValue(_limit) is not null || _print.Printer(parse) is not null)
+                throw new UsageException("-c and printing packets run on one machine: use --count or -w DIR with --cluster");
+            return ClusterRun.Filter(cluster, inputs, job, parse.GetValue(_output), parse.GetValue(_count), parse.GetValue(_results),
+                ClusterArguments.ForSilos(parse), context);
+        }
 
         var totals = new FilterTotals();
         var results = parse.GetValue(_results);
@@ -88,7 +87,7 @@ internal sealed class FilterCommand : IVerb
         var report = output is { IsStandardOutput: true } || printer is not null ? context.Error : context.Out;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
         var delivery = new Delivery(output, results, printer, _print.LineBuffered(parse), parse.GetValue(_limit) ?? long.MaxValue, stop, totals, context);
-        var failure = Run(inputs, filters, output, delivery, parse.GetValue(_threads), context with { Cancellation = stop.Token });
+        var failure = Run(inputs, filters, output, delivery, job.Threads, context with { Cancellation = stop.Token });
         output?.Dispose();
         stopwatch.Stop();
 
@@ -100,6 +99,36 @@ internal sealed class FilterCommand : IVerb
             return Program.ExitOk;
         context.Error.WriteLine($"bpf filter: {failure}");
         return Program.ExitInput;
+    }
+
+    /// <summary>What to run on every file, from the verb's options (a silo reads a cluster job's arguments with this too).</summary>
+    /// <exception cref="UsageException">Both an expression and a program.</exception>
+    /// <exception cref="InputException">The program file cannot be read or run.</exception>
+    internal FilterJob Job(ParseResult parse, CliContext context)
+    {
+        var programPath = parse.GetValue(_program);
+        var expression = ExpressionFiles.Read(parse.GetValue(_expressionFile), parse.GetValue(_expression) ?? []);
+        if (programPath is not null && expression.Length > 0)
+            throw new UsageException("give either an expression or --program, not both");
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
+        var filters = programPath is not null
+            ? ProgramFiles.LoadFilter(programPath, engine, context)
+            : new PacketFilterCache(expression, LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize)), engine);
+        var format = parse.GetValue(_format) switch
+        {
+            null => (CaptureFileFormat?)null,
+            "pcapng" => CaptureFileFormat.PcapNg,
+            _ => CaptureFileFormat.Pcap,
+        };
+        return new FilterJob(filters, format, parse.GetValue(_threads));
+    }
+
+    /// <summary>A silo's run over one cluster item: counts and writes, no printing, no -c limit.</summary>
+    internal static string? Run(IReadOnlyList<string> inputs, PacketFilterCache filters, FilterOutput? output, FilterTotals totals, bool results, int? threads, CliContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+        var delivery = new Delivery(output, results, printer: null, lineBuffered: false, long.MaxValue, stop, totals, context);
+        return Run(inputs, filters, output, delivery, threads, context with { Cancellation = stop.Token });
     }
 
     /// <summary>Filters the files in parallel, handling batches in input order; returns null, or where and why reading stopped early.</summary>
@@ -230,6 +259,9 @@ internal sealed class BatchVerdicts
     public long AcceptedBytes { get; set; }
 }
 
+/// <summary>What <c>bpf filter</c> runs on every file: the filter, the output format and the threads.</summary>
+internal sealed record FilterJob(PacketFilterCache Filters, CaptureFileFormat? Format, int? Threads);
+
 /// <summary>Packet and byte counts of one run.</summary>
 internal sealed class FilterTotals
 {
@@ -241,7 +273,7 @@ internal sealed class FilterTotals
 
     public long AcceptedBytes { get; private set; }
 
-    public void Add(int read, int accepted, long bytes, long acceptedBytes)
+    public void Add(long read, long accepted, long bytes, long acceptedBytes)
     {
         Read += read;
         Accepted += accepted;

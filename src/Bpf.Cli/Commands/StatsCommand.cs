@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Bpf.Cli.Cluster;
 using Bpf.Filtering;
 
 using Bpf.Vm;
@@ -28,6 +29,8 @@ internal sealed class StatsCommand : IVerb
 
     private readonly Option<string?> _libpcap = CliOptions.Libpcap();
 
+    private readonly ClusterOptions _cluster = new();
+
     private readonly Argument<string[]> _expressions = new("EXPRESSION")
     {
         Description = "One filter per argument (quote each one): every filter runs on every packet, counted separately.",
@@ -37,7 +40,7 @@ internal sealed class StatsCommand : IVerb
     public StatsCommand() =>
         Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
         {
-            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _expressions,
+            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
         };
 
     public Command Definition { get; }
@@ -47,37 +50,37 @@ internal sealed class StatsCommand : IVerb
         var inputs = InputFiles.Expand(parse.GetValue(_inputs) ?? []);
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
-        var expressions = parse.GetValue(_expressions) ?? [];
-        if (expressions.Length == 0)
-            throw new UsageException("expected at least one expression (quote each one)");
-        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
-        var format = parse.GetValue(_format);
-        var interval = parse.GetValue(_interval);
-        var threads = parse.GetValue(_threads);
-        // Compiled as tcpdump -r compiles, per file.
-        var options = LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize));
-        var filters = new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, options, engine))]);
-        var intervalNs = interval is { } i ? (long)i.TotalNanoseconds : 0;
-        var table = new StatsTable(expressions.Length, intervalNs);
+        var job = Job(parse);
+        if (_cluster.From(parse) is { } cluster)
+            return ClusterRun.Stats(cluster, inputs, job, ClusterArguments.ForSilos(parse), context);
 
-        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(new StatsTable(filters.Count, intervalNs)), context, threads, input =>
-            filters.Prepare(input.LinkType, input.Snaplen, input.Swapped)).Run(item => CountBatch(item, filters), (item, _) => table.Add(item.State.Counts));
-        context.Out.Write(format switch
-        {
-            "csv" => table.ToCsv(expressions),
-            "json" => table.ToJson(expressions),
-            _ => table.ToText(expressions),
-        });
+        var (table, failure) = job.Count(inputs, context);
+        context.Out.Write(job.Print(table));
         if (failure is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf stats: {failure}");
         return Program.ExitInput;
     }
 
+    /// <summary>What to run on every file, from the verb's options (a silo reads a cluster job's arguments with this too).</summary>
+    /// <exception cref="UsageException">No expression.</exception>
+    internal StatsJob Job(ParseResult parse)
+    {
+        var expressions = parse.GetValue(_expressions) ?? [];
+        if (expressions.Length == 0)
+            throw new UsageException("expected at least one expression (quote each one)");
+        var engine = CliOptions.EngineOf(parse.GetValue(_engine));
+        var interval = parse.GetValue(_interval);
+        // Compiled as tcpdump -r compiles, per file.
+        var options = LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize));
+        return new StatsJob(expressions, new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, options, engine))]),
+            interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads));
+    }
+
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
     // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void CountBatch(PipelineItem<StatsBatch> item, FilterGroup filters)
+    internal static void CountBatch(PipelineItem<StatsBatch> item, FilterGroup filters)
     {
         var counts = item.State.Counts;
         counts.Clear();
@@ -108,6 +111,35 @@ internal sealed class StatsCommand : IVerb
             row.Seen(wireLength);
         }
     }
+}
+
+/// <summary>
+/// What <c>bpf stats</c> runs, whatever the files: the filters, the bucket width, the output format.
+/// A local run counts every file itself; a cluster run has each silo count its files with the same
+/// job, read there from the same arguments, and adds the tables up.
+/// </summary>
+internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup Filters, long IntervalNs, string Format, int? Threads)
+{
+    /// <summary>An empty table for this job's filters and buckets.</summary>
+    public StatsTable NewTable() => new(Filters.Count, IntervalNs);
+
+    /// <summary>Counts the files in one pass; returns the table and null, or where and why a damaged file stopped the count.</summary>
+    /// <exception cref="Exception">Why a file could not be opened or read, or a filter not compiled for it.</exception>
+    public (StatsTable Table, string? Failure) Count(IReadOnlyList<string> inputs, CliContext context)
+    {
+        var table = NewTable();
+        var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(NewTable()), context, Threads, input =>
+            Filters.Prepare(input.LinkType, input.Snaplen, input.Swapped)).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
+        return (table, failure);
+    }
+
+    /// <summary>The table as the chosen <c>--format</c> prints it.</summary>
+    public string Print(StatsTable table) => Format switch
+    {
+        "csv" => table.ToCsv(Expressions),
+        "json" => table.ToJson(Expressions),
+        _ => table.ToText(Expressions),
+    };
 }
 
 /// <summary>What the work on one batch keeps for its delivery: the batch's counts, and the verdicts they came from.</summary>
@@ -153,6 +185,9 @@ internal sealed class StatsTable(int filterCount, long intervalNs)
             _rows[start] = row = new StatsRow(start, filterCount);
         return _last = row;
     }
+
+    /// <summary>The buckets counted so far, in time order.</summary>
+    public IEnumerable<StatsRow> CountedRows => _rows.Values;
 
     private IEnumerable<StatsRow> Rows => _rows.Count > 0 ? _rows.Values : [new StatsRow(0, filterCount)];
 
@@ -211,6 +246,18 @@ internal sealed class StatsRow(long start, int filterCount)
     public long[] AcceptedPackets { get; } = new long[filterCount];
 
     public long[] AcceptedBytes { get; } = new long[filterCount];
+
+    /// <summary>Adds counts made elsewhere (a silo's table for the same bucket).</summary>
+    public void Add(long packets, long bytes, IReadOnlyList<long> acceptedPackets, IReadOnlyList<long> acceptedBytes)
+    {
+        Packets += packets;
+        Bytes += bytes;
+        for (var f = 0; f < AcceptedPackets.Length; f++)
+        {
+            AcceptedPackets[f] += acceptedPackets[f];
+            AcceptedBytes[f] += acceptedBytes[f];
+        }
+    }
 
     public void Seen(uint wireLength)
     {
