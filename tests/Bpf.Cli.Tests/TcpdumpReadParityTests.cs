@@ -30,7 +30,8 @@ public sealed class TcpdumpReadParityTests : IDisposable
         "ip[6:2] & 0x3fff != 0", "tcp[tcpflags] & tcp-syn != 0", "udp[8:2] = 0x1234", "icmp[icmptype] = icmp-echo",
         "link[0] & 1 = 1", "ether[12:2] = 0x0800", "inbound", "outbound", "ifindex 1", "ah or esp",
         "iso", "stp", "atalk", "decnet", "ipx", "netbeui", "llc", "protochain 6", "ip6 protochain 17",
-        "gateway 192.168.1.1", "ip host 10.1.1.1 and not port 22",
+        "gateway 192.168.1.1", "ip host 10.1.1.1 and not port 22", "vxlan", "vxlan 5 and tcp port 80",
+        "geneve and udp port 53", "vxlan and arp", "ether proto \\lldp", "byte 13 & 8", "llc",
     ];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"bpf-tcpdump-r-{Guid.NewGuid():N}");
@@ -39,14 +40,15 @@ public sealed class TcpdumpReadParityTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    /// <summary>Every corpus file, as it is and in the other byte order.</summary>
+    /// <summary>Every corpus and generated file (by its path under tests/data), as it is and in the other byte order.</summary>
     public static TheoryData<string, bool> Files()
     {
         var files = new TheoryData<string, bool>();
-        foreach (var file in TestData.CorpusFiles)
+        foreach (var file in TestData.CorpusFiles.Concat(TestData.GeneratedFiles))
         {
-            files.Add(Path.GetFileName(file), false);
-            files.Add(Path.GetFileName(file), true);
+            var name = Path.GetRelativePath(TestData.Directory, file);
+            files.Add(name, false);
+            files.Add(name, true);
         }
         return files;
     }
@@ -127,7 +129,7 @@ public sealed class TcpdumpReadParityTests : IDisposable
     {
         // The byte-swapped inputs above are only a test if libpcap reads them as the same packets.
         var original = TestData.Corpus("NULL");
-        var copy = Input("NULL.pcap", swapped: true);
+        var copy = Input(Path.Combine("corpus", "NULL.pcap"), swapped: true);
         Assert.Equal(Tcpdump.Run("-n", "-r", original), Tcpdump.Run("-n", "-r", copy));
         Assert.Equal(0xa1b2c3d4u, BinaryPrimitives.ReadUInt32BigEndian(File.ReadAllBytes(copy)));
         Assert.True(LibpcapBuild.System is not { } system || system.FileContext(copy).Swapped);
@@ -176,10 +178,10 @@ public sealed class TcpdumpReadParityTests : IDisposable
     /// <summary>The corpus file, or a copy of it written in the other byte order.</summary>
     private string Input(string name, bool swapped)
     {
-        var path = Path.Combine(TestData.CorpusDirectory, name);
+        var path = TestData.File(name);
         if (!swapped)
             return path;
-        var copy = Path.Combine(_folder, "swapped-" + name);
+        var copy = Path.Combine(_folder, "swapped-" + Path.GetFileName(name));
         if (!File.Exists(copy))
             File.WriteAllBytes(copy, SwapByteOrder(File.ReadAllBytes(path)));
         return copy;
