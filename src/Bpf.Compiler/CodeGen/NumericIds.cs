@@ -50,6 +50,8 @@ internal static class NumericIds
     /// <summary>A number or dotted address id (libpcap's gen_ncode); <paramref name="text"/> null for a plain number.</summary>
     public static Cond Number(CodeGenContext cx, string? text, uint v, Qualifiers q)
     {
+        if (cx.Head && q.Proto == ProtoQualifier.Decnet)
+            return Hosts.HeadDecnetHost(cx, text, v, q);
         var proto = q.Proto;
         int vlen;
         if (text == null)
