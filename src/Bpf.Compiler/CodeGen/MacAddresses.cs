@@ -175,7 +175,8 @@ internal static class MacAddresses
                 var b2 = Or(b1, cx.MCmp(OffsetBase.LinkPayload, 16, Opcodes.W, hostmask, hostmask));
                 return And(b0, b2);
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "only link-layer/IP broadcast filters supported");
+                throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head
+                    ? $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'broadcast'" : "only link-layer/IP broadcast filters supported");
         }
     }
 
@@ -225,6 +226,11 @@ internal static class MacAddresses
             case ProtoQualifier.IPv6:
                 var b6 = cx.LinkProto(EtherType.IPv6);
                 return And(b6, cx.Cmp(OffsetBase.LinkPayload, 24, Opcodes.B, 255));
+            default:
+                // The head names the qualifier; 1.10 gave its link-layer message for any.
+                if (cx.Head)
+                    throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'multicast'");
+                break;
         }
         throw cx.NotOnLinkType("multicast",
             "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
