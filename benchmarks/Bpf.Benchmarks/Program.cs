@@ -6,11 +6,15 @@ namespace Bpf.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args)
+    private static int Main(string[] args)
     {
+        // Not a BenchmarkDotNet run: the receiving side of benchmarks/scripts/udpcap.sh.
+        if (args.Length > 0 && args[0] == "udp-load")
+            return UdpLoad.Run(args[1..]);
         // Resolve the capture here, where the working directory is the repository: BenchmarkDotNet
         // runs each benchmark in a child process built in another folder, which inherits this.
         Environment.SetEnvironmentVariable(Corpus.PathVariable, Corpus.EthernetPath);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
     }
 }

@@ -5,6 +5,12 @@
                                 others to 5001; the payload carries the frame's sequence number.
   udpflood.py count FILE...     prints, per file, the number of records and of those that are our frames
                                 (pcap, micro- or nanosecond, either byte order).
+  udpflood.py udp N SIZE OUT.pcap
+                                N UDP datagrams of SIZE payload bytes from 10.18.0.1:40000 to 10.18.0.2:5000
+                                (MACs 02:00:00:00:18:01 -> :02, the receiving end's address in udpcap.sh), valid
+                                IP and UDP checksums, the sequence number in the payload's first 8 bytes
+                                (little-endian); IP packets over 1500 bytes are cut into fragments of 1480 bytes
+                                of payload, as a 1500-byte MTU makes a sender's kernel do.
 
 The frames go to a MAC and an IP no interface has, so the receiving kernel drops them right after the
 packet sockets saw them: no replies, nothing but the flood on the wire.
@@ -67,7 +73,41 @@ def count(path: str) -> tuple[int, int]:
     return records, ours
 
 
+def udp_frames(seq: int, size: int) -> list[bytes]:
+    payload = struct.pack("<q", seq).ljust(size, b"\x5a")[:max(size, 8)]
+    src, dst = bytes([10, 18, 0, 1]), bytes([10, 18, 0, 2])
+    length = 8 + len(payload)
+    header = struct.pack("!HHHH", 40000, 5000, length, 0)
+    pseudo = src + dst + struct.pack("!BBH", 0, 17, length)
+    data = header + payload
+    total = checksum(pseudo + data + (b"\x00" if len(data) % 2 else b"")) or 0xFFFF
+    udp = data[:6] + struct.pack("!H", total) + data[8:]
+    frames = []
+    unit = 1480
+    for offset in range(0, len(udp), unit):
+        piece = udp[offset:offset + unit]
+        more = 0x2000 if offset + unit < len(udp) else 0
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(piece), seq & 0xFFFF, more | (offset // 8), 64, 17, 0, src, dst)
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+        frames.append(DST_MAC + SRC_MAC + b"\x08\x00" + ip + piece)
+    return frames
+
+
+def make_udp(count: int, size: int, path: str) -> None:
+    with open(path, "wb") as out:
+        out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+        n = 0
+        for seq in range(count):
+            for data in udp_frames(seq, size):
+                out.write(struct.pack("<IIII", 1_700_000_000 + n // 1_000_000, n % 1_000_000, len(data), len(data)))
+                out.write(data)
+                n += 1
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "udp":
+        make_udp(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+        sys.exit(0)
     if len(sys.argv) == 4 and sys.argv[1] == "make":
         make(int(sys.argv[2]), sys.argv[3])
     elif len(sys.argv) >= 3 and sys.argv[1] == "count":

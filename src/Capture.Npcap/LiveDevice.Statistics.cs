@@ -39,6 +39,22 @@ public sealed partial class LiveDevice
         }
     }
 
+    /// <inheritdoc />
+    public bool TryGetCaptureCounters(out CaptureCounters counters)
+    {
+        try
+        {
+            var stats = Statistics;
+            counters = new CaptureCounters(stats.Received, stats.Dropped, stats.InterfaceDropped);
+            return true;
+        }
+        catch (Exception e) when (e is LiveCaptureException or ObjectDisposedException)
+        {
+            counters = default;
+            return false;
+        }
+    }
+
     /// <summary>Reads the counters now; null when the driver cannot report them.</summary>
     private unsafe DeviceStatistics? TryReadStatistics()
     {

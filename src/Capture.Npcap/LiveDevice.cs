@@ -15,7 +15,7 @@ namespace Capture.Npcap;
 /// One thread reads (<see cref="ReadPacket"/>, <see cref="ReadStatistics"/>); any thread may
 /// <see cref="Close"/> it, which makes a blocked read return <see cref="PacketReadStatus.End"/> promptly.
 /// </remarks>
-public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarget
+public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarget, IPacketBatchSource, IInPlacePacketSource, ICaptureCounterSource
 {
     private readonly LibPcapLiveDevice _device;
     private readonly PcapHandle _handle;

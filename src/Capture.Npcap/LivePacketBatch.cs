@@ -15,7 +15,7 @@ namespace Capture.Npcap;
 /// Npcap's buffer on Windows) and gives the block back to the kernel before <c>pcap_dispatch</c> returns,
 /// so a batch that outlives the call needs the bytes elsewhere: one copy per packet, into this buffer.
 /// </remarks>
-public sealed class LivePacketBatch
+public sealed class LivePacketBatch : IPacketBatch
 {
     /// <summary>The default soft limit of the buffer: a batch stops growing past it.</summary>
     public const int DefaultBufferSize = 1 << 20;
@@ -77,6 +77,24 @@ public sealed class LivePacketBatch
         if ((uint)index >= (uint)Count)
             ThrowIndex(index);
         return _timestamps[index];
+    }
+
+    /// <summary>The link type of the packet at <paramref name="index"/>: the device's, for every packet.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
+    public LinkType LinkTypeAt(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            ThrowIndex(index);
+        return _linkType;
+    }
+
+    /// <summary>How many packets from <paramref name="start"/> on share its link type: all the rest (one device, one link type).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> is not below <see cref="Count"/>.</exception>
+    public int LinkTypeRun(int start)
+    {
+        if ((uint)start >= (uint)Count)
+            ThrowIndex(start);
+        return Count - start;
     }
 
     /// <summary>Empties the batch and makes room for packets of up to <paramref name="snaplen"/> bytes.</summary>

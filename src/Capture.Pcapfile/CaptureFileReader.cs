@@ -14,7 +14,7 @@ namespace Capture.Pcapfile;
 /// A malformed file yields every packet before the damage; the read that reaches the damage throws
 /// an <see cref="InvalidDataException"/> (see <see cref="CaptureFileError"/>) naming its offset.
 /// </remarks>
-public abstract class CaptureFileReader : IPacketSource
+public abstract class CaptureFileReader : IPacketSource, IPacketBatchSource
 {
     private protected CaptureFileReader(ReadBuffer buffer) => Buffer = buffer;
 
@@ -119,6 +119,37 @@ public abstract class CaptureFileReader : IPacketSource
         batch.EndPosition = Position;
         return batch.Count > 0 || batch.Error is not null;
     }
+
+    /// <inheritdoc />
+    IPacketBatch IPacketBatchSource.CreateBatch() => new PacketBatch();
+
+    /// <inheritdoc />
+    /// <remarks>Damage right after some packets: those packets now, the exception at the next read.</remarks>
+    PacketReadStatus IPacketBatchSource.ReadBatch(IPacketBatch batch)
+    {
+        var packets = batch as PacketBatch ?? throw new ArgumentException("the batch comes from another kind of source", nameof(batch));
+        packets.Release();
+        if (_deferredError is { } deferred)
+        {
+            _deferredError = null;
+            throw deferred;
+        }
+        if (!ReadBatch(packets))
+            return PacketReadStatus.End;
+        if (packets.Error is { } error)
+        {
+            if (packets.Count == 0)
+            {
+                packets.Release();
+                throw error;
+            }
+            _deferredError = error;
+        }
+        return PacketReadStatus.Packet;
+    }
+
+    // Damage met by a batch read after packets it handed out, thrown at the next batch read.
+    private InvalidDataException? _deferredError;
 
     // Segments read ahead in batch mode: enough to keep two or three cores copying.
     private const int PrefetchDepth = 4;

@@ -11,7 +11,7 @@ namespace Capture.Pcapfile;
 /// thread can read the next batch while others filter this one. A batch is one read buffer's worth
 /// of packets (about 512 KiB); nothing is copied to make it.
 /// </summary>
-public sealed class PacketBatch
+public sealed class PacketBatch : IPacketBatch
 {
     private const int InitialCapacity = 1024;
 

@@ -91,8 +91,13 @@ public sealed partial class UdpcapCapture : IDisposable
     /// <summary>The capture filter currently in force, or null while nothing is bound.</summary>
     public string? FilterExpression { get; private set; }
 
-    /// <summary>A snapshot of the counters.</summary>
-    public UdpcapStatistics Statistics => _counters.Snapshot(_decoder.Reassembler.InFlight, _decoder.Reassembler.Bytes);
+    /// <summary>
+    /// A snapshot of the stack's counters (what it delivered, what it dropped and why) and, for a live capture,
+    /// the kernel's or driver's (<see cref="UdpcapStatistics.Capture"/>: received, dropped by the kernel, by the interface).
+    /// </summary>
+    public UdpcapStatistics Statistics =>
+        _counters.Snapshot(_decoder.Reassembler.InFlight, _decoder.Reassembler.Bytes,
+            _source is ICaptureCounterSource live && live.TryGetCaptureCounters(out var capture) ? capture : null);
 
     /// <summary>True once the source ended (a replay reached its end) or failed.</summary>
     public bool HasEnded { get; private set; }
@@ -139,28 +144,41 @@ public sealed partial class UdpcapCapture : IDisposable
             _source.Dispose();
     }
 
-    /// <summary>Reads one packet and runs it through the stack on the calling thread (benchmarks, no pump).</summary>
+    /// <summary>Reads once (a batch where the source reads in batches) and runs it through the stack on the calling thread (benchmarks and tests, no pump).</summary>
     internal bool PumpOne()
     {
+        if (InPlaceSource is { } inPlace)
+            return inPlace.ReadInPlace(_inPlace ??= new InPlaceConsumer(this)) == PacketReadStatus.Packet;
+        if (_source is IPacketBatchSource batches)
+        {
+            _batch ??= batches.CreateBatch();
+            if (batches.ReadBatch(_batch) != PacketReadStatus.Packet)
+                return false;
+            ProcessBatch(_batch);
+            return true;
+        }
         if (_source.ReadPacket(out var packet) != PacketReadStatus.Packet)
             return false;
         Process(packet);
         return true;
     }
 
+    // The pump's batch (sources that read in batches) and the managed filter's verdicts, both reused.
+    private IPacketBatch? _batch;
+    private uint[] _verdicts = [];
+
     private void Pump()
     {
         Exception? fault = null;
         try
         {
-            while (!_stopping)
-            {
-                var status = _source.ReadPacket(out var packet);
-                if (status == PacketReadStatus.End)
-                    break;
-                if (status == PacketReadStatus.Packet)
-                    Process(packet);
-            }
+            // A live source filters in the kernel (or itself): the stack decodes in its ring, copying nothing first.
+            if (InPlaceSource is { } inPlace)
+                PumpInPlace(inPlace);
+            else if (_source is IPacketBatchSource batches)
+                PumpBatches(batches);
+            else
+                PumpPackets();
         }
         catch (Exception e) when (!_stopping && e is InvalidDataException or IOException)
         {
@@ -175,6 +193,94 @@ public sealed partial class UdpcapCapture : IDisposable
         }
         foreach (var socket in sockets)
             socket.Queue.End(fault);
+    }
+
+    private void PumpPackets()
+    {
+        while (!_stopping)
+        {
+            var status = _source.ReadPacket(out var packet);
+            if (status == PacketReadStatus.End)
+                break;
+            if (status == PacketReadStatus.Packet)
+                Process(packet);
+        }
+    }
+
+    private void PumpInPlace(IInPlacePacketSource source)
+    {
+        var consumer = _inPlace ??= new InPlaceConsumer(this);
+        while (!_stopping)
+        {
+            if (source.ReadInPlace(consumer) == PacketReadStatus.End)
+                break;
+        }
+    }
+
+    private InPlaceConsumer? _inPlace;
+
+    /// <summary>
+    /// The source when it both filters where it captures (so the stack runs no filter of its own) and hands packets
+    /// out in its ring: the decoder then reads them there. A batch would cost a copy per packet, measured at 40 ns
+    /// for 100-byte packets and 105 ns for 1,400-byte ones (tests/Capture.Npcap.Tests/CopyCostTests.cs).
+    /// </summary>
+    private IInPlacePacketSource? InPlaceSource => _source is IKernelFilterTarget ? _source as IInPlacePacketSource : null;
+
+    /// <summary>Decodes packets inside the source's read, while their bytes are in its ring.</summary>
+    private sealed class InPlaceConsumer(UdpcapCapture capture) : IPacketConsumer
+    {
+        public bool Consume(in CapturedPacket packet)
+        {
+            capture._decoder.Process(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
+            return true;
+        }
+    }
+
+    /// <summary>One read per batch (a <c>pcap_dispatch</c> over the ring, a file's read buffer), one filter run per link-type run.</summary>
+    private void PumpBatches(IPacketBatchSource source)
+    {
+        var batch = _batch ??= source.CreateBatch();
+        while (!_stopping)
+        {
+            var status = source.ReadBatch(batch);
+            if (status == PacketReadStatus.End)
+                break;
+            if (status == PacketReadStatus.Packet)
+                ProcessBatch(batch);
+        }
+    }
+
+    private void ProcessBatch(IPacketBatch batch)
+    {
+        var slices = batch.Slices;
+        var filters = Volatile.Read(ref _filter);
+        for (var start = 0; start < slices.Length;)
+        {
+            var run = batch.LinkTypeRun(start);
+            var linkType = batch.LinkTypeAt(start);
+            var packets = slices.Slice(start, run);
+            // A link type our compiler cannot filter IPv4 on passes unfiltered (the decoder still drops what is not IPv4/UDP).
+            PacketFilter? filter = null;
+            var filtered = filters is not null && filters.TryGet(linkType, ManagedSnaplen, out filter);
+            if (filtered)
+            {
+                if (_verdicts.Length < run)
+                    _verdicts = new uint[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)run)];
+                filter!.RunBatch(packets, _verdicts.AsSpan(0, run));
+            }
+            for (var i = 0; i < packets.Length; i++)
+            {
+                if (filtered && _verdicts[i] == 0)
+                {
+                    _counters.Packet();
+                    _counters.Drop(DropReason.Filtered);
+                    continue;
+                }
+                ref readonly var packet = ref packets[i];
+                _decoder.Process(packet.Data, packet.WireLength, batch.TimestampAt(start + i), linkType);
+            }
+            start += run;
+        }
     }
 
     private void Process(in CapturedPacket packet)

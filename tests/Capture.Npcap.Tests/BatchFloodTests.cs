@@ -18,9 +18,9 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_Flood_EveryFrameOnceInOrderByteIdentical()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
         Send(sender, Frames);
 
         var seen = ReadSequences(device, Frames, (seq, data) => Assert.Equal(Frame(seq), data));
@@ -34,11 +34,11 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_FloodThroughKernelFilter_KeepsExactlyTheMatchingFramesInOrder()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
         device.SetFilter("udp port 5000");
         Assert.Equal(FilterLocation.Kernel, device.FilterLocation);
-        using var sender = pair.OpenSender();
+        using var sender = OpenSender(pair);
         Send(sender, Frames);
 
         var expected = Enumerable.Range(0, Frames).Where(IsToPort5000).ToList();
@@ -51,9 +51,9 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_SmallBatches_StopTheDispatchAtTheLimitAndLoseNothing()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
         const int Count = 2_000;
         Send(sender, Count);
 
@@ -67,8 +67,8 @@ public sealed class BatchFloodTests
     [RootFact]
     public void ReadBatch_ManagedFilter_RunsOverTheBatchAndCutsToItsVerdict()
     {
-        using var pair = new FloodPair();
-        using var device = pair.OpenReceiver(RoomyOptions);
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
         // Reads scratch memory before writing it, which the kernel refuses (libpcap allows it: M[] starts at 0),
         // so the filter runs in managed code. Accepts frames whose sequence number is even, keeping 64 bytes.
         var program = new BpfProgram([
@@ -84,7 +84,7 @@ public sealed class BatchFloodTests
             Assert.Fail($"expected the kernel to refuse the program: {device.FilterMessage}");
             return;
         }
-        using var sender = pair.OpenSender();
+        using var sender = OpenSender(pair);
         const int Count = 2_000;
         Send(sender, Count);
 
@@ -96,11 +96,126 @@ public sealed class BatchFloodTests
     }
 
     [RootFact]
+    public void ReadInPlace_Flood_EveryFrameOnceInOrderByteIdentical()
+    {
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
+        Send(sender, Frames);
+
+        var consumer = new Collector((seq, data) => Assert.Equal(Frame(seq), data));
+        var deadline = DateTime.UtcNow + Limit;
+        while (consumer.Seen.Count < Frames && DateTime.UtcNow < deadline && device.ReadInPlace(consumer) != PacketReadStatus.End)
+        {
+        }
+
+        Assert.Equal(Enumerable.Range(0, Frames), consumer.Seen);
+        Assert.Equal(Frames, device.Statistics.Delivered);
+        Assert.Equal(0u, device.Statistics.Dropped);
+    }
+
+    [RootFact]
+    public void ReadInPlace_ManagedFilter_RunsPerPacketAndCutsToItsVerdict()
+    {
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        device.SetFilter(EvenSequenceProgram);
+        Assert.Equal(FilterLocation.Managed, device.FilterLocation);
+        using var sender = OpenSender(pair);
+        const int Count = 2_000;
+        Send(sender, Count);
+
+        var consumer = new Collector((seq, data) => Assert.Equal(Frame(seq).AsSpan(0, 64).ToArray(), data));
+        var deadline = DateTime.UtcNow + Limit;
+        while (consumer.Seen.Count < Count / 2 && DateTime.UtcNow < deadline && device.ReadInPlace(consumer) != PacketReadStatus.End)
+        {
+        }
+
+        Assert.Equal(Enumerable.Range(0, Count).Where(s => (s & 1) == 0), consumer.Seen);
+        Assert.Equal(Count / 2, device.Statistics.ManagedRejected);
+    }
+
+    [RootFact]
+    public void ReadInPlace_ConsumerSaysStop_TheRestStaysForTheNextRead()
+    {
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
+        Send(sender, 100);
+        Thread.Sleep(200);
+
+        var first = new Collector((_, _) => { }) { StopAfter = 7 };
+        Assert.Equal(PacketReadStatus.Packet, device.ReadInPlace(first));
+        var rest = new Collector((_, _) => { });
+        var deadline = DateTime.UtcNow + Limit;
+        while (rest.Seen.Count < 93 && DateTime.UtcNow < deadline && device.ReadInPlace(rest) != PacketReadStatus.End)
+        {
+        }
+
+        Assert.Equal(Enumerable.Range(0, 7), first.Seen);
+        Assert.Equal(Enumerable.Range(7, 93), rest.Seen);
+    }
+
+    [RootFact]
+    public void ReadInPlace_ConsumerThrows_TheReadStopsAndRethrows()
+    {
+        using var pair = new VethPair("bpf18");
+        using var device = OpenReceiver(pair, RoomyOptions);
+        using var sender = OpenSender(pair);
+        Send(sender, 10);
+
+        var consumer = new Collector((seq, _) =>
+        {
+            if (seq == 3)
+                throw new IOException("consumer failed at 3");
+        });
+        var deadline = DateTime.UtcNow + Limit;
+        var error = Assert.Throws<IOException>(() =>
+        {
+            while (DateTime.UtcNow < deadline)
+                device.ReadInPlace(consumer);
+        });
+
+        Assert.Equal("consumer failed at 3", error.Message);
+        Assert.Equal([0, 1, 2], consumer.Seen);
+    }
+
+    /// <summary>Keeps the sequence numbers of the frames it is handed, checking each (inside the read, in the ring).</summary>
+    private sealed class Collector(Action<int, byte[]> check) : IPacketConsumer
+    {
+        public List<int> Seen { get; } = [];
+
+        public int? StopAfter { get; init; }
+
+        public bool Consume(in CapturedPacket packet)
+        {
+            Assert.Equal(LinkType.EN10MB, packet.LinkType);
+            Assert.Equal((uint)FrameLength, packet.WireLength);
+            var seq = (int)BinaryPrimitives.ReadUInt32BigEndian(packet.Data[(14 + 20 + 8 + 4)..]);
+            check(seq, packet.Data.ToArray());
+            Seen.Add(seq);
+            return Seen.Count != StopAfter;
+        }
+    }
+
+    /// <summary>
+    /// Reads scratch memory before writing it, which the kernel refuses (libpcap allows it: M[] starts at 0), so it
+    /// runs in managed code. Accepts frames whose sequence number is even, keeping 64 bytes.
+    /// </summary>
+    private static BpfProgram EvenSequenceProgram => new([
+        Instruction.Stmt(Opcodes.Ld | Opcodes.Mem, 0),
+        Instruction.Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, 14 + 20 + 8 + 7),
+        Instruction.Jump(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 1, 1, 0), // odd: skip to the rejection
+        Instruction.Stmt(Opcodes.Ret | Opcodes.K, 64),
+        Instruction.Stmt(Opcodes.Ret | Opcodes.K, 0),
+    ]);
+
+    [RootFact]
     public void Statistics_AfterClose_AreTheCountersReadJustBeforeClosing()
     {
-        using var pair = new FloodPair();
-        var device = pair.OpenReceiver(new LiveCaptureOptions { Snaplen = 128 });
-        using var sender = pair.OpenSender();
+        using var pair = new VethPair("bpf18");
+        var device = OpenReceiver(pair, new LiveCaptureOptions { Snaplen = 128 });
+        using var sender = OpenSender(pair);
         const int Count = 300;
         Send(sender, Count);
         ReadSequences(device, Count, (_, _) => { });
@@ -112,6 +227,12 @@ public sealed class BatchFloodTests
         Assert.Equal(Count, stats.Delivered);
         Assert.Equal(PacketReadStatus.End, device.ReadBatch(new LivePacketBatch()));
     }
+
+    /// <summary>Opens end B (in namespace <c>bpf18r…</c>) for capture.</summary>
+    private static LiveDevice OpenReceiver(VethPair pair, LiveCaptureOptions? options = null) => pair.InsideB(() => LiveDevice.Open(pair.NameB, options));
+
+    /// <summary>Opens end A (in namespace <c>bpf18s…</c>) for <see cref="LiveDevice.Send"/>.</summary>
+    private static LiveDevice OpenSender(VethPair pair) => pair.InsideA(() => LiveDevice.Open(pair.NameA, new LiveCaptureOptions { Snaplen = 128 }));
 
     /// <summary>32 MiB of ring: the whole flood fits even if the reader is not scheduled, so loss would be ours.</summary>
     private static LiveCaptureOptions RoomyOptions => new() { BufferSize = 32 << 20, ReadTimeout = TimeSpan.FromMilliseconds(50) };

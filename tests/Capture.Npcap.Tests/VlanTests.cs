@@ -14,12 +14,12 @@ public sealed class VlanTests
     [RootFact]
     public void VlanFilters_RunInTheKernel_AndPassOnlyTheirVlan()
     {
-        using var veth = new VethNamespace();
+        using var veth = new VethPair("bpflv", hostEnd: true);
         var options = new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) };
-        using var vlan42 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
-        using var vlan43 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
-        using var libpcap42 = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
-        using var sender = LiveDevice.Open(veth.OuterName, options);
+        using var vlan42 = veth.InsideB(() => LiveDevice.Open(veth.NameB, options));
+        using var vlan43 = veth.InsideB(() => LiveDevice.Open(veth.NameB, options));
+        using var libpcap42 = veth.InsideB(() => LiveDevice.Open(veth.NameB, options));
+        using var sender = LiveDevice.Open(veth.NameA, options);
         vlan42.SetFilter("vlan 42 and udp");
         libpcap42.SetFilter(Programs.LibpcapLiveVlanUdp(42));
         vlan43.SetFilter("vlan 43");
@@ -64,11 +64,11 @@ public sealed class VlanTests
     [RootFact]
     public void KernelVlanProgram_TestsTheStrippedTag_WhileAFrameTagProgramSeesOnlyTheInnerTag()
     {
-        using var veth = new VethNamespace();
+        using var veth = new VethPair("bpflv", hostEnd: true);
         var options = new LiveCaptureOptions { ReadTimeout = TimeSpan.FromMilliseconds(50) };
-        using var inKernel = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
-        using var fromFrame = veth.RunInside(() => LiveDevice.Open(veth.InnerName, options));
-        using var sender = LiveDevice.Open(veth.OuterName, options);
+        using var inKernel = veth.InsideB(() => LiveDevice.Open(veth.NameB, options));
+        using var fromFrame = veth.InsideB(() => LiveDevice.Open(veth.NameB, options));
+        using var sender = LiveDevice.Open(veth.NameA, options);
         inKernel.SetFilter("vlan 42");
         // What a capture file needs: the tag read from packet data. The kernel has moved the outer tag
         // into metadata by then, so in a double-tagged frame this program sees the inner tag.

@@ -15,14 +15,14 @@ public class LiveFragmentationTests
     [RootFact]
     public void FragmentedDatagramsThroughVeth_MatchTheKernelSocket()
     {
-        using var ns = new TestNamespace("10.213.77.1", "10.213.77.2");
-        using var kernel = new UdpClient(new IPEndPoint(IPAddress.Parse(ns.HostAddress), 0));
+        using var ns = LiveBackend.Network("10.213.77.1", "10.213.77.2");
+        using var kernel = new UdpClient(new IPEndPoint(IPAddress.Parse("10.213.77.1"), 0));
         var port = ((IPEndPoint)kernel.Client.LocalEndPoint!).Port;
-        using var capture = UdpcapCapture.OpenLive(ns.HostInterface, LiveBackend.Open);
+        using var capture = UdpcapCapture.OpenLive(ns.NameA, LiveBackend.Open);
         using var socket = capture.CreateSocket();
-        socket.Bind(IPAddress.Parse(ns.HostAddress), port);
-        using var sender = ns.CreateSocket();
-        var target = new IPEndPoint(IPAddress.Parse(ns.HostAddress), port);
+        socket.Bind(IPAddress.Parse("10.213.77.1"), port);
+        using var sender = ns.InsideB(() => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+        var target = new IPEndPoint(IPAddress.Parse("10.213.77.1"), port);
 
         var random = new Random(11);
         kernel.Client.ReceiveTimeout = 5000;
@@ -53,16 +53,16 @@ public class LiveMulticastTests
     [RootFact]
     public void MulticastThroughVeth_ReachesJoinedSocketsOnly()
     {
-        using var ns = new TestNamespace("10.213.78.1", "10.213.78.2");
+        using var ns = LiveBackend.Network("10.213.78.1", "10.213.78.2");
         var group = IPAddress.Parse("239.213.78.9");
-        using var capture = UdpcapCapture.OpenLive(ns.HostInterface, LiveBackend.Open);
+        using var capture = UdpcapCapture.OpenLive(ns.NameA, LiveBackend.Open);
         using var joined = capture.CreateSocket();
         using var notJoined = capture.CreateSocket();
         const int Port = 47878;
         joined.Bind(IPAddress.Any, Port);
         joined.JoinMulticastGroup(group);
         notJoined.Bind(IPAddress.Any, Port);
-        using var sender = ns.CreateSocket();
+        using var sender = ns.InsideB(() => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
 
         var buffer = new byte[65536];
         for (var i = 0; i < 5; i++)

@@ -11,7 +11,7 @@ namespace Bpf.Cli.Cluster;
 /// </summary>
 internal static class ClusterArguments
 {
-    private static readonly HashSet<string> s_clientOnly = ["-r", "-w", "--cluster", "--timeout", "--slots"];
+    private static readonly HashSet<string> s_clientOnly = ["-r", "-w", "--plot", "--cluster", "--timeout", "--slots"];
     private static readonly HashSet<string> s_paths = ["--program"];
 
     /// <summary>The words after the verb's name in <paramref name="parse"/>, ready for the silos.</summary>

@@ -37,6 +37,7 @@ internal static class ClusterRun
             damage = Damage(result, items[i], inputs[i], packets);
         }
         context.Out.Write(job.Print(table));
+        job.Draw(table, inputs);
         if (damage is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf stats: {damage}");

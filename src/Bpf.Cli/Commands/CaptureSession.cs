@@ -68,31 +68,18 @@ internal static class CaptureSession
 
     private static long Capture(LiveDevice device, ICaptureWriter? output, CaptureSettings settings, CliContext context)
     {
-        var batch = new LivePacketBatch();
+        // Each read hands every packet the ring holds to the writer or printer while it is still in the ring (one
+        // pcap_dispatch, no copy into a batch first: measured at 40-105 ns a packet, see CopyCostTests).
+        var sink = new PacketSink(output, settings, context);
         var interval = settings.StatsInterval is { } every ? (long)every.TotalMilliseconds : 0;
         var nextReport = Environment.TickCount64 + interval;
-        long captured = 0;
-        while (captured < settings.Count)
+        while (sink.Captured < settings.Count)
         {
-            var status = device.ReadBatch(batch);
+            var status = device.ReadInPlace(sink);
             if (status == PacketReadStatus.End)
                 break;
             if (status == PacketReadStatus.Packet)
             {
-                var take = (int)Math.Min(batch.Count, settings.Count - captured);
-                for (var i = 0; i < take; i++)
-                {
-                    var packet = batch[i];
-                    if (output is not null)
-                        output.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
-                    else
-                    {
-                        context.Out.WriteLine(settings.Printer.Format(packet));
-                        if (settings.LineBuffered)
-                            context.Out.Flush();
-                    }
-                }
-                captured += take;
                 if (output is null)
                     context.Out.Flush();
             }
@@ -103,10 +90,29 @@ internal static class CaptureSession
                 nextReport = Environment.TickCount64 + interval;
                 if (ReadCounters(device) is { } now)
                     context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{DateTime.Now:HH:mm:ss} {captured} captured, {now.Received} received by filter, {now.Dropped} dropped by kernel, {now.InterfaceDropped} dropped by interface"));
+                        $"{DateTime.Now:HH:mm:ss} {sink.Captured} captured, {now.Received} received by filter, {now.Dropped} dropped by kernel, {now.InterfaceDropped} dropped by interface"));
             }
         }
-        return captured;
+        return sink.Captured;
+    }
+
+    /// <summary>Writes or prints each packet inside the device's read, and ends the read at the count (the rest stay in the ring).</summary>
+    private sealed class PacketSink(ICaptureWriter? output, CaptureSettings settings, CliContext context) : IPacketConsumer
+    {
+        public long Captured { get; private set; }
+
+        public bool Consume(in CapturedPacket packet)
+        {
+            if (output is not null)
+                output.Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
+            else
+            {
+                context.Out.WriteLine(settings.Printer.Format(packet));
+                if (settings.LineBuffered)
+                    context.Out.Flush();
+            }
+            return ++Captured < settings.Count;
+        }
     }
 
     private static DeviceStatistics? ReadCounters(LiveDevice device)

@@ -29,6 +29,10 @@ internal sealed class StatsCommand : IVerb
 
     private readonly Option<string?> _libpcap = CliOptions.Libpcap();
 
+    private readonly Option<string?> _plot = CliOptions.Text("--plot", "FILE", "Also draw an IO graph to FILE (.png or .svg): one line per filter, packets per --interval over packet time, with a legend.");
+
+    private readonly Option<bool> _plotBytes = CliOptions.Flag("--plot-bytes", "Plot wire bytes per interval instead of packets.");
+
     private readonly ClusterOptions _cluster = new();
 
     private readonly Argument<string[]> _expressions = new("EXPRESSION")
@@ -40,7 +44,7 @@ internal sealed class StatsCommand : IVerb
     public StatsCommand() =>
         Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
         {
-            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
+            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _plot, _plotBytes, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
         };
 
     public Command Definition { get; }
@@ -51,11 +55,24 @@ internal sealed class StatsCommand : IVerb
         if (inputs.Count == 0)
             throw new UsageException("expected at least one -r FILE");
         var job = Job(parse);
+        if (job.Plot is { } plot)
+        {
+            if (job.IntervalNs == 0)
+                throw new UsageException("--plot needs --interval (the width of one point, e.g. --interval 1s)");
+            if (IoGraph.CheckPath(plot) is { } problem)
+                throw new UsageException(problem);
+            InputFiles.CheckOutput(plot, "--plot", inputs);
+        }
+        else if (job.PlotBytes)
+        {
+            throw new UsageException("--plot-bytes needs --plot FILE");
+        }
         if (_cluster.From(parse) is { } cluster)
             return ClusterRun.Stats(cluster, inputs, job, ClusterArguments.ForSilos(parse), context);
 
         var (table, failure) = job.Count(inputs, context);
         context.Out.Write(job.Print(table));
+        job.Draw(table, inputs);
         if (failure is null)
             return Program.ExitOk;
         context.Error.WriteLine($"bpf stats: {failure}");
@@ -74,7 +91,11 @@ internal sealed class StatsCommand : IVerb
         // Compiled as tcpdump -r compiles, per file.
         var options = LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize));
         return new StatsJob(expressions, new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, options, engine))]),
-            interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads));
+            interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads))
+        {
+            Plot = parse.GetValue(_plot),
+            PlotBytes = parse.GetValue(_plotBytes),
+        };
     }
 
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
@@ -133,6 +154,28 @@ internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup F
         return (table, failure);
     }
 
+    /// <summary>The IO graph's file (<c>--plot</c>), or null; the client draws it, silos never see it.</summary>
+    public string? Plot { get; init; }
+
+    /// <summary>Plot wire bytes, not packets (<c>--plot-bytes</c>).</summary>
+    public bool PlotBytes { get; init; }
+
+    /// <summary>Draws the IO graph of <paramref name="table"/> when <c>--plot</c> asked for one.</summary>
+    /// <exception cref="InputException">More points a line than <see cref="IoGraph.MaxBuckets"/>.</exception>
+    public void Draw(StatsTable table, IReadOnlyList<string> inputs)
+    {
+        if (Plot is null)
+            return;
+        var interval = TimeSpan.FromTicks(IntervalNs / 100);
+        var rows = table.Contiguous(IoGraph.MaxBuckets, interval);
+        var series = Expressions.Select((e, f) => (e, rows.Select(r => (double)(PlotBytes ? r.AcceptedBytes[f] : r.AcceptedPackets[f])).ToArray())).ToList();
+        var starts = rows.Select(r => DateTime.UnixEpoch.AddTicks(r.Start / 100)).ToArray();
+        var title = string.Join(", ", inputs.Select(i => i == CliContext.StandardStream ? "standard input" : Path.GetFileName(i)));
+        if (title.Length > 80)
+            title = title[..77] + "...";
+        IoGraph.Write(Plot, series, starts, $"{(PlotBytes ? "bytes" : "packets")} per {IoGraph.Describe(interval)}", title);
+    }
+
     /// <summary>The table as the chosen <c>--format</c> prints it.</summary>
     public string Print(StatsTable table) => Format switch
     {
@@ -184,6 +227,28 @@ internal sealed class StatsTable(int filterCount, long intervalNs)
         if (!_rows.TryGetValue(start, out var row))
             _rows[start] = row = new StatsRow(start, filterCount);
         return _last = row;
+    }
+
+    /// <summary>
+    /// Every bucket from the first packet's to the last packet's, the empty ones included, as a time
+    /// axis needs them; none for an empty input.
+    /// </summary>
+    /// <exception cref="InputException">More than <paramref name="maxBuckets"/> buckets.</exception>
+    public IReadOnlyList<StatsRow> Contiguous(long maxBuckets, TimeSpan interval)
+    {
+        if (_rows.Count == 0 || intervalNs <= 0)
+            return [.. _rows.Values];
+        var first = _rows.Keys.First();
+        var count = ((_rows.Keys.Last() - first) / intervalNs) + 1;
+        if (count > maxBuckets)
+            throw new InputException($"--interval {IoGraph.Describe(interval)} makes {count} points a line over these packets' times (at most {maxBuckets}): take a longer interval");
+        var rows = new StatsRow[count];
+        for (var i = 0L; i < count; i++)
+        {
+            var start = first + (i * intervalNs);
+            rows[i] = _rows.TryGetValue(start, out var row) ? row : new StatsRow(start, filterCount);
+        }
+        return rows;
     }
 
     /// <summary>The buckets counted so far, in time order.</summary>
