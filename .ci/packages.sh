@@ -35,12 +35,13 @@ done
 python3 - "$artifacts" "$version" <<'EOF'
 import sys, zipfile, glob, os, xml.etree.ElementTree as ET
 artifacts, version = sys.argv[1], sys.argv[2]
-ns = {'n': 'http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd'}
 problems = []
 for path in sorted(glob.glob(os.path.join(artifacts, '*.nupkg'))):
     with zipfile.ZipFile(path) as z:
         names = z.namelist()
         nuspec = ET.fromstring(z.read(next(n for n in names if n.endswith('.nuspec'))))
+        # The schema version (and so the namespace) depends on the features a package uses.
+        ns = {'n': nuspec.tag[1:nuspec.tag.index('}')]}
         meta = nuspec.find('n:metadata', ns)
         get = lambda tag: (meta.findtext('n:' + tag, default='', namespaces=ns) or '').strip()
         pid = get('id')

@@ -4,6 +4,7 @@ using Bpf.Compiler;
 using Bpf.Jit;
 
 using Bpf.Vm;
+using Interop.Libpcap;
 
 namespace Bpf.Benchmarks;
 
@@ -53,7 +54,7 @@ public unsafe class FilterBenchmarks
         var accepted = 0;
         var wire = _packets.WireLengths;
         for (var i = 0; i < _packets.Count; i++)
-            if (NativeLibpcap.bpf_filter(_native, _packets.Pointer(i), wire[i], _packets.Length(i)) != 0)
+            if (LibpcapNative.bpf_filter(_native, _packets.Pointer(i), wire[i], _packets.Length(i)) != 0)
                 accepted++;
         return accepted;
     }

@@ -1,6 +1,6 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Bpf.Vm;
+using Interop.Libpcap;
 
 namespace Bpf.Benchmarks;
 
@@ -10,66 +10,24 @@ namespace Bpf.Benchmarks;
 /// </summary>
 internal static unsafe class NativeLibpcap
 {
-    private const string Lib = "pcap";
-
-    static NativeLibpcap() => NativeLibrary.SetDllImportResolver(typeof(NativeLibpcap).Assembly, Resolve);
-
-    private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
-    {
-        if (name != Lib)
-            return IntPtr.Zero;
-        foreach (var candidate in new[] { "libpcap.so.0.8", "libpcap.so.1", "libpcap.so", "wpcap", "libpcap.dylib" })
-            if (NativeLibrary.TryLoad(candidate, assembly, path, out var handle))
-                return handle;
-        return IntPtr.Zero;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct NativeProgram
-    {
-        public uint Length;
-        public Instruction* Instructions;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PacketHeader
-    {
-        public nint Seconds;
-        public nint Microseconds;
-        public uint CaptureLength;
-        public uint WireLength;
-    }
-
-    [DllImport(Lib)] private static extern IntPtr pcap_open_dead(int linktype, int snaplen);
-    [DllImport(Lib)] private static extern IntPtr pcap_open_offline([MarshalAs(UnmanagedType.LPStr)] string fname, byte* errbuf);
-    [DllImport(Lib)] private static extern void pcap_close(IntPtr p);
-    [DllImport(Lib)] private static extern IntPtr pcap_geterr(IntPtr p);
-    [DllImport(Lib)] private static extern int pcap_compile(IntPtr p, NativeProgram* fp, [MarshalAs(UnmanagedType.LPStr)] string str, int optimize, uint netmask);
-    [DllImport(Lib)] private static extern void pcap_freecode(NativeProgram* fp);
-    [DllImport(Lib)] private static extern int pcap_next_ex(IntPtr p, PacketHeader** header, byte** data);
-    [DllImport(Lib)] private static extern int pcap_datalink(IntPtr p);
-
-    // No GC transition: the call then costs about what a C caller pays, so the baseline is not
-    // inflated by interop (bpf_filter never blocks, calls back or allocates).
-    [DllImport(Lib), SuppressGCTransition]
-    public static extern uint bpf_filter(Instruction* pc, byte* p, uint wirelen, uint buflen);
-
     /// <summary>Compiles with libpcap's optimizer for a link type; throws with libpcap's message.</summary>
     public static Instruction[] Compile(LinkType linkType, string expression, int snaplen = 262144)
     {
-        var p = pcap_open_dead((int)linkType, snaplen);
+        var p = LibpcapNative.pcap_open_dead((int)linkType, snaplen);
         try
         {
-            NativeProgram program = default;
-            if (pcap_compile(p, &program, expression, 1, 0xffffffff) != 0)
-                throw new InvalidOperationException(Marshal.PtrToStringAnsi(pcap_geterr(p)));
-            var result = new ReadOnlySpan<Instruction>(program.Instructions, (int)program.Length).ToArray();
-            pcap_freecode(&program);
+            BpfProgramNative program = default;
+            var text = LibpcapNative.CString(expression);
+            fixed (byte* t = text)
+                if (LibpcapNative.pcap_compile(p, &program, t, 1, LibpcapNative.NetmaskUnknown) != 0)
+                    throw new InvalidOperationException(LibpcapNative.LastError(p));
+            var result = program.ToArray();
+            LibpcapNative.pcap_freecode(&program);
             return result;
         }
         finally
         {
-            pcap_close(p);
+            LibpcapNative.pcap_close(p);
         }
     }
 
@@ -81,18 +39,18 @@ internal static unsafe class NativeLibpcap
         {
             var packets = new List<byte[]>();
             var wire = new List<uint>();
-            PacketHeader* header;
+            PcapPacketHeader* header;
             byte* data;
-            while (pcap_next_ex(p, &header, &data) == 1)
+            while (LibpcapNative.pcap_next_ex(p, &header, &data) == 1)
             {
                 packets.Add(new ReadOnlySpan<byte>(data, (int)header->CaptureLength).ToArray());
                 wire.Add(header->WireLength);
             }
-            return ((LinkType)pcap_datalink(p), [.. packets], [.. wire]);
+            return ((LinkType)LibpcapNative.pcap_datalink(p), [.. packets], [.. wire]);
         }
         finally
         {
-            pcap_close(p);
+            LibpcapNative.pcap_close(p);
         }
     }
 
@@ -103,26 +61,29 @@ internal static unsafe class NativeLibpcap
         try
         {
             long accepted = 0;
-            PacketHeader* header;
+            PcapPacketHeader* header;
             byte* data;
             fixed (Instruction* pc = program)
             {
-                while (pcap_next_ex(p, &header, &data) == 1)
-                    if (bpf_filter(pc, data, header->WireLength, header->CaptureLength) != 0)
+                while (LibpcapNative.pcap_next_ex(p, &header, &data) == 1)
+                    if (LibpcapNative.bpf_filter(pc, data, header->WireLength, header->CaptureLength) != 0)
                         accepted++;
             }
             return accepted;
         }
         finally
         {
-            pcap_close(p);
+            LibpcapNative.pcap_close(p);
         }
     }
 
     private static IntPtr OpenOffline(string path)
     {
-        var errbuf = stackalloc byte[512];
-        var p = pcap_open_offline(path, errbuf);
+        var errbuf = stackalloc byte[LibpcapNative.ErrorBufferSize * 2];
+        var name = LibpcapNative.CString(path);
+        IntPtr p;
+        fixed (byte* n = name)
+            p = LibpcapNative.pcap_open_offline_with_tstamp_precision(n, LibpcapNative.PrecisionMicro, errbuf);
         return p != IntPtr.Zero ? p : throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
     }
 }

@@ -5,7 +5,8 @@ Usage: coldstart.py ROUNDS NAME=PATH/TO/bpf [NAME=PATH ...] -- ARGS...
 
 Each round runs every build once with ARGS (the order rotates each round, so no build always runs
 first after another's page-cache warm-up), stdout and stderr to /dev/null, and times the process
-from spawn to exit. Prints min and median per build in ms, and the load average before and after.
+from spawn to exit. Prints min and median per build in ms, of wall time and of CPU time (user + system, which a loaded
+machine inflates less than wall time), and the load average before and after.
 With ARGS starting with 'pty:', the run gets a pseudo-terminal as its standard error (as a user's
 terminal: progress bars are drawn), e.g. `-- pty: stats -r FILE tcp`.
 """
@@ -32,13 +33,14 @@ def run_once(binary, args, use_pty):
                     break
         finally:
             os.close(master)
-        code = process.wait()
     else:
-        code = subprocess.run([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL).returncode
+        process = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = (time.perf_counter() - start) * 1000
+    code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"{binary} {' '.join(args)} exited {code}")
-    return elapsed
+    return elapsed, (usage.ru_utime + usage.ru_stime) * 1000
 
 
 def main():
@@ -51,18 +53,22 @@ def main():
     if use_pty:
         args = args[1:]
     times = {name: [] for name, _ in builds}
+    cpu = {name: [] for name, _ in builds}
     for _, binary in builds:  # one untimed run each: files into the page cache
         run_once(binary, args, use_pty)
     load_before = os.getloadavg()
     for r in range(rounds):
         order = builds[r % len(builds):] + builds[:r % len(builds)]
         for name, binary in order:
-            times[name].append(run_once(binary, args, use_pty))
+            wall, used = run_once(binary, args, use_pty)
+            times[name].append(wall)
+            cpu[name].append(used)
     load_after = os.getloadavg()
     print(f"bpf {' '.join(args)}{' (stderr a terminal)' if use_pty else ''}: {rounds} interleaved rounds, "
           f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
     for name, values in times.items():
-        print(f"  {name:10} min {min(values):7.1f} ms  median {statistics.median(values):7.1f} ms")
+        print(f"  {name:10} wall min {min(values):7.1f} ms  median {statistics.median(values):7.1f} ms"
+              f"   cpu min {min(cpu[name]):7.1f} ms  median {statistics.median(cpu[name]):7.1f} ms")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,12 @@ namespace Bpf.Cli;
 /// terminal and the run takes long enough to be worth one; redrawn at most a few times a second so
 /// it costs nothing measurable on the hot path.
 /// </summary>
+/// <remarks>
+/// Not Spectre.Console: its progress display (and its table for <c>stats</c>) cost more than the 5 ms
+/// of cold start we allow. Published builds, 15 interleaved rounds, CPU time min/median:
+/// <c>filter --count</c> with a terminal on stderr 286/370 ms ours, 315/399 ms Spectre's;
+/// <c>stats</c> with three filters 326/405 ms ours, 401/446 ms with Spectre's table (issue 17).
+/// </remarks>
 internal sealed class ProgressBar : IDisposable
 {
     private static readonly long s_redrawTicks = Stopwatch.Frequency / 5;

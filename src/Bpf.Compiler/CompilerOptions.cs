@@ -48,7 +48,7 @@ public sealed record CompilerOptions
     /// Resolves host, network, service, protocol and ethernet names; null (the default) reads the system
     /// files (/etc/hosts, /etc/services, ...) as libpcap does. Must be thread-safe.
     /// </summary>
-    public CodeGen.INameResolver? NameResolver { get; init; }
+    public INameResolver? NameResolver { get; init; }
 
     /// <summary>
     /// The libpcap whose language and programs to reproduce: <see cref="LibpcapCompatibility.Head"/>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
+using Interop.Libpcap;
 
 namespace Capture.Npcap;
 
@@ -35,8 +36,8 @@ public sealed unsafe partial class LiveDevice
                 if (IsClosed)
                     return PacketReadStatus.End;
                 var result = Dispatch(batch);
-                if (result < 0 && result != PcapNative.ErrorBreak)
-                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {PcapNative.LastError(_handle)}");
+                if (result < 0 && result != LibpcapNative.ErrorBreak)
+                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {LibpcapNative.LastError(_handle)}");
                 var taken = batch.Count;
                 if (taken > 0 && _managedBatchFilter is { } filter)
                     _managedRejected += batch.Filter(filter);
@@ -54,8 +55,8 @@ public sealed unsafe partial class LiveDevice
                 if (_pollFd < 0 || remaining <= 0)
                     return PacketReadStatus.Timeout;
                 const int CloseCheckMilliseconds = 50;
-                var poll = new PcapNative.PollFd { Fd = _pollFd, Events = PcapNative.PollIn };
-                _ = PcapNative.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
+                var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
+                _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
             }
         }
     }
@@ -75,7 +76,7 @@ public sealed unsafe partial class LiveDevice
         var self = GCHandle.Alloc(this);
         try
         {
-            return PcapNative.pcap_dispatch(_handle, -1, &OnPacket, (byte*)GCHandle.ToIntPtr(self));
+            return LibpcapNative.pcap_dispatch(_handle, -1, &OnPacket, (byte*)GCHandle.ToIntPtr(self));
         }
         finally
         {
@@ -119,7 +120,7 @@ public sealed unsafe partial class LiveDevice
                 var self = GCHandle.Alloc(this);
                 try
                 {
-                    result = PcapNative.pcap_dispatch(_handle, -1, &OnPacketInPlace, (byte*)GCHandle.ToIntPtr(self));
+                    result = LibpcapNative.pcap_dispatch(_handle, -1, &OnPacketInPlace, (byte*)GCHandle.ToIntPtr(self));
                 }
                 finally
                 {
@@ -129,8 +130,8 @@ public sealed unsafe partial class LiveDevice
                 }
                 if (_dispatchFault is { } fault)
                     ExceptionDispatchInfoThrow(fault);
-                if (result < 0 && result != PcapNative.ErrorBreak)
-                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {PcapNative.LastError(_handle)}");
+                if (result < 0 && result != LibpcapNative.ErrorBreak)
+                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {LibpcapNative.LastError(_handle)}");
                 if (_consumed > 0)
                     return PacketReadStatus.Packet;
                 if (IsClosed)
@@ -142,8 +143,8 @@ public sealed unsafe partial class LiveDevice
                 if (_pollFd < 0 || remaining <= 0)
                     return PacketReadStatus.Timeout;
                 const int CloseCheckMilliseconds = 50;
-                var poll = new PcapNative.PollFd { Fd = _pollFd, Events = PcapNative.PollIn };
-                _ = PcapNative.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
+                var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
+                _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
             }
         }
     }
@@ -163,12 +164,12 @@ public sealed unsafe partial class LiveDevice
             var more = device._consumer!.Consume(new CapturedPacket(data[..(int)Math.Min(keep, captureLength)], wireLength, timestamp, device.LinkType));
             device._consumed++;
             if (!more)
-                PcapNative.pcap_breakloop_raw(device._rawHandle);
+                LibpcapNative.pcap_breakloop_raw(device._rawHandle);
         }
         catch (Exception e)
         {
             device._dispatchFault ??= e;
-            PcapNative.pcap_breakloop_raw(device._rawHandle);
+            LibpcapNative.pcap_breakloop_raw(device._rawHandle);
         }
     }
 
@@ -189,9 +190,9 @@ public sealed unsafe partial class LiveDevice
                 state[0] = state[1] = 0;
                 state[2] = (long)destination;
                 state[3] = scratch?.Length ?? 0;
-                var result = PcapNative.pcap_dispatch(_handle, -1, &OnPacketInRing, (byte*)state);
-                if (result < 0 && result != PcapNative.ErrorBreak)
-                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {PcapNative.LastError(_handle)}");
+                var result = LibpcapNative.pcap_dispatch(_handle, -1, &OnPacketInRing, (byte*)state);
+                if (result < 0 && result != LibpcapNative.ErrorBreak)
+                    throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {LibpcapNative.LastError(_handle)}");
                 return (int)state[0];
             }
         }
@@ -229,12 +230,12 @@ public sealed unsafe partial class LiveDevice
             if (!batch.Add(new ReadOnlySpan<byte>(bytes, (int)captureLength), wireLength, timestamp))
                 throw new InvalidOperationException($"a packet of {captureLength} bytes does not fit the batch");
             if (batch.IsFull)
-                PcapNative.pcap_breakloop_raw(device._rawHandle);
+                LibpcapNative.pcap_breakloop_raw(device._rawHandle);
         }
         catch (Exception e)
         {
             device._dispatchFault ??= e;
-            PcapNative.pcap_breakloop_raw(device._rawHandle);
+            LibpcapNative.pcap_breakloop_raw(device._rawHandle);
         }
     }
 }

@@ -3,6 +3,7 @@ using Bpf.Filtering;
 using Bpf.Vm;
 using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
+using Interop.Libpcap;
 
 namespace Capture.Npcap;
 
@@ -111,7 +112,7 @@ public sealed partial class LiveDevice
     public BpfProgram? ReadKernelFilter()
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
-        return KernelSocketFilter.TryRead(PcapNative.pcap_fileno(_handle)) is { } program ? new BpfProgram(program) : null;
+        return KernelSocketFilter.TryRead(LibpcapNative.pcap_fileno(_handle)) is { } program ? new BpfProgram(program) : null;
     }
 
     /// <summary>
@@ -131,7 +132,7 @@ public sealed partial class LiveDevice
     {
         using (var native = new NativeBpfProgram(program.AsSpan()))
             if (native.SetOn(_handle) != 0)
-                return $"the driver refused the program: {PcapNative.LastError(_handle)}";
+                return $"the driver refused the program: {LibpcapNative.LastError(_handle)}";
         // On Linux, libpcap reports success even when the kernel refused the program (it then filters
         // in user space with its own interpreter), so ask the kernel what it actually runs.
         if (ReadKernelFilter() is { Count: 0 })
@@ -146,7 +147,7 @@ public sealed partial class LiveDevice
         using (var acceptAll = new NativeBpfProgram([Instruction.Stmt(Opcodes.Ret | Opcodes.K, (uint)Snaplen)]))
             if (acceptAll.SetOn(_handle) != 0)
                 throw new LiveCaptureException(LiveCaptureError.FilterFailed,
-                    $"{refusal}, and the driver refused an accept-all program too: {PcapNative.LastError(_handle)}");
+                    $"{refusal}, and the driver refused an accept-all program too: {LibpcapNative.LastError(_handle)}");
         _managedFilter = filter;
         _managedBatchFilter = filter.AsBatchDelegate();
         Filter = program.Program;

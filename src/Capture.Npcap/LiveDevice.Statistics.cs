@@ -1,5 +1,6 @@
 using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
+using Interop.Libpcap;
 
 namespace Capture.Npcap;
 
@@ -27,7 +28,7 @@ public sealed partial class LiveDevice
                 try
                 {
                     return TryReadStatistics()
-                        ?? throw new LiveCaptureException(LiveCaptureError.NotSupported, $"'{Name}' cannot report statistics: {PcapNative.LastError(_handle)}");
+                        ?? throw new LiveCaptureException(LiveCaptureError.NotSupported, $"'{Name}' cannot report statistics: {LibpcapNative.LastError(_handle)}");
                 }
                 catch (ObjectDisposedException) when (IsClosed)
                 {
@@ -58,8 +59,8 @@ public sealed partial class LiveDevice
     /// <summary>Reads the counters now; null when the driver cannot report them.</summary>
     private unsafe DeviceStatistics? TryReadStatistics()
     {
-        PcapNative.PcapStat stat = default;
-        if (PcapNative.pcap_stats(_handle, &stat) != 0)
+        PcapStat stat = default;
+        if (LibpcapNative.pcap_stats(_handle, &stat) != 0)
             return null;
         return new DeviceStatistics(stat.Received, stat.Dropped, stat.InterfaceDropped, Interlocked.Read(ref _delivered), Interlocked.Read(ref _managedRejected));
     }
@@ -83,8 +84,8 @@ public sealed partial class LiveDevice
                 if (value == _statisticsMode)
                     return;
                 if (OperatingSystem.IsWindows()
-                    && PcapNative.pcap_setmode(_handle, value ? PcapNative.ModeStatistics : PcapNative.ModeCapture) != 0)
-                    throw new LiveCaptureException(LiveCaptureError.NotSupported, $"Npcap refused statistics mode on '{Name}': {PcapNative.LastError(_handle)}");
+                    && LibpcapNative.pcap_setmode(_handle, value ? LibpcapNative.ModeStatistics : LibpcapNative.ModeCapture) != 0)
+                    throw new LiveCaptureException(LiveCaptureError.NotSupported, $"Npcap refused statistics mode on '{Name}': {LibpcapNative.LastError(_handle)}");
                 _statisticsMode = value;
             }
         }

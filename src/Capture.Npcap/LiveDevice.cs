@@ -1,6 +1,7 @@
 using Bpf.Vm;
 using Bpf.Vm.Capture;
 using Capture.Npcap.Native;
+using Interop.Libpcap;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -33,9 +34,9 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
         _handle = device.Handle;
         _rawHandle = _handle.DangerousGetHandle();
         Options = options;
-        _nanoseconds = PcapNative.pcap_get_tstamp_precision(_handle) == 1; // PCAP_TSTAMP_PRECISION_NANO
-        LinkType = (LinkType)PcapNative.pcap_datalink(_handle);
-        Snaplen = PcapNative.pcap_snapshot(_handle);
+        _nanoseconds = LibpcapNative.pcap_get_tstamp_precision(_handle) == 1; // PCAP_TSTAMP_PRECISION_NANO
+        LinkType = (LinkType)LibpcapNative.pcap_datalink(_handle);
+        Snaplen = LibpcapNative.pcap_snapshot(_handle);
         Info = info with { LinkType = LinkType };
         _pollFd = OperatingSystem.IsWindows() ? -1 : MakeNonBlocking();
         FilterMessage = "no filter: every packet is captured";
@@ -205,7 +206,7 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
             if (IsClosed)
                 return PacketReadStatus.End;
             IntPtr header, bytes;
-            var result = PcapNative.pcap_next_ex(_handle, &header, &bytes);
+            var result = LibpcapNative.pcap_next_ex(_handle, &header, &bytes);
             if (result == 1)
             {
                 PacketHeader.Read(header, _nanoseconds, out timestamp, out var captureLength, out wireLength);
@@ -214,16 +215,16 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
             }
             if (result != 0)
             {
-                if (result == PcapNative.ErrorBreak || IsClosed)
+                if (result == LibpcapNative.ErrorBreak || IsClosed)
                     return PacketReadStatus.End;
-                throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {PcapNative.LastError(_handle)}");
+                throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {LibpcapNative.LastError(_handle)}");
             }
             var remaining = deadline - Environment.TickCount64;
             if (_pollFd < 0 || remaining <= 0)
                 return PacketReadStatus.Timeout;
             const int CloseCheckMilliseconds = 50;
-            var poll = new PcapNative.PollFd { Fd = _pollFd, Events = PcapNative.PollIn };
-            _ = PcapNative.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
+            var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
+            _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
         }
     }
 
@@ -231,8 +232,8 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
     private int MakeNonBlocking()
     {
         var error = stackalloc byte[256]; // PCAP_ERRBUF_SIZE
-        var fd = PcapNative.pcap_get_selectable_fd(_handle);
-        if (fd < 0 || PcapNative.pcap_setnonblock(_handle, 1, error) != 0)
+        var fd = LibpcapNative.pcap_get_selectable_fd(_handle);
+        if (fd < 0 || LibpcapNative.pcap_setnonblock(_handle, 1, error) != 0)
             throw new LiveCaptureException(LiveCaptureError.OpenFailed,
                 $"'{Info.Name}' offers no pollable descriptor: {System.Runtime.InteropServices.Marshal.PtrToStringAnsi((IntPtr)error)}");
         return fd;
@@ -254,9 +255,9 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
         ObjectDisposedException.ThrowIf(IsClosed, this);
         fixed (byte* bytes = frame)
             for (var i = 0; i < repeat; i++)
-                if (PcapNative.pcap_sendpacket(_handle, bytes, frame.Length) != 0)
+                if (LibpcapNative.pcap_sendpacket(_handle, bytes, frame.Length) != 0)
                     throw new LiveCaptureException(LiveCaptureError.SendFailed,
-                        $"sending on '{Name}' failed after {i} of {repeat} frames: {PcapNative.LastError(_handle)}");
+                        $"sending on '{Name}' failed after {i} of {repeat} frames: {LibpcapNative.LastError(_handle)}");
     }
 
     /// <summary>
@@ -269,7 +270,7 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
         // Wakes a read blocked in Npcap (it signals the read event); on Unix our poll slices notice the flag.
-        PcapNative.pcap_breakloop(_handle);
+        LibpcapNative.pcap_breakloop(_handle);
         try
         {
             lock (_readLock)

@@ -1,4 +1,5 @@
 using Bpf.Vm;
+using Interop.Libpcap;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -68,7 +69,7 @@ public static class LiveDevices
         try
         {
             device.Open(new DeviceConfiguration { Snaplen = 64, ReadTimeout = 1 });
-            return (LinkType)Native.PcapNative.pcap_datalink(device.Handle);
+            return (LinkType)LibpcapNative.pcap_datalink(device.Handle);
         }
         catch (PcapException)
         {

@@ -1,4 +1,5 @@
 using Capture.Npcap.Native;
+using Interop.Libpcap;
 
 namespace Capture.Npcap;
 
@@ -38,7 +39,7 @@ public static class NpcapRuntime
         string version;
         try
         {
-            version = PcapNative.Version;
+            version = LibpcapLibrary.Version;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {

@@ -21,6 +21,9 @@ internal sealed class DatagramQueue
     private int _syncWaiters;
     private TaskCompletionSource? _asyncWaiter;
     private bool _closed;
+    // The pump waits for room (at most one at a time), and gave up waiting on this receiver until it takes a datagram.
+    private int _producerWaiting;
+    private bool _stalled;
     private bool _ended;
     private Exception? _fault;
 
@@ -34,19 +37,55 @@ internal sealed class DatagramQueue
 
     private static int Align(int n) => (n + 7) & ~7;
 
-    /// <summary>Appends a datagram; false when the buffer is full.</summary>
-    public bool TryEnqueue(in UdpDatagram datagram)
+    /// <summary>
+    /// How long the pump waits, at most, for a receiver to make room in a full buffer before it drops. Meanwhile the
+    /// packets wait in the capture's own buffer (32 MiB for live captures), so a receiver that falls behind for a
+    /// moment loses nothing; measured under a flood of fragmented datagrams on a loaded machine, dropping at once
+    /// lost about half of them while a kernel socket with the same buffer lost a third (issue 18).
+    /// </summary>
+    public const int RoomWaitMilliseconds = 100;
+
+    /// <summary>
+    /// Appends a datagram, waiting up to <paramref name="waitMilliseconds"/> for the receiver to make room; false when
+    /// it did not. A receiver that let a wait pass is not waited for again until it takes a datagram: one that stopped
+    /// reading costs the pump (and every other socket of the capture) one wait, not one per datagram.
+    /// </summary>
+    public bool Enqueue(in UdpDatagram datagram, int waitMilliseconds)
     {
         var need = Align(RecordHeader + datagram.Payload.Length);
         TaskCompletionSource? wake;
         lock (_lock)
         {
-            if (_closed)
-                return true;
-            var toEnd = _ring.Length - _tail;
-            var skip = need > toEnd ? toEnd : 0;
-            if (_used + skip + need > _ring.Length)
-                return false;
+            long deadline = 0;
+            int skip;
+            while (true)
+            {
+                if (_closed)
+                    return true;
+                var toEnd = _ring.Length - _tail;
+                skip = need > toEnd ? toEnd : 0;
+                if (_used + skip + need <= _ring.Length)
+                    break;
+                if (_stalled || waitMilliseconds <= 0)
+                    return false;
+                if (deadline == 0)
+                    deadline = Environment.TickCount64 + waitMilliseconds;
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0)
+                {
+                    _stalled = true;
+                    return false;
+                }
+                _producerWaiting++;
+                try
+                {
+                    Monitor.Wait(_lock, (int)remaining);
+                }
+                finally
+                {
+                    _producerWaiting--;
+                }
+            }
             if (skip > 0)
             {
                 BinaryPrimitives.WriteInt32LittleEndian(_ring.AsSpan(_tail), WrapMarker);
@@ -164,6 +203,9 @@ internal sealed class DatagramQueue
         _used -= size;
         if (_used == 0)
             _head = _tail = 0; // an empty ring restarts at 0, keeping records contiguous
+        _stalled = false;
+        if (_producerWaiting > 0)
+            Monitor.PulseAll(_lock);
         return true;
     }
 }

@@ -25,7 +25,7 @@ internal sealed class Demultiplexer(DropCounters counters, uint[] ownAddresses) 
             matched = true;
             if (!binding.MulticastLoopback && Ipv4EndPoint.IsMulticast(destination) && IsOwn(datagram.Source.Address))
                 counters.Drop(DropReason.MulticastLoopback);
-            else if (binding.Queue.TryEnqueue(datagram))
+            else if (binding.Queue.Enqueue(datagram, DatagramQueue.RoomWaitMilliseconds))
                 counters.Delivered();
             else
                 counters.Drop(DropReason.ReceiveBufferFull);

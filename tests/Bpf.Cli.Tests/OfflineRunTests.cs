@@ -16,9 +16,9 @@ public class OfflineRunTests
     private static readonly string[] Files = ["EN10MB", "LINUX_SLL", "EN10MB"];
 
     /// <summary>The packets libpcap's own program for <paramref name="expression"/> accepts, file after file.</summary>
-    private static List<Libpcap.Packet> LibpcapAccepted(IEnumerable<string> paths, string expression)
+    private static List<LibpcapBuild.Packet> LibpcapAccepted(IEnumerable<string> paths, string expression)
     {
-        var accepted = new List<Libpcap.Packet>();
+        var accepted = new List<LibpcapBuild.Packet>();
         foreach (var path in paths)
         {
             var (linkType, snaplen, packets) = Libpcap.ReadFile(path);
@@ -243,15 +243,15 @@ public class OfflineRunTests
         return list;
     }
 
-    private static IEnumerable<Libpcap.Packet> ReadableByLibpcap(string path)
+    private static IEnumerable<LibpcapBuild.Packet> ReadableByLibpcap(string path)
     {
         // Our reader stops exactly where libpcap does (tested in Capture.Pcapfile); read up to there.
-        var packets = new List<Libpcap.Packet>();
+        var packets = new List<LibpcapBuild.Packet>();
         using var reader = CaptureFileReader.Open(path);
         try
         {
             while (reader.TryReadPacket(out var p))
-                packets.Add(new Libpcap.Packet(p.Timestamp / 1_000_000_000, p.Timestamp % 1_000_000_000, p.WireLength, p.Data.ToArray()));
+                packets.Add(new LibpcapBuild.Packet(p.Timestamp / 1_000_000_000, p.Timestamp % 1_000_000_000, p.WireLength, p.Data.ToArray()));
         }
         catch (InvalidDataException)
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Bpf.Vm;
+using Interop.Libpcap;
 
 namespace Bpf.Testing;
 
@@ -13,7 +14,7 @@ namespace Bpf.Testing;
 internal sealed unsafe class LibpcapBuild
 {
     /// <summary>libpcap's PCAP_NETMASK_UNKNOWN.</summary>
-    public const uint NetmaskUnknown = 0xffffffff;
+    public const uint NetmaskUnknown = LibpcapNative.NetmaskUnknown;
 
     /// <summary>The environment variable naming the head's libpcap.so (set by test.sh).</summary>
     public const string HeadVariable = "BPF_LIBPCAP_HEAD";
@@ -22,55 +23,28 @@ internal sealed unsafe class LibpcapBuild
     public static string DefaultHeadPath => Path.Combine(
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "bpf-oracle", "libpcap-f26ae497", "build", "libpcap.so");
 
-    private static readonly Lazy<(LibpcapBuild? Build, string? Reason)> s_system = new(() => LoadFirst(
-        ["libpcap.so.0.8", "libpcap.so.1", "/usr/lib/x86_64-linux-gnu/libpcap.so.0.8", "libpcap.so", "libpcap.dylib"],
-        "the system libpcap is not installed; install libpcap-dev to run differential tests"));
+    // The system build is the library LibpcapNative (and so the live backend) calls, found by the one
+    // search order in LibpcapLibrary.
+    private static readonly Lazy<(LibpcapBuild? Build, string? Reason)> s_system = new(() =>
+        LibpcapExports.Default is { } exports
+            ? (new LibpcapBuild(exports), null)
+            : (null, $"the system libpcap is not installed ({LibpcapLibrary.UnavailableReason}); install libpcap-dev to run differential tests"));
 
     private static readonly Lazy<(LibpcapBuild? Build, string? Reason)> s_head = new(LoadHead);
 
     // libpcap's compiler keeps per-handle state but its scanner and optimizer had process-wide
-    // state in older releases: one compile at a time per library.
+    // state in older releases, and bpf_image returns a static buffer: one call at a time per library.
     private readonly object _lock = new();
-    private readonly delegate* unmanaged<IntPtr> _libVersion;
-    private readonly delegate* unmanaged<int, int, IntPtr> _openDead;
-    private readonly delegate* unmanaged<IntPtr, void> _close;
-    private readonly delegate* unmanaged<IntPtr, IntPtr> _geterr;
-    private readonly delegate* unmanaged<IntPtr, BpfProgramNative*, byte*, int, uint, int> _compile;
-    private readonly delegate* unmanaged<BpfProgramNative*, void> _freecode;
-    private readonly delegate* unmanaged<Instruction*, byte*, uint, uint, uint> _filter;
-    private readonly delegate* unmanaged<Instruction*, int, int> _validate;
-    private readonly delegate* unmanaged<byte*, uint, byte*, IntPtr> _openOffline;
-    private readonly delegate* unmanaged<IntPtr, int> _datalink;
-    private readonly delegate* unmanaged<IntPtr, int> _snapshot;
-    private readonly delegate* unmanaged<IntPtr, int> _isSwapped;
+    private readonly LibpcapExports _pcap;
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct BpfProgramNative
+    private LibpcapBuild(LibpcapExports exports)
     {
-        public uint Length;
-        public Instruction* Instructions;
-    }
-
-    private LibpcapBuild(string path, IntPtr handle)
-    {
-        Path_ = path;
-        _libVersion = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(handle, "pcap_lib_version");
-        _openDead = (delegate* unmanaged<int, int, IntPtr>)NativeLibrary.GetExport(handle, "pcap_open_dead");
-        _close = (delegate* unmanaged<IntPtr, void>)NativeLibrary.GetExport(handle, "pcap_close");
-        _geterr = (delegate* unmanaged<IntPtr, IntPtr>)NativeLibrary.GetExport(handle, "pcap_geterr");
-        _compile = (delegate* unmanaged<IntPtr, BpfProgramNative*, byte*, int, uint, int>)NativeLibrary.GetExport(handle, "pcap_compile");
-        _freecode = (delegate* unmanaged<BpfProgramNative*, void>)NativeLibrary.GetExport(handle, "pcap_freecode");
-        _filter = (delegate* unmanaged<Instruction*, byte*, uint, uint, uint>)NativeLibrary.GetExport(handle, "bpf_filter");
-        _validate = (delegate* unmanaged<Instruction*, int, int>)NativeLibrary.GetExport(handle, "bpf_validate");
-        _openOffline = (delegate* unmanaged<byte*, uint, byte*, IntPtr>)NativeLibrary.GetExport(handle, "pcap_open_offline_with_tstamp_precision");
-        _datalink = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(handle, "pcap_datalink");
-        _snapshot = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(handle, "pcap_snapshot");
-        _isSwapped = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(handle, "pcap_is_swapped");
-        Version = Marshal.PtrToStringAnsi(_libVersion()) ?? "";
+        _pcap = exports;
+        Version = exports.Version;
     }
 
     /// <summary>The file the library was loaded from.</summary>
-    public string Path_ { get; }
+    public string File => _pcap.File;
 
     /// <summary><c>pcap_lib_version()</c>, e.g. "libpcap version 1.10.3 (with TPACKET_V3)".</summary>
     public string Version { get; }
@@ -87,23 +61,15 @@ internal sealed unsafe class LibpcapBuild
     /// <summary>Why <see cref="Head"/> is null.</summary>
     public static string? HeadUnavailableReason => s_head.Value.Reason;
 
-    private static (LibpcapBuild?, string?) LoadFirst(string[] candidates, string reason)
-    {
-        foreach (var name in candidates)
-            if (NativeLibrary.TryLoad(name, out var handle))
-                return (new LibpcapBuild(name, handle), null);
-        return (null, reason);
-    }
-
     private static (LibpcapBuild?, string?) LoadHead()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable(HeadVariable);
         var path = string.IsNullOrEmpty(fromEnvironment) ? DefaultHeadPath : fromEnvironment;
-        if (!File.Exists(path))
+        if (!global::System.IO.File.Exists(path))
             return (null, $"the head libpcap is not built ({path} is missing; set {HeadVariable} or run ../shared/oracle/build-libpcap.sh)");
-        if (!NativeLibrary.TryLoad(path, out var handle))
-            return (null, $"cannot load the head libpcap {path}");
-        var head = new LibpcapBuild(path, handle);
+        if (LibpcapExports.Load(path, out var reason) is not { } exports)
+            return (null, $"cannot load the head libpcap: {reason}");
+        var head = new LibpcapBuild(exports);
         // Both libraries export the same names: prove that each function pointer reaches its own
         // library (versions differ; head-only syntax compiles only through the head's pointers).
         var system = System;
@@ -122,14 +88,14 @@ internal sealed unsafe class LibpcapBuild
     }
 
     /// <summary>
-    /// <c>pcap_compile(pcap_open_dead(linkType, snaplen), expression, optimize, netmask)</c>: the
+    /// <c>pcap_pcap.pcap_compile(pcap_open_dead(linkType, snaplen), expression, optimize, netmask)</c>: the
     /// program, or null with libpcap's error message.
     /// </summary>
     public Instruction[]? Compile(LinkType linkType, int snaplen, string expression, bool optimize, out string? error, uint netmask = NetmaskUnknown)
     {
         lock (_lock)
         {
-            var p = _openDead((int)linkType, snaplen);
+            var p = _pcap.pcap_open_dead((int)linkType, snaplen);
             if (p == IntPtr.Zero)
             {
                 error = "pcap_open_dead failed";
@@ -141,7 +107,7 @@ internal sealed unsafe class LibpcapBuild
             }
             finally
             {
-                _close(p);
+                _pcap.pcap_close(p);
             }
         }
     }
@@ -158,7 +124,7 @@ internal sealed unsafe class LibpcapBuild
             var name = Utf8(file);
             IntPtr p;
             fixed (byte* n = name)
-                p = _openOffline(n, 0, errbuf);
+                p = _pcap.pcap_open_offline_with_tstamp_precision(n, 0, errbuf);
             if (p == IntPtr.Zero)
                 throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
             try
@@ -167,7 +133,7 @@ internal sealed unsafe class LibpcapBuild
             }
             finally
             {
-                _close(p);
+                _pcap.pcap_close(p);
             }
         }
     }
@@ -181,16 +147,16 @@ internal sealed unsafe class LibpcapBuild
             var name = Utf8(file);
             IntPtr p;
             fixed (byte* n = name)
-                p = _openOffline(n, 0, errbuf);
+                p = _pcap.pcap_open_offline_with_tstamp_precision(n, 0, errbuf);
             if (p == IntPtr.Zero)
                 throw new InvalidDataException(Marshal.PtrToStringAnsi((IntPtr)errbuf));
             try
             {
-                return ((LinkType)_datalink(p), _snapshot(p), _isSwapped(p) != 0);
+                return ((LinkType)_pcap.pcap_datalink(p), _pcap.pcap_snapshot(p), _pcap.pcap_is_swapped(p) != 0);
             }
             finally
             {
-                _close(p);
+                _pcap.pcap_close(p);
             }
         }
     }
@@ -201,14 +167,14 @@ internal sealed unsafe class LibpcapBuild
         var text = Utf8(expression);
         int rc;
         fixed (byte* t = text)
-            rc = _compile(p, &prog, t, optimize ? 1 : 0, netmask);
+            rc = _pcap.pcap_compile(p, &prog, t, optimize ? 1 : 0, netmask);
         if (rc != 0)
         {
-            error = Marshal.PtrToStringAnsi(_geterr(p));
+            error = Marshal.PtrToStringAnsi(_pcap.pcap_geterr(p));
             return null;
         }
-        var result = new ReadOnlySpan<Instruction>(prog.Instructions, (int)prog.Length).ToArray();
-        _freecode(&prog);
+        var result = prog.ToArray();
+        _pcap.pcap_freecode(&prog);
         error = null;
         return result;
     }
@@ -220,7 +186,7 @@ internal sealed unsafe class LibpcapBuild
         fixed (byte* d = packet)
         {
             byte dummy = 0;
-            return _filter(pc, d == null ? &dummy : d, wireLength, (uint)packet.Length);
+            return _pcap.bpf_filter(pc, d == null ? &dummy : d, wireLength, (uint)packet.Length);
         }
     }
 
@@ -228,17 +194,65 @@ internal sealed unsafe class LibpcapBuild
     public bool Validate(ReadOnlySpan<Instruction> program)
     {
         fixed (Instruction* pc = program)
-            return _validate(pc, program.Length) != 0;
+            return _pcap.bpf_validate(pc, program.Length) != 0;
     }
 
-    private static byte[] Utf8(string s)
+    /// <summary>One packet as libpcap reads it from a file.</summary>
+    public sealed record Packet(long Seconds, long Nanoseconds, uint WireLength, byte[] Data);
+
+    /// <summary>Reads a whole capture file with <c>pcap_open_offline</c> (nanosecond precision).</summary>
+    /// <exception cref="InvalidDataException">libpcap refused the file or a record.</exception>
+    public (LinkType LinkType, int Snaplen, List<Packet> Packets) ReadFile(string path)
     {
-        var bytes = new byte[global::System.Text.Encoding.UTF8.GetByteCount(s) + 1];
-        global::System.Text.Encoding.UTF8.GetBytes(s, bytes);
-        return bytes;
+        var packets = new List<Packet>();
+        var (linkType, snaplen, error) = ReadPackets(path, packets);
+        return error is null ? (linkType, snaplen, packets) : throw new InvalidDataException(error);
     }
 
-    public override string ToString() => $"{Version} ({Path_})";
+    /// <summary>
+    /// Reads packets until the end or libpcap's first error: the packets it delivered, and the error
+    /// (at open or later), or null after a clean end.
+    /// </summary>
+    public (LinkType LinkType, int Snaplen, string? Error) ReadPackets(string path, List<Packet> packets)
+    {
+        var errbuf = stackalloc byte[LibpcapNative.ErrorBufferSize * 2];
+        var name = Utf8(path);
+        IntPtr p;
+        fixed (byte* n = name)
+            p = _pcap.pcap_open_offline_with_tstamp_precision(n, LibpcapNative.PrecisionNano, errbuf);
+        if (p == IntPtr.Zero)
+            return (default, 0, Marshal.PtrToStringAnsi((IntPtr)errbuf) ?? "pcap_open_offline failed");
+        try
+        {
+            while (true)
+            {
+                PcapPacketHeader* header;
+                byte* data;
+                var rc = _pcap.pcap_next_ex(p, &header, &data);
+                if (rc == LibpcapNative.ErrorBreak)
+                    return ((LinkType)_pcap.pcap_datalink(p), _pcap.pcap_snapshot(p), null);
+                if (rc != 1)
+                    return ((LinkType)_pcap.pcap_datalink(p), _pcap.pcap_snapshot(p), Marshal.PtrToStringAnsi(_pcap.pcap_geterr(p)) ?? "pcap_next_ex failed");
+                packets.Add(new Packet(header->Seconds, header->Fraction, header->WireLength,
+                    new ReadOnlySpan<byte>(data, (int)header->CaptureLength).ToArray()));
+            }
+        }
+        finally
+        {
+            _pcap.pcap_close(p);
+        }
+    }
+
+    /// <summary>This library's <c>bpf_image</c> line for <paramref name="insn"/> at index <paramref name="n"/>.</summary>
+    public string Image(Instruction insn, int n)
+    {
+        lock (_lock)
+            return Marshal.PtrToStringAnsi(_pcap.bpf_image(&insn, n)) ?? "";
+    }
+
+    private static byte[] Utf8(string s) => LibpcapNative.CString(s);
+
+    public override string ToString() => $"{Version} ({File})";
 }
 
 /// <summary>A fact that is skipped, with the reason, when the head libpcap is not built.</summary>

@@ -61,6 +61,28 @@ public class UdpcapSocketTests
     }
 
     [Fact]
+    public void SlowReceiver_ThePumpWaitsForRoom_NothingIsDropped()
+    {
+        var frames = Enumerable.Range(0, 40).Select(_ => Frame(4000)).ToArray();
+        using var replay = new Replay(LinkType.EN10MB, frames);
+        using var socket = replay.Capture.CreateSocket();
+        socket.ReceiveBufferSize = 1; // one maximal datagram (64 KiB): 16 of these
+        socket.Bind(IPAddress.Any, 5000);
+        replay.Capture.Start();
+        var received = 0;
+        var buffer = new byte[65536];
+        for (var i = 0; i < 100 && received < 40; i++)
+        {
+            // Slower than the pump, but never gone for as long as it waits for room.
+            Thread.Sleep(2);
+            if (socket.Receive(buffer, TimeSpan.FromSeconds(5)).IsReceived)
+                received++;
+        }
+        Assert.Equal(40, received);
+        Assert.Equal(0, replay.Capture.Statistics[DropReason.ReceiveBufferFull]);
+    }
+
+    [Fact]
     public void CloseFromAnotherThread_EndsAWaitingReceive()
     {
         // A source that never ends: a live-like capture with no packets.

@@ -12,7 +12,7 @@ namespace Bpf.Compiler.CodeGen;
 /// True to generate what libpcap generates for a live Linux capture handle, where the kernel strips
 /// VLAN tags into metadata: <c>vlan</c> then tests the SKF_AD_VLAN_TAG_PRESENT / SKF_AD_VLAN_TAG ancillary loads.
 /// </param>
-public sealed record CodeGenOptions(LinkType LinkType, int Snaplen, uint Netmask, bool LinuxKernelVlan)
+internal sealed record CodeGenOptions(LinkType LinkType, int Snaplen, uint Netmask, bool LinuxKernelVlan)
 {
     /// <summary>libpcap's PCAP_NETMASK_UNKNOWN.</summary>
     public const uint NetmaskUnknown = 0xffffffff;

@@ -7,7 +7,7 @@ namespace Bpf.Compiler.Ir;
 /// <c>struct block</c>: straight-line <see cref="Stmts"/>, then one <see cref="Branch"/> that is either
 /// a conditional jump (to <see cref="True"/> / <see cref="False"/>) or a return (no successors).
 /// </summary>
-public sealed class Block
+internal sealed class Block
 {
     /// <summary>Creates a block ending in <paramref name="branch"/>.</summary>
     public Block(Stmt branch) => Branch = branch;

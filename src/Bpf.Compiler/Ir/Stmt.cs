@@ -9,7 +9,7 @@ namespace Bpf.Compiler.Ir;
 /// (libpcap's statement-level jumps; they disable the optimizer, as in libpcap).
 /// Mutable on purpose: code generation back-patches and the optimizer rewrites in place.
 /// </summary>
-public sealed class Stmt(ushort code, uint k = 0)
+internal sealed class Stmt(ushort code, uint k = 0)
 {
     /// <summary>The BPF opcode (<see cref="Opcodes"/>); <see cref="Nop"/> marks a deleted statement.</summary>
     public ushort Code { get; set; } = code;

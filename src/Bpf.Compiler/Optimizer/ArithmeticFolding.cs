@@ -18,7 +18,7 @@ internal static class ArithmeticFolding
     public static void WithConstant(FlowGraph graph, Stmt s, uint[] val, bool alter)
     {
         ValueTable vt = graph.Values;
-        ushort op = Opcodes.OpOf(s.Code);
+        var op = Opcodes.OpOf(s.Code);
         if (alter)
         {
             if (s.K == 0)
@@ -56,7 +56,7 @@ internal static class ArithmeticFolding
     public static void WithIndex(FlowGraph graph, Stmt s, uint[] val, bool alter)
     {
         ValueTable vt = graph.Values;
-        ushort op = Opcodes.OpOf(s.Code);
+        var op = Opcodes.OpOf(s.Code);
         if (alter && vt.IsConst(val[Atoms.X]))
         {
             if (vt.IsConst(val[Atoms.A]))
@@ -106,9 +106,9 @@ internal static class ArithmeticFolding
     /// <exception cref="FilterCompileException">Division or modulus by 0.</exception>
     public static void Fold(FlowGraph graph, Stmt s, uint v0, uint v1)
     {
-        uint a = graph.Values.ConstValue(v0);
-        uint b = graph.Values.ConstValue(v1);
-        ushort op = Opcodes.OpOf(s.Code);
+        var a = graph.Values.ConstValue(v0);
+        var b = graph.Values.ConstValue(v1);
+        var op = Opcodes.OpOf(s.Code);
         if (b == 0)
         {
             ThrowIfZeroDivisor(op);

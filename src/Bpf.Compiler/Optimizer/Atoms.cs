@@ -31,7 +31,7 @@ internal static class Atoms
     /// <summary>The atom <paramref name="s"/> reads, <see cref="AX"/> for both registers, or -1.</summary>
     public static int Use(Stmt s)
     {
-        ushort c = s.Code;
+        var c = s.Code;
         if (c == Stmt.Nop)
         {
             return -1;

@@ -19,7 +19,7 @@ internal static class BitSet
         // Sets have one word per 32 blocks or edges: large filters make these the hot loops.
         Span<uint> a = set;
         ReadOnlySpan<uint> b = other;
-        int w = 0;
+        var w = 0;
         for (; w <= a.Length - Vector<uint>.Count; w += Vector<uint>.Count)
         {
             (new Vector<uint>(a[w..]) & new Vector<uint>(b[w..])).CopyTo(a[w..]);
@@ -34,7 +34,7 @@ internal static class BitSet
     /// <summary>set := set ∪ other.</summary>
     public static void UnionWith(uint[] set, uint[] other)
     {
-        for (int w = 0; w < set.Length; w++)
+        for (var w = 0; w < set.Length; w++)
         {
             set[w] |= other[w];
         }
@@ -43,12 +43,12 @@ internal static class BitSet
     /// <summary>The members in increasing order.</summary>
     public static IEnumerable<int> Members(uint[] set)
     {
-        for (int w = 0; w < set.Length; w++)
+        for (var w = 0; w < set.Length; w++)
         {
-            uint x = set[w];
+            var x = set[w];
             while (x != 0)
             {
-                int bit = BitOperations.TrailingZeroCount(x);
+                var bit = BitOperations.TrailingZeroCount(x);
                 x &= ~(1u << bit);
                 yield return w * 32 + bit;
             }

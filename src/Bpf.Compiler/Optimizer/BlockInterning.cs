@@ -18,9 +18,9 @@ internal static class BlockInterning
         {
             changed = false;
             Block?[] link = FindRepresentatives(graph);
-            foreach (BlockState state in graph.Blocks)
+            foreach (var state in graph.Blocks)
             {
-                Block p = state.Block;
+                var p = state.Block;
                 if (p.True is null)
                 {
                     continue;
@@ -49,25 +49,25 @@ internal static class BlockInterning
     /// </summary>
     private static Block?[] FindRepresentatives(FlowGraph graph)
     {
-        int n = graph.Blocks.Length;
+        var n = graph.Blocks.Length;
         var link = new Block?[n];
         var live = new bool[n];
-        foreach (Block b in GraphWalk.PreOrder(graph.Root))
+        foreach (var b in GraphWalk.PreOrder(graph.Root))
         {
             live[b.Id] = true;
         }
 
         var lowest = new Dictionary<Key, int>();
-        for (int i = n - 1; i >= 0; i--)
+        for (var i = n - 1; i >= 0; i--)
         {
             if (!live[i])
             {
                 continue;
             }
 
-            Block bi = graph.Blocks[i].Block;
+            var bi = graph.Blocks[i].Block;
             var key = new Key(bi);
-            if (i < n - 1 && lowest.TryGetValue(key, out int j))
+            if (i < n - 1 && lowest.TryGetValue(key, out var j))
             {
                 link[i] = link[j] ?? graph.Blocks[j].Block;
             }
@@ -93,7 +93,7 @@ internal static class BlockInterning
         private static int StatementsHash(List<Stmt> stmts)
         {
             var hash = new HashCode();
-            foreach (Stmt s in stmts)
+            foreach (var s in stmts)
             {
                 if (s.Code != Stmt.Nop)
                 {

@@ -32,7 +32,7 @@ internal static class BlockOptimizer
     /// <exception cref="FilterCompileException">The graph would pass <paramref name="memoryBudget"/> (kind TooComplex).</exception>
     public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
-        List<Block> blocks = GraphWalk.PreOrder(root);
+        var blocks = GraphWalk.PreOrder(root);
         if (blocks.Any(b => b.Stmts.Any(s => s.JumpTrue is not null || s.JumpFalse is not null)))
         {
             return root;
@@ -43,7 +43,7 @@ internal static class BlockOptimizer
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);
         BlockInterning.Run(graph);
-        Block newRoot = RootCleanup.Run(root);
+        var newRoot = RootCleanup.Run(root);
         if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
         {
             // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
@@ -51,8 +51,8 @@ internal static class BlockOptimizer
             BlockInterning.Run(new FlowGraph(newRoot));
         }
 
-        List<Block> live = GraphWalk.PreOrder(newRoot);
-        for (int i = 0; i < live.Count; i++)
+        var live = GraphWalk.PreOrder(newRoot);
+        for (var i = 0; i < live.Count; i++)
         {
             live[i].Id = i;
             live[i].Stmts.RemoveAll(s => s.Code == Stmt.Nop);

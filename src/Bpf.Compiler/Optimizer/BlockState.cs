@@ -14,7 +14,7 @@ internal sealed class BlockState
     public BlockState(Block block, int blockCount, int nodeWords, int edgeWords)
     {
         Block = block;
-        Dom = new uint[nodeWords];
+        DominatorSet = new uint[nodeWords];
         True = new Edge(block.Id, block, isTrue: true, edgeWords);
         False = new Edge(blockCount + block.Id, block, isTrue: false, edgeWords);
     }
@@ -25,8 +25,8 @@ internal sealed class BlockState
     /// <summary>Distance from the leaves: 0 for returns, 1 + the deeper successor's level otherwise.</summary>
     public int Level { get; set; }
 
-    /// <summary>The blocks that dominate this one (it included), by id.</summary>
-    public uint[] Dom { get; }
+    /// <summary>The blocks that dominate this one (it included), by id (libpcap: <c>dom</c>).</summary>
+    public uint[] DominatorSet { get; }
 
     /// <summary>The outgoing true edge.</summary>
     public Edge True { get; }
@@ -37,21 +37,21 @@ internal sealed class BlockState
     /// <summary>The first edge entering this block; the rest follow <see cref="Edge.NextIn"/>.</summary>
     public Edge? InEdges { get; set; }
 
-    /// <summary>Value numbers of M[0..15], A and X on exit from the block.</summary>
-    public uint[] Val { get; } = new uint[Atoms.Count];
+    /// <summary>Value numbers of M[0..15], A and X on exit from the block (libpcap: <c>val</c>).</summary>
+    public uint[] ExitValues { get; } = new uint[Atoms.Count];
 
-    /// <summary>The value number of the branch operand (k, or X's value).</summary>
-    public uint Oval { get; set; }
+    /// <summary>The value number of the branch operand (k, or X's value) (libpcap: <c>oval</c>).</summary>
+    public uint BranchOperandValue { get; set; }
 
-    /// <summary>Atoms the block defines.</summary>
-    public int Def { get; set; }
+    /// <summary>Atoms the block defines (libpcap: <c>def</c>).</summary>
+    public int Defined { get; set; }
 
-    /// <summary>Atoms the block defines before using them.</summary>
-    public int Kill { get; set; }
+    /// <summary>Atoms the block defines before using them (libpcap: <c>kill</c>).</summary>
+    public int KilledBeforeUse { get; set; }
 
-    /// <summary>Atoms live on entry.</summary>
-    public int InUse { get; set; }
+    /// <summary>Atoms live on entry (libpcap: <c>in_use</c>).</summary>
+    public int LiveIn { get; set; }
 
-    /// <summary>Atoms live on exit.</summary>
-    public int OutUse { get; set; }
+    /// <summary>Atoms live on exit (libpcap: <c>out_use</c>).</summary>
+    public int LiveOut { get; set; }
 }

@@ -16,16 +16,16 @@ internal static class BlockValues
     public static void Run(FlowGraph graph, BlockState b, bool doStmts)
     {
         InheritValues(graph, b);
-        uint aval = b.Val[Atoms.A];
-        uint xval = b.Val[Atoms.X];
-        foreach (Stmt s in b.Block.Stmts)
+        var aval = b.ExitValues[Atoms.A];
+        var xval = b.ExitValues[Atoms.X];
+        foreach (var s in b.Block.Stmts)
         {
-            StatementValues.Evaluate(graph, s, b.Val, doStmts);
+            StatementValues.Evaluate(graph, s, b.ExitValues, doStmts);
         }
 
-        bool changesNothingUsed = b.OutUse == 0
-            && aval != ValueTable.Unknown && b.Val[Atoms.A] == aval
-            && xval != ValueTable.Unknown && b.Val[Atoms.X] == xval;
+        var changesNothingUsed = b.LiveOut == 0
+            && aval != ValueTable.Unknown && b.ExitValues[Atoms.A] == aval
+            && xval != ValueTable.Unknown && b.ExitValues[Atoms.X] == xval;
         if (doStmts && (changesNothingUsed || b.Block.IsReturn))
         {
             if (b.Block.Stmts.Count != 0)
@@ -40,31 +40,31 @@ internal static class BlockValues
             DeadStores.Run(graph, b);
         }
 
-        Stmt branch = b.Block.Branch;
-        b.Oval = Opcodes.SrcOf(branch.Code) == Opcodes.K ? graph.Values.Constant(branch.K) : b.Val[Atoms.X];
-        graph.ExitA[b.Block.Id] = b.Val[Atoms.A];
+        var branch = b.Block.Branch;
+        b.BranchOperandValue = Opcodes.SrcOf(branch.Code) == Opcodes.K ? graph.Values.Constant(branch.K) : b.ExitValues[Atoms.X];
+        graph.ExitA[b.Block.Id] = b.ExitValues[Atoms.A];
         graph.EdgeCodes[b.True.Id] = branch.Code;
         graph.EdgeCodes[b.False.Id] = -branch.Code;
     }
 
     private static void InheritValues(FlowGraph graph, BlockState b)
     {
-        Edge? first = b.InEdges;
+        var first = b.InEdges;
         if (first is null)
         {
-            Array.Clear(b.Val);
+            Array.Clear(b.ExitValues);
             return;
         }
 
-        Array.Copy(graph[first.Pred].Val, b.Val, Atoms.Count);
+        Array.Copy(graph[first.From].ExitValues, b.ExitValues, Atoms.Count);
         for (Edge? p = first.NextIn; p is not null; p = p.NextIn)
         {
-            uint[] other = graph[p.Pred].Val;
-            for (int i = 0; i < Atoms.Count; i++)
+            var other = graph[p.From].ExitValues;
+            for (var i = 0; i < Atoms.Count; i++)
             {
-                if (b.Val[i] != other[i])
+                if (b.ExitValues[i] != other[i])
                 {
-                    b.Val[i] = ValueTable.Unknown;
+                    b.ExitValues[i] = ValueTable.Unknown;
                 }
             }
         }

@@ -14,7 +14,7 @@ internal static class BranchImplication
     /// </summary>
     public static bool? Decide(ushort known, uint knownK, bool knownHolds, ushort test, uint k)
     {
-        ushort knownOp = Opcodes.OpOf(known);
+        var knownOp = Opcodes.OpOf(known);
         if (knownOp == Opcodes.Jset)
         {
             return DecideFromMask(knownK, knownHolds, Opcodes.OpOf(test), k);
@@ -26,7 +26,7 @@ internal static class BranchImplication
             return Opcodes.OpOf(test) == Opcodes.Jeq && k == knownK ? false : null;
         }
 
-        if (!TryRange(knownOp, knownK, knownHolds, out uint lo, out uint hi))
+        if (!TryRange(knownOp, knownK, knownHolds, out var lo, out var hi))
         {
             return null;
         }

@@ -14,15 +14,15 @@ internal static class DeadStores
     public static void Run(FlowGraph graph, BlockState b)
     {
         var last = new Stmt?[Atoms.Count];
-        foreach (Stmt s in b.Block.Stmts)
+        foreach (var s in b.Block.Stmts)
         {
             Visit(graph, s, last);
         }
 
         Visit(graph, b.Block.Branch, last);
-        for (int atom = 0; atom < Atoms.Count; atom++)
+        for (var atom = 0; atom < Atoms.Count; atom++)
         {
-            if (last[atom] is { } s && !Atoms.Contains(b.OutUse, atom))
+            if (last[atom] is { } s && !Atoms.Contains(b.LiveOut, atom))
             {
                 s.Code = Stmt.Nop;
                 graph.Changed();
@@ -33,7 +33,7 @@ internal static class DeadStores
     /// <summary>libpcap's <c>deadstmt</c>: a use clears the pending definition, a redefinition kills it.</summary>
     private static void Visit(FlowGraph graph, Stmt s, Stmt?[] last)
     {
-        int atom = Atoms.Use(s);
+        var atom = Atoms.Use(s);
         if (atom == Atoms.AX)
         {
             last[Atoms.X] = null;

@@ -11,37 +11,37 @@ internal static class Dominators
     /// <summary>Block dominators: a block's set holds every block on all paths from the root to it.</summary>
     public static void FindBlockDominators(FlowGraph graph)
     {
-        foreach (BlockState b in graph.Blocks)
+        foreach (var b in graph.Blocks)
         {
-            Array.Fill(b.Dom, uint.MaxValue);
+            Array.Fill(b.DominatorSet, uint.MaxValue);
         }
 
-        Array.Clear(graph[graph.Root].Dom);
-        foreach (BlockState b in graph.TopDown())
+        Array.Clear(graph[graph.Root].DominatorSet);
+        foreach (var b in graph.TopDown())
         {
-            BitSet.Insert(b.Dom, b.Block.Id);
+            BitSet.Insert(b.DominatorSet, b.Block.Id);
             if (b.Block.True is null)
             {
                 continue;
             }
 
-            BitSet.IntersectWith(graph[b.Block.True].Dom, b.Dom);
-            BitSet.IntersectWith(graph[b.Block.False!].Dom, b.Dom);
+            BitSet.IntersectWith(graph[b.Block.True].DominatorSet, b.DominatorSet);
+            BitSet.IntersectWith(graph[b.Block.False!].DominatorSet, b.DominatorSet);
         }
     }
 
     /// <summary>Edge dominators: an edge's set holds every edge on all paths from the root through it.</summary>
     public static void FindEdgeDominators(FlowGraph graph)
     {
-        foreach (Edge e in graph.Edges)
+        foreach (var e in graph.Edges)
         {
-            Array.Fill(e.Edom, uint.MaxValue);
+            Array.Fill(e.DominatorSet, uint.MaxValue);
         }
 
-        BlockState root = graph[graph.Root];
-        Array.Clear(root.True.Edom);
-        Array.Clear(root.False.Edom);
-        foreach (BlockState b in graph.TopDown())
+        var root = graph[graph.Root];
+        Array.Clear(root.True.DominatorSet);
+        Array.Clear(root.False.DominatorSet);
+        foreach (var b in graph.TopDown())
         {
             Propagate(graph, b.True);
             Propagate(graph, b.False);
@@ -50,11 +50,11 @@ internal static class Dominators
 
     private static void Propagate(FlowGraph graph, Edge edge)
     {
-        BitSet.Insert(edge.Edom, edge.Id);
-        if (edge.Succ is { } succ)
+        BitSet.Insert(edge.DominatorSet, edge.Id);
+        if (edge.To is { } succ)
         {
-            BitSet.IntersectWith(graph[succ].True.Edom, edge.Edom);
-            BitSet.IntersectWith(graph[succ].False.Edom, edge.Edom);
+            BitSet.IntersectWith(graph[succ].True.DominatorSet, edge.DominatorSet);
+            BitSet.IntersectWith(graph[succ].False.DominatorSet, edge.DominatorSet);
         }
     }
 }

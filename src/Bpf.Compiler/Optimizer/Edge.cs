@@ -9,36 +9,36 @@ namespace Bpf.Compiler.Optimizer;
 /// the false edge id n + i, so edge-dominator sets enumerate edges in libpcap's order.
 /// The successor lives in the block itself (<see cref="Block.True"/> / <see cref="Block.False"/>).
 /// </summary>
-internal sealed class Edge(int id, Block pred, bool isTrue, int edgeWords)
+internal sealed class Edge(int id, Block from, bool isTrue, int edgeWords)
 {
-    /// <summary>The edge number (bit index in <see cref="Edom"/> sets).</summary>
+    /// <summary>The edge number (bit index in <see cref="DominatorSet"/> sets).</summary>
     public int Id { get; } = id;
 
-    /// <summary>The block the edge leaves.</summary>
-    public Block Pred { get; } = pred;
+    /// <summary>The block the edge leaves (libpcap: <c>pred</c>).</summary>
+    public Block From { get; } = from;
 
     /// <summary>True for the jump-if-true edge.</summary>
     public bool IsTrue { get; } = isTrue;
 
-    /// <summary>The block the edge enters (null for the edges of returns).</summary>
-    public Block? Succ
+    /// <summary>The block the edge enters (null for the edges of returns) (libpcap: <c>succ</c>).</summary>
+    public Block? To
     {
-        get => IsTrue ? Pred.True : Pred.False;
+        get => IsTrue ? From.True : From.False;
         set
         {
             if (IsTrue)
             {
-                Pred.True = value;
+                From.True = value;
             }
             else
             {
-                Pred.False = value;
+                From.False = value;
             }
         }
     }
 
-    /// <summary>The edges that dominate this one (it included).</summary>
-    public uint[] Edom { get; } = new uint[edgeWords];
+    /// <summary>The edges that dominate this one (it included) (libpcap: <c>edom</c>).</summary>
+    public uint[] DominatorSet { get; } = new uint[edgeWords];
 
     /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
     public Edge? NextIn { get; set; }

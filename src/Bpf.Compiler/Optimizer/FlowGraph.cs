@@ -15,13 +15,13 @@ internal sealed class FlowGraph
     public FlowGraph(Block root)
     {
         Root = root;
-        List<Block> order = GraphWalk.PreOrder(root);
-        for (int i = 0; i < order.Count; i++)
+        var order = GraphWalk.PreOrder(root);
+        for (var i = 0; i < order.Count; i++)
         {
             order[i].Id = i;
         }
 
-        int n = order.Count;
+        var n = order.Count;
         NodeWords = n / 32 + 1;
         EdgeWords = 2 * n / 32 + 1;
         Blocks = new BlockState[n];
@@ -29,7 +29,7 @@ internal sealed class FlowGraph
         EdgeCodes = new int[2 * n];
         ExitA = new uint[n];
         Levels = new List<BlockState>[n];
-        for (int i = 0; i < n; i++)
+        for (var i = 0; i < n; i++)
         {
             var state = new BlockState(order[i], n, NodeWords, EdgeWords);
             Blocks[i] = state;
@@ -73,7 +73,7 @@ internal sealed class FlowGraph
     public int[] EdgeCodes { get; }
 
     /// <summary>
-    /// By block id: the value number of A on exit (a copy of <see cref="BlockState.Val"/>'s A, kept
+    /// By block id: the value number of A on exit (a copy of <see cref="BlockState.ExitValues"/>'s A, kept
     /// flat for the same scan).
     /// </summary>
     public uint[] ExitA { get; }
@@ -121,9 +121,9 @@ internal sealed class FlowGraph
     /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, top level first.</summary>
     public IEnumerable<BlockState> TopDown(int from = 0)
     {
-        for (int level = MaxLevel; level >= from; level--)
+        for (var level = MaxLevel; level >= from; level--)
         {
-            foreach (BlockState b in Levels[level])
+            foreach (var b in Levels[level])
             {
                 yield return b;
             }
@@ -133,9 +133,9 @@ internal sealed class FlowGraph
     /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, bottom level first.</summary>
     public IEnumerable<BlockState> BottomUp(int from)
     {
-        for (int level = from; level <= MaxLevel; level++)
+        for (var level = from; level <= MaxLevel; level++)
         {
-            foreach (BlockState b in Levels[level])
+            foreach (var b in Levels[level])
             {
                 yield return b;
             }

@@ -19,14 +19,14 @@ internal static class GraphLevels
         var finished = GraphWalk.PostOrder(graph.Root);
         foreach (var block in finished)
         {
-            BlockState b = graph[block];
+            var b = graph[block];
             b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
         }
 
         // libpcap pushes each finished block on the front of its level's list.
-        for (int i = finished.Count - 1; i >= 0; i--)
+        for (var i = finished.Count - 1; i >= 0; i--)
         {
-            BlockState b = graph[finished[i]];
+            var b = graph[finished[i]];
             graph.Levels[b.Level].Add(b);
         }
     }

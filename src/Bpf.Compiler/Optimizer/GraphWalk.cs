@@ -19,7 +19,7 @@ internal static class GraphWalk
         stack.Push(root);
         while (stack.Count > 0)
         {
-            Block? b = stack.Pop();
+            var b = stack.Pop();
             if (b is null || !seen.Add(b))
             {
                 continue;

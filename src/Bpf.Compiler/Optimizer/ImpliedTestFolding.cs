@@ -20,12 +20,12 @@ internal static class ImpliedTestFolding
     /// <summary>Applies the rewrite everywhere until nothing changes; returns whether anything did.</summary>
     public static bool Run(Block root)
     {
-        bool any = false;
+        var any = false;
         bool changed;
         do
         {
             changed = false;
-            foreach (Block b in GraphWalk.PreOrder(root))
+            foreach (var b in GraphWalk.PreOrder(root))
             {
                 while (TryAbsorb(b, falseSide: true) || TryAbsorb(b, falseSide: false))
                 {
@@ -50,14 +50,14 @@ internal static class ImpliedTestFolding
             return false;
         }
 
-        Block s = falseSide ? b.False! : b.True!;
+        var s = falseSide ? b.False! : b.True!;
         if (s == b || !IsConstantTest(s) || s.Stmts.Any(x => x.Code != Stmt.Nop))
         {
             return false;
         }
 
-        bool? outcome = BranchImplication.Decide(b.Branch.Code, b.Branch.K, knownHolds: falseSide, s.Branch.Code, s.Branch.K);
-        Block? skipped = falseSide ? b.True : b.False;
+        var outcome = BranchImplication.Decide(b.Branch.Code, b.Branch.K, knownHolds: falseSide, s.Branch.Code, s.Branch.K);
+        var skipped = falseSide ? b.True : b.False;
         if (outcome is null || (outcome.Value ? s.True : s.False) != skipped)
         {
             return false;

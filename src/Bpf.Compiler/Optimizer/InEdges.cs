@@ -11,14 +11,14 @@ internal static class InEdges
     /// <summary>Rebuilds <see cref="BlockState.InEdges"/> of all blocks.</summary>
     public static void Find(FlowGraph graph)
     {
-        foreach (BlockState b in graph.Blocks)
+        foreach (var b in graph.Blocks)
         {
             b.InEdges = null;
         }
 
-        for (int level = graph.MaxLevel; level > 0; level--)
+        for (var level = graph.MaxLevel; level > 0; level--)
         {
-            foreach (BlockState b in graph.Levels[level])
+            foreach (var b in graph.Levels[level])
             {
                 Link(graph, b.True);
                 Link(graph, b.False);
@@ -28,7 +28,7 @@ internal static class InEdges
 
     private static void Link(FlowGraph graph, Edge edge)
     {
-        BlockState child = graph[edge.Succ!];
+        var child = graph[edge.To!];
         edge.NextIn = child.InEdges;
         child.InEdges = edge;
     }

@@ -15,16 +15,16 @@ internal static class JumpThreading
     /// <summary>Moves <paramref name="edge"/> as far down as its dominating tests allow.</summary>
     public static void Run(FlowGraph graph, Edge edge)
     {
-        Block succ = edge.Succ!;
+        var succ = edge.To!;
         if (succ.True is null)
         {
             return;
         }
 
-        if (succ.True == succ.False && !UseConflict(graph, edge.Pred, succ.True))
+        if (succ.True == succ.False && !UseConflict(graph, edge.From, succ.True))
         {
             graph.Changed();
-            edge.Succ = succ.True;
+            edge.To = succ.True;
         }
 
         // libpcap restarts the scan over the edge dominators after every move that lands on a jump.
@@ -36,21 +36,21 @@ internal static class JumpThreading
     /// <summary>One scan of the edge's dominators; true when it moved onto another jump.</summary>
     private static bool MoveOnce(FlowGraph graph, Edge edge)
     {
-        uint[] edom = edge.Edom;
-        Block child = edge.Succ!;
-        int childCode = child.Branch.Code;
-        int[] codes = graph.EdgeCodes;
-        uint[] exitA = graph.ExitA;
-        uint childA = exitA[child.Id];
-        int n = graph.Blocks.Length;
-        for (int w = 0; w < edom.Length; w++)
+        var edom = edge.DominatorSet;
+        var child = edge.To!;
+        var childCode = child.Branch.Code;
+        var codes = graph.EdgeCodes;
+        var exitA = graph.ExitA;
+        var childA = exitA[child.Id];
+        var n = graph.Blocks.Length;
+        for (var w = 0; w < edom.Length; w++)
         {
-            uint x = edom[w];
+            var x = edom[w];
             while (x != 0)
             {
-                int bit = System.Numerics.BitOperations.TrailingZeroCount(x);
+                var bit = System.Numerics.BitOperations.TrailingZeroCount(x);
                 x &= x - 1;
-                int k = w * 32 + bit;
+                var k = w * 32 + bit;
 
                 // FoldEdge's first two tests, inlined on flat arrays: most dominators test another
                 // opcode or another A value. (Edge k leaves block k, or block k - n for false edges.)
@@ -59,15 +59,15 @@ internal static class JumpThreading
                     continue;
                 }
 
-                Block? target = FoldEdge(graph, child, graph.Edges[k]);
-                if (target is null || UseConflict(graph, edge.Pred, target))
+                var target = FoldEdge(graph, child, graph.Edges[k]);
+                if (target is null || UseConflict(graph, edge.From, target))
                 {
                     continue;
                 }
 
                 // Branch movement only: libpcap's cycle detection does not count it as progress.
                 graph.Done = false;
-                edge.Succ = target;
+                edge.To = target;
                 return target.True is not null;
             }
         }
@@ -81,11 +81,11 @@ internal static class JumpThreading
     /// </summary>
     public static bool UseConflict(FlowGraph graph, Block b, Block succ)
     {
-        BlockState s = graph[succ];
-        uint[] bVal = graph[b].Val;
-        for (int atom = 0; atom < Atoms.Count; atom++)
+        var s = graph[succ];
+        var bVal = graph[b].ExitValues;
+        for (var atom = 0; atom < Atoms.Count; atom++)
         {
-            if (Atoms.Contains(s.OutUse, atom) && bVal[atom] != s.Val[atom])
+            if (Atoms.Contains(s.LiveOut, atom) && bVal[atom] != s.ExitValues[atom])
             {
                 return true;
             }
@@ -100,22 +100,22 @@ internal static class JumpThreading
     /// </summary>
     public static Block? FoldEdge(FlowGraph graph, Block child, Edge dominator)
     {
-        int edgeCode = graph.EdgeCodes[dominator.Id];
-        bool sense = edgeCode >= 0;
-        int code = Math.Abs(edgeCode);
+        var edgeCode = graph.EdgeCodes[dominator.Id];
+        var sense = edgeCode >= 0;
+        var code = Math.Abs(edgeCode);
         if (child.Branch.Code != code)
         {
             return null;
         }
 
-        BlockState c = graph[child];
-        BlockState p = graph[dominator.Pred];
-        if (c.Val[Atoms.A] != p.Val[Atoms.A])
+        var c = graph[child];
+        var p = graph[dominator.From];
+        if (c.ExitValues[Atoms.A] != p.ExitValues[Atoms.A])
         {
             return null;
         }
 
-        if (c.Oval == p.Oval)
+        if (c.BranchOperandValue == p.BranchOperandValue)
         {
             return sense ? child.True : child.False;
         }

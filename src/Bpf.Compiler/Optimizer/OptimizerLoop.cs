@@ -17,7 +17,7 @@ internal static class OptimizerLoop
     /// <summary>Iterates until a pass changes nothing (or only shuffles branches for too long).</summary>
     public static void Run(FlowGraph graph, bool doStmts)
     {
-        int branchOnlyPasses = 0;
+        var branchOnlyPasses = 0;
         while (true)
         {
             graph.Done = true;
@@ -49,7 +49,7 @@ internal static class OptimizerLoop
     {
         graph.Values = new ValueTable();
         InEdges.Find(graph);
-        foreach (BlockState b in graph.TopDown())
+        foreach (var b in graph.TopDown())
         {
             BlockValues.Run(graph, b, doStmts);
         }
@@ -60,14 +60,14 @@ internal static class OptimizerLoop
             return;
         }
 
-        foreach (BlockState b in graph.BottomUp(1))
+        foreach (var b in graph.BottomUp(1))
         {
             JumpThreading.Run(graph, b.True);
             JumpThreading.Run(graph, b.False);
         }
 
         InEdges.Find(graph);
-        foreach (BlockState b in graph.BottomUp(1))
+        foreach (var b in graph.BottomUp(1))
         {
             Pullups.Or(graph, b);
             Pullups.And(graph, b);

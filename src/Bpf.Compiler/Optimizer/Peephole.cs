@@ -14,7 +14,7 @@ internal static class Peephole
     /// <summary>Rewrites <paramref name="b"/> after its values are known.</summary>
     public static void Run(FlowGraph graph, BlockState b)
     {
-        List<Stmt> stmts = b.Block.Stmts;
+        var stmts = b.Block.Stmts;
         if (stmts.Count == 0)
         {
             return;
@@ -22,11 +22,11 @@ internal static class Peephole
 
         // libpcap's "last" starts at the first statement, NOP or not, and only moves on when a
         // second real statement exists.
-        Stmt last = stmts[0];
-        int i = NextReal(stmts, 0);
+        var last = stmts[0];
+        var i = NextReal(stmts, 0);
         while (i >= 0)
         {
-            int next = NextReal(stmts, i + 1);
+            var next = NextReal(stmts, i + 1);
             if (next < 0)
             {
                 break;
@@ -42,8 +42,8 @@ internal static class Peephole
 
     private static void RewritePair(FlowGraph graph, BlockState b, List<Stmt> stmts, int i, int next)
     {
-        Stmt s = stmts[i];
-        Stmt n = stmts[next];
+        var s = stmts[i];
+        var n = stmts[next];
 
         // st M[k]; ldx M[k]  ->  st M[k]; tax
         if (s.Code == Opcodes.St && n.Code == (Opcodes.Ldx | Opcodes.Mem) && s.K == n.K)
@@ -72,24 +72,24 @@ internal static class Peephole
     /// </summary>
     private static void FoldIndexedOffset(FlowGraph graph, BlockState b, List<Stmt> stmts, int i, int next)
     {
-        if (Atoms.Contains(b.OutUse, Atoms.X))
+        if (Atoms.Contains(b.LiveOut, Atoms.X))
         {
             return;
         }
 
-        int add = stmts[next].Code != (Opcodes.Ldx | Opcodes.Msh | Opcodes.B) ? next : NextReal(stmts, next + 1);
+        var add = stmts[next].Code != (Opcodes.Ldx | Opcodes.Msh | Opcodes.B) ? next : NextReal(stmts, next + 1);
         if (add < 0 || stmts[add].Code != (Opcodes.Alu | Opcodes.Add | Opcodes.X))
         {
             return;
         }
 
-        int tax = NextReal(stmts, add + 1);
+        var tax = NextReal(stmts, add + 1);
         if (tax < 0 || stmts[tax].Code != (Opcodes.Misc | Opcodes.Tax))
         {
             return;
         }
 
-        int ild = NextReal(stmts, tax + 1);
+        var ild = NextReal(stmts, tax + 1);
         if (ild < 0 || Opcodes.ClassOf(stmts[ild].Code) != Opcodes.Ld || Opcodes.ModeOf(stmts[ild].Code) != Opcodes.Ind)
         {
             return;
@@ -104,16 +104,16 @@ internal static class Peephole
 
     private static void RewriteBranch(FlowGraph graph, BlockState b, Stmt last)
     {
-        Block block = b.Block;
-        Stmt branch = block.Branch;
+        var block = b.Block;
+        var branch = block.Branch;
         ValueTable vt = graph.Values;
 
         // A comparison with a constant when A is dead on exit absorbs the preceding arithmetic.
-        if (branch.Code == (Opcodes.Jmp | Opcodes.Jeq | Opcodes.K) && !Atoms.Contains(b.OutUse, Atoms.A))
+        if (branch.Code == (Opcodes.Jmp | Opcodes.Jeq | Opcodes.K) && !Atoms.Contains(b.LiveOut, Atoms.A))
         {
             if (last.Code == (Opcodes.Alu | Opcodes.Sub | Opcodes.X))
             {
-                uint x = b.Val[Atoms.X];
+                var x = b.ExitValues[Atoms.X];
                 if (vt.IsConst(x))
                 {
                     // sub x; jeq #y  ->  jeq #(y + x)
@@ -169,7 +169,7 @@ internal static class Peephole
             }
         }
 
-        uint xval = b.Val[Atoms.X];
+        var xval = b.ExitValues[Atoms.X];
         if (vt.IsConst(xval) && Opcodes.SrcOf(branch.Code) == Opcodes.X)
         {
             branch.Code = (ushort)(branch.Code & ~Opcodes.X);
@@ -182,9 +182,9 @@ internal static class Peephole
     /// <summary>With A known, the comparison's outcome is known: both edges go the taken way.</summary>
     private static void FoldKnownComparison(FlowGraph graph, BlockState b, ValueTable vt)
     {
-        Block block = b.Block;
-        Stmt branch = block.Branch;
-        uint aval = b.Val[Atoms.A];
+        var block = b.Block;
+        var branch = block.Branch;
+        var aval = b.ExitValues[Atoms.A];
 
         // libpcap aborts on a non-jump here; its code generator never gets a return block this far.
         if (!vt.IsConst(aval) || Opcodes.SrcOf(branch.Code) != Opcodes.K || Opcodes.ClassOf(branch.Code) != Opcodes.Jmp)
@@ -192,7 +192,7 @@ internal static class Peephole
             return;
         }
 
-        uint a = vt.ConstValue(aval);
+        var a = vt.ConstValue(aval);
         bool? taken = Opcodes.OpOf(branch.Code) switch
         {
             Opcodes.Jeq => a == branch.K,
@@ -224,7 +224,7 @@ internal static class Peephole
     /// <summary>The index of the first non-NOP statement at or after <paramref name="from"/>, or -1.</summary>
     public static int NextReal(List<Stmt> stmts, int from)
     {
-        for (int i = from; i < stmts.Count; i++)
+        for (var i = from; i < stmts.Count; i++)
         {
             if (stmts[i].Code != Stmt.Nop)
             {

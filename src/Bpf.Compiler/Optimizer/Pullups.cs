@@ -24,25 +24,25 @@ internal static class Pullups
     /// </summary>
     private static void Pull(FlowGraph graph, BlockState b, bool shared)
     {
-        Edge? first = b.InEdges;
+        var first = b.InEdges;
         if (first is null)
         {
             return;
         }
 
         // Every predecessor must leave the same A value.
-        uint val = graph[first.Pred].Val[Atoms.A];
+        var val = graph[first.From].ExitValues[Atoms.A];
         for (Edge? e = first.NextIn; e is not null; e = e.NextIn)
         {
-            if (graph[e.Pred].Val[Atoms.A] != val)
+            if (graph[e.From].ExitValues[Atoms.A] != val)
             {
                 return;
             }
         }
 
-        Block sharedTarget = Get(b.Block, shared)!;
-        var diff = new Slot(first.Pred, first.Pred.True == b.Block);
-        bool atTop = true;
+        var sharedTarget = Get(b.Block, shared)!;
+        var diff = new Slot(first.From, first.From.True == b.Block);
+        var atTop = true;
         while (true)
         {
             if (!IsChainMember(graph, diff.Target, b, sharedTarget, shared))
@@ -50,7 +50,7 @@ internal static class Pullups
                 return;
             }
 
-            if (graph[diff.Target!].Val[Atoms.A] != val)
+            if (graph[diff.Target!].ExitValues[Atoms.A] != val)
             {
                 break;
             }
@@ -67,7 +67,7 @@ internal static class Pullups
                 return;
             }
 
-            if (graph[same.Target!].Val[Atoms.A] == val)
+            if (graph[same.Target!].ExitValues[Atoms.A] == val)
             {
                 break;
             }
@@ -75,14 +75,14 @@ internal static class Pullups
             same = new Slot(same.Target!, !shared);
         }
 
-        Block pull = same.Target!;
+        var pull = same.Target!;
         same.Target = Get(pull, !shared);
         Set(pull, !shared, diff.Target);
         if (atTop)
         {
             for (Edge? e = b.InEdges; e is not null; e = e.NextIn)
             {
-                Set(e.Pred, e.Pred.True == b.Block, pull);
+                Set(e.From, e.From.True == b.Block, pull);
             }
         }
         else
@@ -96,7 +96,7 @@ internal static class Pullups
     private static bool IsChainMember(FlowGraph graph, Block? candidate, BlockState b, Block sharedTarget, bool shared) =>
         candidate is not null
         && Get(candidate, shared) == sharedTarget
-        && BitSet.Contains(graph[candidate].Dom, b.Block.Id);
+        && BitSet.Contains(graph[candidate].DominatorSet, b.Block.Id);
 
     private static Block? Get(Block block, bool isTrue) => isTrue ? block.True : block.False;
 

@@ -15,7 +15,7 @@ internal static class RootCleanup
     {
         var stmts = new List<Stmt>(root.Stmts);
         root.Stmts.Clear();
-        Block b = root;
+        var b = root;
         while (Opcodes.ClassOf(b.Branch.Code) == Opcodes.Jmp && b.True == b.False)
         {
             b = b.True!;

@@ -28,7 +28,7 @@ internal static class StatementValues
             case Opcodes.Ld | Opcodes.Ind | Opcodes.H:
             case Opcodes.Ld | Opcodes.Ind | Opcodes.B:
             {
-                uint v = val[Atoms.X];
+                var v = val[Atoms.X];
                 if (alter && vt.IsConst(v))
                 {
                     s.Code = (ushort)(Opcodes.Ld | Opcodes.Abs | Opcodes.SizeOf(s.Code));
@@ -133,7 +133,7 @@ internal static class StatementValues
 
     private static void LoadMemory(FlowGraph graph, Stmt s, uint[] val, int register, ushort immediate, bool alter)
     {
-        uint v = val[s.K];
+        var v = val[s.K];
         if (alter && graph.Values.IsConst(v))
         {
             s.Code = immediate;

@@ -13,16 +13,16 @@ internal static class UseDef
     /// <summary>Recomputes def/kill/in-use/out-use of every levelled block.</summary>
     public static void Find(FlowGraph graph)
     {
-        foreach (BlockState b in graph.TopDown())
+        foreach (var b in graph.TopDown())
         {
             ComputeLocal(b);
-            b.OutUse = 0;
+            b.LiveOut = 0;
         }
 
-        foreach (BlockState b in graph.BottomUp(1))
+        foreach (var b in graph.BottomUp(1))
         {
-            b.OutUse |= graph[b.Block.True!].InUse | graph[b.Block.False!].InUse;
-            b.InUse |= b.OutUse & ~b.Kill;
+            b.LiveOut |= graph[b.Block.True!].LiveIn | graph[b.Block.False!].LiveIn;
+            b.LiveIn |= b.LiveOut & ~b.KilledBeforeUse;
         }
     }
 
@@ -30,7 +30,7 @@ internal static class UseDef
     public static void ComputeLocal(BlockState b)
     {
         int def = 0, use = 0, killed = 0;
-        foreach (Stmt s in b.Block.Stmts)
+        foreach (var s in b.Block.Stmts)
         {
             if (s.Code == Stmt.Nop)
             {
@@ -38,7 +38,7 @@ internal static class UseDef
             }
 
             use |= Uses(Atoms.Use(s), def);
-            int atom = Atoms.Def(s);
+            var atom = Atoms.Def(s);
             if (atom >= 0)
             {
                 if (!Atoms.Contains(use, atom))
@@ -55,14 +55,14 @@ internal static class UseDef
             use |= Uses(Atoms.Use(b.Block.Branch), def);
         }
 
-        b.Def = def;
-        b.Kill = killed;
-        b.InUse = use;
+        b.Defined = def;
+        b.KilledBeforeUse = killed;
+        b.LiveIn = use;
     }
 
     private static int Uses(int atom, int def)
     {
-        int use = 0;
+        var use = 0;
         if (atom == Atoms.AX)
         {
             if (!Atoms.Contains(def, Atoms.X))

@@ -18,13 +18,13 @@ internal sealed class ValueTable
     /// <summary>The number of the value computed by <paramref name="code"/> from <paramref name="v0"/>, <paramref name="v1"/>.</summary>
     public uint Number(int code, uint v0, uint v1)
     {
-        if (_numbers.TryGetValue((code, v0, v1), out uint val))
+        if (_numbers.TryGetValue((code, v0, v1), out var val))
         {
             return val;
         }
 
         val = (uint)_constants.Count;
-        bool isImmediate = Opcodes.ModeOf((ushort)code) == Opcodes.Imm
+        var isImmediate = Opcodes.ModeOf((ushort)code) == Opcodes.Imm
             && (Opcodes.ClassOf((ushort)code) == Opcodes.Ld || Opcodes.ClassOf((ushort)code) == Opcodes.Ldx);
         _constants.Add((isImmediate, v0));
         _numbers.Add((code, v0, v1), val);

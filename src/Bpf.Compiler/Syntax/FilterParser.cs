@@ -8,7 +8,7 @@ namespace Bpf.Compiler.Syntax;
 /// syntax tree of <see cref="FilterExpression"/> nodes. Names are not resolved and qualifier
 /// combinations are not checked: that is code generation's job, as in libpcap.
 /// </summary>
-public static class FilterParser
+internal static class FilterParser
 {
     private static readonly Parser<Token, FilterExpression> Id = Parser.Rec<Token, FilterExpression>(() => StackGuard.Parser.Then(IdBody!));
     private static readonly Parser<Token, FilterExpression> Term = Parser.Rec<Token, FilterExpression>(() => StackGuard.Parser.Then(TermBody!));

@@ -3,7 +3,7 @@ using Bpf.Vm;
 namespace Bpf.Compiler.Syntax;
 
 /// <summary>Binary arithmetic operator in <c>arth</c> (the BPF ALU operation gen_arth receives).</summary>
-public enum ArithOperator
+internal enum ArithOperator
 {
     /// <summary><c>a + b</c>.</summary>
     Add,
@@ -31,7 +31,7 @@ public enum ArithOperator
 /// The jump test a relation compiles to. libpcap expresses <c>&lt;=</c>, <c>&lt;</c> and <c>!=</c>
 /// as the reversed <c>&gt;</c>, <c>&gt;=</c> and <c>=</c>; nodes carry the test plus a Reversed flag.
 /// </summary>
-public enum RelationTest
+internal enum RelationTest
 {
     /// <summary><c>&gt;</c> (reversed: <c>&lt;=</c>); BPF_JGT.</summary>
     Greater,
@@ -42,7 +42,7 @@ public enum RelationTest
 }
 
 /// <summary>The operator of <c>byte N op M</c> (gen_byteop).</summary>
-public enum ByteOperator
+internal enum ByteOperator
 {
     /// <summary><c>byte 0 &amp; 1</c>: the bits are non-zero.</summary>
     And = '&',
@@ -57,7 +57,7 @@ public enum ByteOperator
 }
 
 /// <summary>SunATM circuit/cell abbreviations (libpcap's <c>A_*</c> values).</summary>
-public enum AtmAbbreviation
+internal enum AtmAbbreviation
 {
     /// <summary><c>metac</c> (gen_atmtype_abbrev).</summary>
     Metac = 22,
@@ -84,7 +84,7 @@ public enum AtmAbbreviation
 }
 
 /// <summary>SunATM header fields (libpcap's <c>A_VPI</c>, <c>A_VCI</c>).</summary>
-public enum AtmField
+internal enum AtmField
 {
     /// <summary><c>vpi</c>.</summary>
     Vpi = 51,
@@ -93,7 +93,7 @@ public enum AtmField
 }
 
 /// <summary>MTP2 signal-unit types (libpcap's <c>M_FISU</c> ... <c>MH_MSU</c>).</summary>
-public enum Mtp2Type
+internal enum Mtp2Type
 {
     /// <summary><c>fisu</c>.</summary>
     Fisu = 22,
@@ -110,7 +110,7 @@ public enum Mtp2Type
 }
 
 /// <summary>MTP3 fields (libpcap's <c>M_SIO</c> ... <c>MH_SLS</c>).</summary>
-public enum Mtp3Field
+internal enum Mtp3Field
 {
     /// <summary><c>sio</c>.</summary>
     Sio = 1,

@@ -6,7 +6,7 @@ namespace Bpf.Compiler.Syntax;
 /// Protocol qualifier (libpcap's <c>Q_LINK</c> ... <c>Q_CARP</c>; the values are libpcap's so that
 /// code generation can follow gencode.c literally).
 /// </summary>
-public enum ProtoQualifier : byte
+internal enum ProtoQualifier : byte
 {
     /// <summary>No protocol qualifier: <c>host x</c>.</summary>
     Default = 0,
@@ -93,7 +93,7 @@ public enum ProtoQualifier : byte
 }
 
 /// <summary>Direction qualifier (libpcap's <c>Q_SRC</c> ... <c>Q_TA</c>).</summary>
-public enum DirQualifier : byte
+internal enum DirQualifier : byte
 {
     /// <summary>No direction: <c>host x</c> (source or destination).</summary>
     Default = 0,
@@ -122,7 +122,7 @@ public enum DirQualifier : byte
 }
 
 /// <summary>Address-type qualifier (libpcap's <c>Q_HOST</c> ... <c>Q_PORTRANGE</c>).</summary>
-public enum AddrQualifier : byte
+internal enum AddrQualifier : byte
 {
     /// <summary>No address type: <c>src x</c>, a bare id after <c>and</c> following a term without one.</summary>
     Default = 0,
@@ -151,7 +151,7 @@ public enum AddrQualifier : byte
 /// <param name="Proto">Protocol qualifier.</param>
 /// <param name="Dir">Direction qualifier.</param>
 /// <param name="Addr">Address-type qualifier.</param>
-public readonly record struct Qualifiers(ProtoQualifier Proto, DirQualifier Dir, AddrQualifier Addr)
+internal readonly record struct Qualifiers(ProtoQualifier Proto, DirQualifier Dir, AddrQualifier Addr)
 {
     /// <summary>No qualifiers given (all <c>Default</c>).</summary>
     public static Qualifiers Default => default;

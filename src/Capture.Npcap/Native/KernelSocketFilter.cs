@@ -24,14 +24,14 @@ internal static unsafe class KernelSocketFilter
             return null;
         // First ask for the count (length 0), then for the instructions; the length is in instructions.
         uint count = 0;
-        if (PcapNative.getsockopt(fd, SolSocket, SoGetFilter, null, &count) != 0)
+        if (Libc.getsockopt(fd, SolSocket, SoGetFilter, null, &count) != 0)
             return null;
         if (count == 0)
             return [];
         var program = new Instruction[count];
         var length = count;
         fixed (Instruction* buffer = program)
-            if (PcapNative.getsockopt(fd, SolSocket, SoGetFilter, buffer, &length) != 0 || length != count)
+            if (Libc.getsockopt(fd, SolSocket, SoGetFilter, buffer, &length) != 0 || length != count)
                 return null;
         return program;
     }

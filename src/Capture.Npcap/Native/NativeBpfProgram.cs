@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Bpf.Vm;
+using Interop.Libpcap;
 
 namespace Capture.Npcap.Native;
 
@@ -10,7 +11,7 @@ namespace Capture.Npcap.Native;
 /// </summary>
 internal sealed unsafe class NativeBpfProgram : IDisposable
 {
-    private PcapNative.BpfProgramNative _native;
+    private BpfProgramNative _native;
 
     public NativeBpfProgram(ReadOnlySpan<Instruction> instructions)
     {
@@ -20,22 +21,22 @@ internal sealed unsafe class NativeBpfProgram : IDisposable
         // Never allocate zero bytes: a null pointer would read as "no program" to the driver.
         var memory = NativeMemory.Alloc(bytes == 0 ? 1 : bytes);
         instructions.CopyTo(new Span<Instruction>(memory, instructions.Length));
-        _native = new PcapNative.BpfProgramNative { Length = (uint)instructions.Length, Instructions = (IntPtr)memory };
+        _native = new BpfProgramNative { Length = (uint)instructions.Length, Instructions = (Instruction*)memory };
     }
 
     /// <summary>Installs the program on <paramref name="handle"/>; returns libpcap's result (0 = success).</summary>
     public int SetOn(SafeHandle handle)
     {
-        ObjectDisposedException.ThrowIf(_native.Instructions == IntPtr.Zero, this);
-        fixed (PcapNative.BpfProgramNative* program = &_native)
-            return PcapNative.pcap_setfilter(handle, program);
+        ObjectDisposedException.ThrowIf(_native.Instructions == null, this);
+        fixed (BpfProgramNative* program = &_native)
+            return LibpcapNative.pcap_setfilter(handle, program);
     }
 
     public void Dispose()
     {
-        if (_native.Instructions == IntPtr.Zero)
+        if (_native.Instructions == null)
             return;
-        NativeMemory.Free((void*)_native.Instructions);
-        _native.Instructions = IntPtr.Zero;
+        NativeMemory.Free(_native.Instructions);
+        _native.Instructions = null;
     }
 }

@@ -1,9 +1,9 @@
-using System.Runtime.InteropServices;
 using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Syntax;
 using Bpf.Testing;
 
 using Bpf.Vm;
+using Interop.Libpcap;
 
 namespace Bpf.Compiler.Tests.CodeGen;
 
@@ -14,39 +14,29 @@ namespace Bpf.Compiler.Tests.CodeGen;
 /// </summary>
 public unsafe class LiveHandleVlanTests
 {
-    private const string Lib = "libpcap.so.0.8";
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct NativeProgram
-    {
-        public uint Length;
-        public Instruction* Instructions;
-    }
-
-    [DllImport(Lib)] private static extern IntPtr pcap_create([MarshalAs(UnmanagedType.LPStr)] string source, byte* errbuf);
-    [DllImport(Lib)] private static extern int pcap_activate(IntPtr p);
-    [DllImport(Lib)] private static extern void pcap_close(IntPtr p);
-    [DllImport(Lib)] private static extern int pcap_compile(IntPtr p, NativeProgram* fp, [MarshalAs(UnmanagedType.LPStr)] string str, int optimize, uint netmask);
-    [DllImport(Lib)] private static extern void pcap_freecode(NativeProgram* fp);
-    [DllImport(Lib)] private static extern int pcap_snapshot(IntPtr p);
-
+    // pcap_create/pcap_activate through the one binding (the library the live backend uses).
     private static (Instruction[] Program, int Snaplen) CompileLive(string expression)
     {
-        var errbuf = stackalloc byte[512];
-        var p = pcap_create("lo", errbuf);
+        var errbuf = stackalloc byte[LibpcapNative.ErrorBufferSize * 2];
+        var device = LibpcapNative.CString("lo");
+        IntPtr p;
+        fixed (byte* d = device)
+            p = LibpcapNative.pcap_create(d, errbuf);
         Assert.True(p != IntPtr.Zero, "pcap_create failed");
         try
         {
-            Assert.True(pcap_activate(p) >= 0, "pcap_activate failed");
-            NativeProgram prog = default;
-            Assert.Equal(0, pcap_compile(p, &prog, expression, 0, 0xffffffff));
-            var result = new ReadOnlySpan<Instruction>(prog.Instructions, (int)prog.Length).ToArray();
-            pcap_freecode(&prog);
-            return (result, pcap_snapshot(p));
+            Assert.True(LibpcapNative.pcap_activate(p) >= 0, "pcap_activate failed");
+            BpfProgramNative prog = default;
+            var text = LibpcapNative.CString(expression);
+            fixed (byte* t = text)
+                Assert.Equal(0, LibpcapNative.pcap_compile(p, &prog, t, 0, LibpcapNative.NetmaskUnknown));
+            var result = prog.ToArray();
+            LibpcapNative.pcap_freecode(&prog);
+            return (result, LibpcapNative.pcap_snapshot(p));
         }
         finally
         {
-            pcap_close(p);
+            LibpcapNative.pcap_close(p);
         }
     }
 

@@ -51,8 +51,8 @@ public class AnalysisTests
         var graph = new FlowGraph(root);
         GraphLevels.Find(graph);
         Dominators.FindBlockDominators(graph);
-        Assert.Equal([root.Id, c.Id], BitSet.Members(graph[c].Dom));
-        Assert.Equal([root.Id, a.Id], BitSet.Members(graph[a].Dom));
+        Assert.Equal([root.Id, c.Id], BitSet.Members(graph[c].DominatorSet));
+        Assert.Equal([root.Id, a.Id], BitSet.Members(graph[a].DominatorSet));
     }
 
     [Fact]
@@ -62,9 +62,9 @@ public class AnalysisTests
         var graph = new FlowGraph(root);
         GraphLevels.Find(graph);
         Dominators.FindEdgeDominators(graph);
-        Assert.Equal([graph[c].True.Id], BitSet.Members(graph[c].True.Edom));
+        Assert.Equal([graph[c].True.Id], BitSet.Members(graph[c].True.DominatorSet));
         var rootTrue = graph[root].True;
-        Assert.Equal([rootTrue.Id], BitSet.Members(rootTrue.Edom));
+        Assert.Equal([rootTrue.Id], BitSet.Members(rootTrue.DominatorSet));
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public class AnalysisTests
         GraphLevels.Find(graph);
         UseDef.Find(graph);
         // b sets X before its indexed load, so nothing needs the root's X.
-        Assert.False(Atoms.Contains(graph[root].OutUse, Atoms.X));
-        Assert.True(Atoms.Contains(graph[b].Kill, Atoms.X));
-        Assert.Equal(0, graph[a].InUse);
+        Assert.False(Atoms.Contains(graph[root].LiveOut, Atoms.X));
+        Assert.True(Atoms.Contains(graph[b].KilledBeforeUse, Atoms.X));
+        Assert.Equal(0, graph[a].LiveIn);
     }
 
     [Theory]

@@ -55,13 +55,13 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
     [MemberData(nameof(CorpusLinkTypes))]
     public void OursHead_IsEquivalentToLibpcapHead(string linkType)
     {
-        if (!HeadLibpcap.IsAvailable)
+        if (LibpcapBuild.Head is not { } head)
         {
-            output.WriteLine($"skipped: {HeadLibpcap.UnavailableReason}");
+            output.WriteLine($"skipped: {LibpcapBuild.HeadUnavailableReason}");
             return;
         }
-        ProveAgainst(linkType, LibpcapCompatibility.Head, $"libpcap {HeadLibpcap.Version}",
-            (type, expression) => (HeadLibpcap.Compile(type, Snaplen, expression, true, out var error, Netmask), error));
+        ProveAgainst(linkType, LibpcapCompatibility.Head, $"libpcap {head.Version}",
+            (type, expression) => (head.Compile(type, Snaplen, expression, true, out var error, Netmask), error));
     }
 
     private void ProveAgainst(string linkType, LibpcapCompatibility mode, string oracle, Func<LinkType, string, (Instruction[]?, string?)> compile)
@@ -161,8 +161,8 @@ public sealed class CorpusProofTests(ITestOutputHelper output)
 
     private static IEnumerable<(string Name, Func<LinkType, string, bool, Instruction[]?> Compile)> Oracles()
     {
-        if (HeadLibpcap.IsAvailable)
-            yield return ("libpcap head", (type, expression, optimize) => HeadLibpcap.Compile(type, Snaplen, expression, optimize, out _, Netmask));
+        if (LibpcapBuild.Head is { } head)
+            yield return ("libpcap head", (type, expression, optimize) => head.Compile(type, Snaplen, expression, optimize, out _, Netmask));
         yield return ("libpcap 1.10.3", (type, expression, optimize) => Libpcap.Compile(type, Snaplen, expression, optimize, out _, Netmask));
     }
 

@@ -1,32 +1,17 @@
 using Bpf.Vm;
-using Capture.Npcap.Native;
+using Capture.Npcap;
+using Interop.Libpcap;
 
-namespace Capture.Npcap;
+namespace Bpf.Cli.Bench;
 
 /// <summary>
 /// The system libpcap's C <c>bpf_filter</c> as a filter delegate: the yardstick our engines are
-/// measured against in the same run (<c>bpf bench --engine libpcap</c>).
+/// measured against in the same run (<c>bpf bench --engine libpcap</c>); bench is its only user.
 /// </summary>
-public static unsafe class NativeBpfFilter
+internal static unsafe class NativeBpfFilter
 {
-    private static readonly Lazy<bool> s_available = new(Probe);
-
     /// <summary>Whether the system libpcap could be loaded.</summary>
-    public static bool IsAvailable => s_available.Value;
-
-    private static bool Probe()
-    {
-        try
-        {
-            var accept = new Instruction(Opcodes.Ret | Opcodes.K, 0, 0, 1);
-            byte b = 0;
-            return PcapNative.bpf_filter(&accept, &b, 1, 1) == 1;
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return false;
-        }
-    }
+    public static bool IsAvailable => LibpcapLibrary.IsAvailable;
 
     /// <summary>
     /// A delegate running <paramref name="runnable"/> with libpcap's <c>bpf_filter</c>, which trusts its
@@ -47,7 +32,7 @@ public static unsafe class NativeBpfFilter
             byte empty = 0;
             fixed (byte* p = packet)
             fixed (Instruction* pc = instructions)
-                return PcapNative.bpf_filter(pc, p == null ? &empty : p, wireLength, (uint)packet.Length);
+                return LibpcapNative.bpf_filter(pc, p == null ? &empty : p, wireLength, (uint)packet.Length);
         };
     }
 }

@@ -1,6 +1,6 @@
 using Bpf.Vm;
 
-namespace Bpf.Compiler.CodeGen;
+namespace Bpf.Compiler;
 
 /// <summary>How a service name maps to a port (libpcap's <c>pcap_nametoport</c> result).</summary>
 /// <param name="Port">The port number.</param>
