@@ -14,31 +14,31 @@ namespace Bpf.Cli;
 /// </summary>
 internal sealed class FilterGroup(PacketFilterCache[] filters)
 {
-    private readonly Dictionary<(LinkType, int), BpfMultiFilter> _compiled = [];
+    private readonly Dictionary<(LinkType, int, bool), BpfMultiFilter> _compiled = [];
     // Inputs rarely mix link types: skip the lock and the dictionary for the key met last.
     private volatile Keyed? _last;
 
-    private sealed record Keyed((LinkType, int) Key, BpfMultiFilter Filter);
+    private sealed record Keyed((LinkType, int, bool) Key, BpfMultiFilter Filter);
 
     /// <summary>How many filters run.</summary>
     public int Count => filters.Length;
 
-    /// <summary>Starts compiling every filter for a link type and snaplen on the thread pool.</summary>
-    public void Prepare(LinkType linkType, int snaplen)
+    /// <summary>Starts compiling every filter for a link type, snaplen and file byte order on the thread pool.</summary>
+    public void Prepare(LinkType linkType, int snaplen, bool swapped)
     {
         foreach (var filter in filters)
-            filter.Prepare(linkType, snaplen);
+            filter.Prepare(linkType, snaplen, swapped);
     }
 
-    /// <summary>The one-pass filter for a link type and snaplen (verdict of filter f for packet i at <c>i * Count + f</c>).</summary>
+    /// <summary>The one-pass filter for a link type, snaplen and file byte order (verdict of filter f for packet i at <c>i * Count + f</c>).</summary>
     /// <exception cref="InputException">An expression cannot filter that link type (named with <paramref name="path"/>).</exception>
-    public BpfMultiFilter For(LinkType linkType, int snaplen, string path)
+    public BpfMultiFilter For(LinkType linkType, int snaplen, bool swapped, string path)
     {
-        var key = (linkType, snaplen);
+        var key = (linkType, snaplen, swapped);
         var last = _last;
         if (last is not null && last.Key == key)
             return last.Filter;
-        var runnable = filters.Select(f => InputErrors.FilterFor(f, linkType, snaplen, path)).ToArray();
+        var runnable = filters.Select(f => InputErrors.FilterFor(f, linkType, snaplen, swapped, path)).ToArray();
         BpfMultiFilter many;
         lock (_compiled)
         {

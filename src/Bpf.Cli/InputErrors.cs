@@ -31,11 +31,11 @@ internal static class InputErrors
     /// compile for that link type names the file, whichever of several inputs brought the link type.
     /// </summary>
     /// <exception cref="InputException">The expression does not compile for the link type.</exception>
-    public static PacketFilter FilterFor(PacketFilterCache filters, LinkType linkType, int snaplen, string path)
+    public static PacketFilter FilterFor(PacketFilterCache filters, LinkType linkType, int snaplen, bool swapped, string path)
     {
         try
         {
-            return filters.For(linkType, snaplen);
+            return filters.For(linkType, snaplen, swapped);
         }
         catch (FilterCompileException e)
         {

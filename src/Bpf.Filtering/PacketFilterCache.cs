@@ -7,9 +7,11 @@ namespace Bpf.Filtering;
 
 /// <summary>
 /// One filter for packets of any link type, for inputs that mix them (pcapng interfaces, several files):
-/// an expression is compiled once per (link type, snapshot length) met, a program is used as is for every
-/// packet. Safe to share between threads: the first to meet a new key compiles while others meeting it wait,
-/// and an expression that does not compile for a key fails the same way for every caller.
+/// an expression is compiled once per (link type, snapshot length, byte order) met, a program is used as is
+/// for every packet. With <see cref="CompilerOptions.Savefile"/> (as <c>tcpdump -r</c> compiles) each file's
+/// byte order is part of the key, since libpcap's programs for some link types depend on it. Safe to share
+/// between threads: the first to meet a new key compiles while others meeting it wait, and an expression
+/// that does not compile for a key fails the same way for every caller.
 /// </summary>
 public sealed class PacketFilterCache
 {
@@ -17,13 +19,13 @@ public sealed class PacketFilterCache
     private readonly CompilerOptions _options;
     private readonly FilterEngine _engine;
     private readonly Entry? _program;
-    private readonly Dictionary<(LinkType, int), Lazy<Entry>> _compiled = [];
+    private readonly Dictionary<(LinkType, int, bool), Lazy<Entry>> _compiled = [];
     // Inputs rarely mix link types: skip the lock and the dictionary for the key met last.
     private volatile Keyed? _last;
 
     private sealed record Entry(PacketFilter? Filter, ExceptionDispatchInfo? Error, string? Missing);
 
-    private sealed record Keyed((LinkType, int) Key, Entry Entry);
+    private sealed record Keyed((LinkType, int, bool) Key, Entry Entry);
 
     /// <summary>A filter compiled from <paramref name="expression"/> for each link type and snapshot length met.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
@@ -66,11 +68,17 @@ public sealed class PacketFilterCache
     /// cost overlaps with opening and reading the input; <see cref="For"/> then waits for it (or compiles
     /// itself if the pool has not got to it yet).
     /// </summary>
-    public void Prepare(LinkType linkType, int snaplen)
+    /// <param name="linkType">The input's link type.</param>
+    /// <param name="snaplen">The input's snapshot length.</param>
+    /// <param name="swapped">
+    /// The capture file's byte order differs from this host's (libpcap's <c>pcap_is_swapped</c>); used only
+    /// with <see cref="CompilerOptions.Savefile"/>, where it becomes <see cref="CompilerOptions.SavefileSwapped"/>.
+    /// </param>
+    public void Prepare(LinkType linkType, int snaplen, bool swapped = false)
     {
         if (_program is null)
         {
-            var compile = Lookup((linkType, snaplen));
+            var compile = Lookup(Key(linkType, snaplen, swapped));
             Task.Run(() => compile.Value);
         }
     }
@@ -78,9 +86,12 @@ public sealed class PacketFilterCache
     /// <summary>The filter for packets of a link type in an input of a snapshot length (compiled on first use).</summary>
     /// <exception cref="FilterCompileException">The expression does not compile for that link type (the same error every call).</exception>
     /// <exception cref="InvalidOperationException">The expression function gives no expression for the link type.</exception>
-    public PacketFilter For(LinkType linkType, int snaplen)
+    /// <param name="linkType">The input's link type.</param>
+    /// <param name="snaplen">The input's snapshot length.</param>
+    /// <param name="swapped">The capture file's byte order differs from this host's (see <see cref="Prepare"/>).</param>
+    public PacketFilter For(LinkType linkType, int snaplen, bool swapped = false)
     {
-        var entry = Get(linkType, snaplen);
+        var entry = Get(Key(linkType, snaplen, swapped));
         if (entry.Filter is { } filter)
             return filter;
         entry.Error?.Throw();
@@ -88,17 +99,27 @@ public sealed class PacketFilterCache
     }
 
     /// <summary>The filter for a link type and snapshot length; false when there is none (no expression for the link type, or it does not compile for it).</summary>
-    public bool TryGet(LinkType linkType, int snaplen, [NotNullWhen(true)] out PacketFilter? filter)
+    public bool TryGet(LinkType linkType, int snaplen, [NotNullWhen(true)] out PacketFilter? filter) =>
+        TryGet(linkType, snaplen, false, out filter);
+
+    /// <summary>
+    /// The filter for a link type, snapshot length and file byte order (see <see cref="Prepare"/>); false when
+    /// there is none (no expression for the link type, or it does not compile for it).
+    /// </summary>
+    public bool TryGet(LinkType linkType, int snaplen, bool swapped, [NotNullWhen(true)] out PacketFilter? filter)
     {
-        filter = Get(linkType, snaplen).Filter;
+        filter = Get(Key(linkType, snaplen, swapped)).Filter;
         return filter is not null;
     }
 
-    private Entry Get(LinkType linkType, int snaplen)
+    // The byte order only matters to savefile compiles: live and pcap_open_dead keys ignore it.
+    private (LinkType, int, bool) Key(LinkType linkType, int snaplen, bool swapped) =>
+        (linkType, snaplen, swapped && _options.Savefile);
+
+    private Entry Get((LinkType, int, bool) key)
     {
         if (_program is not null)
             return _program;
-        var key = (linkType, snaplen);
         var last = _last;
         if (last is not null && last.Key == key)
             return last.Entry;
@@ -107,23 +128,24 @@ public sealed class PacketFilterCache
         return entry;
     }
 
-    private Lazy<Entry> Lookup((LinkType LinkType, int Snaplen) key)
+    private Lazy<Entry> Lookup((LinkType LinkType, int Snaplen, bool Swapped) key)
     {
         lock (_compiled)
         {
             if (!_compiled.TryGetValue(key, out var entry))
-                _compiled[key] = entry = new Lazy<Entry>(() => Compile(key.LinkType, key.Snaplen));
+                _compiled[key] = entry = new Lazy<Entry>(() => Compile(key.LinkType, key.Snaplen, key.Swapped));
             return entry;
         }
     }
 
-    private Entry Compile(LinkType linkType, int snaplen)
+    private Entry Compile(LinkType linkType, int snaplen, bool swapped)
     {
         if (_expressionFor!(linkType) is not { } expression)
             return new Entry(null, null, $"no filter expression for link type {linkType}");
         try
         {
-            var options = new PacketFilterOptions { LinkType = linkType, Snaplen = snaplen, Compiler = _options, Engine = _engine };
+            var compiler = swapped ? _options with { SavefileSwapped = true } : _options;
+            var options = new PacketFilterOptions { LinkType = linkType, Snaplen = snaplen, Compiler = compiler, Engine = _engine };
             return new Entry(PacketFilter.Compile(expression, options), null, null);
         }
         catch (FilterCompileException e)

@@ -65,12 +65,18 @@ public class WriterTests
     }
 
     [Theory]
-    [InlineData(long.MaxValue)]
-    [InlineData(-3_000_000_000_000_000_000L)]
-    public void PcapWriter_SecondsBeyond32Bits_Rejected(long timestamp)
+    [InlineData(4_294_901_760L, 0xffff0000u)] // a byte-swapped file's unsigned seconds (libpcap reads them unsigned)
+    [InlineData(-1L, 0xffffffffu)]
+    [InlineData(0x1_0000_0005L, 5u)]
+    public void PcapWriter_SecondsBeyond32Bits_KeepTheLow32AsPcapDump(long seconds, uint field)
     {
-        using var writer = new PcapWriter(new MemoryStream(), LinkType.EN10MB);
-        Assert.Throws<ArgumentOutOfRangeException>(() => writer.Write(s_a, 10, timestamp, LinkType.EN10MB));
+        // libpcap's pcap_dump writes (bpf_int32)tv_sec: tcpdump -w never refuses a timestamp.
+        var stream = new MemoryStream();
+        using (var writer = new PcapWriter(stream, LinkType.EN10MB, leaveOpen: true))
+            writer.Write(s_a, 10, seconds * 1_000_000_000L + 128_000, LinkType.EN10MB);
+        var bytes = stream.ToArray();
+        Assert.Equal(field, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(24)));
+        Assert.Equal(128u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(28)));
     }
 
     [Fact]

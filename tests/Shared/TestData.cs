@@ -33,6 +33,19 @@ internal static class TestData
     public static IReadOnlyList<string> CorpusFiles =>
         System.IO.Directory.GetFiles(CorpusDirectory, "*.pcap").Order(StringComparer.Ordinal).ToArray();
 
+    /// <summary>
+    /// Hand-made captures (tests/data/generated, written by tests/data/make-captures.py): encapsulations and
+    /// frames the real corpus lacks, named LINKTYPE-WHAT.pcap.
+    /// </summary>
+    public static IReadOnlyList<string> GeneratedFiles =>
+        System.IO.Directory.Exists(Path.Combine(Directory, "generated"))
+            ? System.IO.Directory.GetFiles(Path.Combine(Directory, "generated"), "*.pcap").Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    /// <summary>The generated captures of one link type (<c>LINKTYPE-*.pcap</c>).</summary>
+    public static IEnumerable<string> Generated(string linkTypeName) =>
+        GeneratedFiles.Where(f => Path.GetFileName(f).StartsWith(linkTypeName + "-", StringComparison.Ordinal));
+
     /// <summary>The corpus capture of one link type, e.g. <c>Corpus("EN10MB")</c>.</summary>
     public static string Corpus(string linkTypeName) => Path.Combine(CorpusDirectory, linkTypeName + ".pcap");
 }

@@ -25,6 +25,8 @@ internal sealed class BenchCommand : IVerb
 
     private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
 
+    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
+
     private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form) instead of compiling an expression.");
 
     private readonly Argument<string[]> _expression = CliOptions.Expression();
@@ -32,7 +34,7 @@ internal sealed class BenchCommand : IVerb
     public BenchCommand() =>
         Definition = new Command("bench", "Times the filter per engine over a file's packets held in memory: one line per engine with ns per packet.")
         {
-            _input, _engine, _seconds, _noOptimize, _program, _expression,
+            _input, _engine, _seconds, _noOptimize, _libpcap, _program, _expression,
         };
 
     public Command Definition { get; }
@@ -51,13 +53,14 @@ internal sealed class BenchCommand : IVerb
         if ((programPath is null) == (words.Length == 0))
             throw new UsageException("give either an expression or --program");
 
-        var (packets, wireLengths, linkType, snaplen) = Load(path);
+        var (packets, wireLengths, linkType, snaplen, swapped) = Load(path);
         if (packets.Count == 0)
             throw new InputException($"{path}: no packets to run the filter on");
         // Validated once, before any engine (libpcap's C bpf_filter included) sees it.
         var program = programPath is not null
             ? ProgramFiles.LoadRunnable(programPath, context)
-            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }));
+            : RunnableProgram.Validate(FilterCompiler.Compile(string.Join(' ', words), linkType, snaplen,
+                LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize)) with { SavefileSwapped = swapped }));
         foreach (var engine in engines)
         {
             // Our engines run as the offline commands run them, a batch per call; libpcap's C
@@ -75,7 +78,7 @@ internal sealed class BenchCommand : IVerb
     }
 
     /// <exception cref="InputException">The file is not a capture or is damaged (the message names it and the offset).</exception>
-    private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen) Load(string path)
+    private static (List<byte[]> Packets, List<uint> WireLengths, LinkType LinkType, int Snaplen, bool Swapped) Load(string path)
     {
         try
         {
@@ -87,7 +90,7 @@ internal sealed class BenchCommand : IVerb
                 packets.Add(packet.Data.ToArray());
                 wireLengths.Add(packet.WireLength);
             }
-            return (packets, wireLengths, source.LinkType, source.Snaplen);
+            return (packets, wireLengths, source.LinkType, source.Snaplen, source.BigEndian == BitConverter.IsLittleEndian);
         }
         catch (InvalidDataException e)
         {

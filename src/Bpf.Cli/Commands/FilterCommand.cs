@@ -10,8 +10,8 @@ using Capture.Pcapfile;
 namespace Bpf.Cli.Commands;
 
 /// <summary>
-/// <c>bpf filter</c>: runs a filter expression (compiled for each file's link type and snaplen, as
-/// libpcap's filtertest does) or a ready program over capture files.
+/// <c>bpf filter</c>: runs a filter expression (compiled for each file's link type, snaplen and byte order,
+/// as <c>tcpdump -r</c> compiles it) or a ready program over capture files.
 /// </summary>
 internal sealed class FilterCommand : IVerb
 {
@@ -31,6 +31,8 @@ internal sealed class FilterCommand : IVerb
 
     private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
 
+    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
+
     private readonly Option<string?> _program = CliOptions.Text("--program", "PROG", "Run a ready program (tcpdump -d, -dd or -ddd form; - reads standard input) instead of compiling an expression.");
 
     private readonly Option<string?> _expressionFile = CliOptions.Text("-F", "FILE", "Read the expression from FILE (# starts a comment to the end of a line), as tcpdump -F.");
@@ -45,9 +47,9 @@ internal sealed class FilterCommand : IVerb
 
     public FilterCommand()
     {
-        Definition = new Command("filter", "Runs a filter over capture files: compiled for each file's link type and snaplen as libpcap does, or a ready program.")
+        Definition = new Command("filter", "Runs a filter over capture files: compiled as tcpdump -r compiles it for each file (link type, snaplen, byte order, netmask 0), or a ready program.")
         {
-            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _program, _expressionFile, _limit, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expression,
+            _inputs, _output, _format, _count, _results, _engine, _threads, _noOptimize, _libpcap, _program, _expressionFile, _limit, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expression,
         };
         _print.AddTo(Definition);
     }
@@ -111,7 +113,7 @@ internal sealed class FilterCommand : IVerb
         var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var filters = programPath is not null
             ? ProgramFiles.LoadFilter(programPath, engine, context)
-            : new PacketFilterCache(expression, new CompilerOptions { Optimize = !parse.GetValue(_noOptimize) }, engine);
+            : new PacketFilterCache(expression, LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize)), engine);
         var format = parse.GetValue(_format) switch
         {
             null => (CaptureFileFormat?)null,
@@ -136,7 +138,7 @@ internal sealed class FilterCommand : IVerb
         var failure = new OfflinePipeline<BatchVerdicts>(inputs, () => new BatchVerdicts(), context, threads, input =>
         {
             first ??= input;
-            filters.Prepare(input.LinkType, input.Snaplen);
+            filters.Prepare(input.LinkType, input.Snaplen, input.Swapped);
         }).Run(
             item => FilterBatch(item, filters),
             delivery.Deliver);
@@ -164,7 +166,7 @@ internal sealed class FilterCommand : IVerb
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            accepted += InputErrors.FilterFor(filters, batch.LinkTypeAt(start), snaplen, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
+            accepted += InputErrors.FilterFor(filters, batch.LinkTypeAt(start), snaplen, item.Input.Swapped, item.Path).RunBatch(slices.Slice(start, run), verdicts.Slice(start, run));
             start += run;
         }
         long bytes = 0, acceptedBytes = 0;

@@ -25,6 +25,10 @@ internal sealed class StatsCommand : IVerb
 
     private readonly Option<int?> _threads = CliOptions.Threads();
 
+    private readonly Option<bool> _noOptimize = CliOptions.NoOptimize();
+
+    private readonly Option<string?> _libpcap = CliOptions.Libpcap();
+
     private readonly Option<string?> _plot = CliOptions.Text("--plot", "FILE", "Also draw an IO graph to FILE (.png or .svg): one line per filter, packets per --interval over packet time, with a legend.");
 
     private readonly Option<bool> _plotBytes = CliOptions.Flag("--plot-bytes", "Plot wire bytes per interval instead of packets.");
@@ -40,7 +44,7 @@ internal sealed class StatsCommand : IVerb
     public StatsCommand() =>
         Definition = new Command("stats", "Counts the packets and bytes each filter accepts, in one pass over the files, optionally per time interval.")
         {
-            _inputs, _interval, _format, _engine, _threads, _plot, _plotBytes, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
+            _inputs, _interval, _format, _engine, _threads, _noOptimize, _libpcap, _plot, _plotBytes, _cluster.Address, _cluster.Timeout, _cluster.Slots, _expressions,
         };
 
     public Command Definition { get; }
@@ -84,7 +88,9 @@ internal sealed class StatsCommand : IVerb
             throw new UsageException("expected at least one expression (quote each one)");
         var engine = CliOptions.EngineOf(parse.GetValue(_engine));
         var interval = parse.GetValue(_interval);
-        return new StatsJob(expressions, new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, engine: engine))]),
+        // Compiled as tcpdump -r compiles, per file.
+        var options = LibpcapChoice.ForFiles(parse.GetValue(_libpcap), !parse.GetValue(_noOptimize));
+        return new StatsJob(expressions, new FilterGroup([.. expressions.Select(e => new PacketFilterCache(e, options, engine))]),
             interval is { } i ? (long)i.TotalNanoseconds : 0, parse.GetValue(_format) ?? "table", parse.GetValue(_threads))
         {
             Plot = parse.GetValue(_plot),
@@ -112,7 +118,7 @@ internal sealed class StatsCommand : IVerb
         for (var start = 0; start < batch.Count;)
         {
             var run = batch.LinkTypeRun(start);
-            filters.For(batch.LinkTypeAt(start), snaplen, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
+            filters.For(batch.LinkTypeAt(start), snaplen, item.Input.Swapped, item.Path)(slices.Slice(start, run), verdicts.Slice(start * width, run * width));
             start += run;
         }
         for (var i = 0; i < slices.Length; i++)
@@ -144,7 +150,7 @@ internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup F
     {
         var table = NewTable();
         var failure = new OfflinePipeline<StatsBatch>(inputs, () => new StatsBatch(NewTable()), context, Threads, input =>
-            Filters.Prepare(input.LinkType, input.Snaplen)).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
+            Filters.Prepare(input.LinkType, input.Snaplen, input.Swapped)).Run(item => StatsCommand.CountBatch(item, Filters), (item, _) => table.Add(item.State.Counts));
         return (table, failure);
     }
 

@@ -249,6 +249,7 @@ internal static class Relations
     /// <summary><c>byte I op V</c> (libpcap's gen_byteop).</summary>
     public static Cond ByteOp(CodeGenContext cx, ByteOperator op, uint idx, uint val)
     {
+        cx.AssertMax("byte argument", val, 255);
         switch (op)
         {
             case ByteOperator.Equal:
@@ -259,8 +260,13 @@ internal static class Relations
                 return cx.CmpGt(OffsetBase.LinkHeader, idx, Opcodes.B, val);
             default:
                 // libpcap applies the operation to whatever A holds and tests it against zero.
+                // 1.10 applied the operation to whatever A held and tested that against zero; the head
+                // loads the byte first ("byte 5 & 1" tests the byte).
                 var alu = op == ByteOperator.Or ? Opcodes.Or : Opcodes.And;
-                return Not(Flow.Jump(Opcodes.Jeq, 0, Loads.S((ushort)(Opcodes.Alu | alu | Opcodes.K), val)));
+                var stmts = Loads.S((ushort)(Opcodes.Alu | alu | Opcodes.K), val);
+                if (cx.Head)
+                    stmts = [.. cx.LoadA(OffsetBase.LinkHeader, idx, Opcodes.B), .. stmts];
+                return Not(Flow.Jump(Opcodes.Jeq, 0, stmts));
         }
     }
 }

@@ -23,12 +23,12 @@ internal static class AtmFields
         switch (field)
         {
             case Vpi:
-                if (!cx.IsAtm)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "'vpi' supported only on raw ATM");
+                RequireAtm(cx, "vpi");
+                cx.AssertMax("VPI", value, 255);
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffVpi, Opcodes.B, 0xffffffff, jtype, reverse, value);
             case Vci:
-                if (!cx.IsAtm)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "'vci' supported only on raw ATM");
+                RequireAtm(cx, "vci");
+                cx.AssertMax("VCI", value, 0xffff);
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffVci, Opcodes.H, 0xffffffff, jtype, reverse, value);
             case ProtoType:
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffProto, Opcodes.B, 0x0f, jtype, reverse, value);
@@ -60,7 +60,7 @@ internal static class AtmFields
     private static void RequireAtm(CodeGenContext cx, string name)
     {
         if (!cx.IsAtm)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on raw ATM");
+            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SUNATM" : "raw ATM")}");
     }
 
     /// <summary><c>metac</c>, <c>bcc</c>, <c>oamf4sc</c>, <c>oamf4ec</c>, <c>sc</c>, <c>ilmic</c>, <c>lane</c>.</summary>
@@ -70,8 +70,8 @@ internal static class AtmFields
         {
             case AtmAbbreviation.Metac: RequireAtm(cx, "metac"); return VpiVci(cx, 0, 1);
             case AtmAbbreviation.Bcc: RequireAtm(cx, "bcc"); return VpiVci(cx, 0, 2);
-            case AtmAbbreviation.Oamf4Sc: RequireAtm(cx, "oam4sc"); return VpiVci(cx, 0, 3);
-            case AtmAbbreviation.Oamf4Ec: RequireAtm(cx, "oam4ec"); return VpiVci(cx, 0, 4);
+            case AtmAbbreviation.Oamf4Sc: RequireAtm(cx, cx.Head ? "oamf4sc" : "oam4sc"); return VpiVci(cx, 0, 3);
+            case AtmAbbreviation.Oamf4Ec: RequireAtm(cx, cx.Head ? "oamf4ec" : "oam4ec"); return VpiVci(cx, 0, 4);
             case AtmAbbreviation.Sc: RequireAtm(cx, "sc"); return VpiVci(cx, 0, 5);
             case AtmAbbreviation.Ilmic: RequireAtm(cx, "ilmic"); return VpiVci(cx, 0, 16);
             case AtmAbbreviation.Lane:

@@ -69,8 +69,11 @@ internal sealed class CodeGenContext
 
     /// <summary>True when the link layer carries an ATM pseudo-header (SunATM).</summary>
     public bool IsAtm { get; set; }
-    /// <summary>True once <c>geneve</c> was generated: later tests apply to the encapsulated frame.</summary>
-    public bool IsGeneve { get; set; }
+    /// <summary>
+    /// True once <c>geneve</c> or <c>vxlan</c> was generated (libpcap's is_encap): later tests apply to the
+    /// encapsulated frame.
+    /// </summary>
+    public bool IsEncap { get; set; }
     /// <summary>True once <c>vlan</c> needed a variable-length offset part.</summary>
     public bool IsVlanVlOffset { get; set; }
 
@@ -117,7 +120,7 @@ internal sealed class CodeGenContext
         OffLinkHdr.IsVariable = isVariable;
         OffLinkHdr.ConstantPart = constantPart;
         OffLinkHdr.Reg = reg;
-        IsGeneve = false;
+        IsEncap = false;
     }
 
     /// <summary>Reserves a free scratch register, scanning round-robin as libpcap does.</summary>
@@ -166,6 +169,13 @@ internal sealed class CodeGenContext
 
     /// <summary>An error at the current position.</summary>
     public FilterCompileException Error(FilterErrorKind kind, string message) => new(kind, Position, message);
+
+    /// <summary>
+    /// A primitive the current link type cannot filter: the head's one wording (its fail_kw_on_dlt,
+    /// "'vlan' not supported on DLT_SLIP (Serial Line IP)"), or libpcap 1.10's own message for it.
+    /// </summary>
+    public FilterCompileException NotOnLinkType(string keyword, string v110Message) =>
+        Error(FilterErrorKind.UnsupportedForLinkType, Head ? $"'{keyword}' not supported on {LinkTypeForErrors}" : v110Message);
 
     /// <summary>libpcap's pcap_datalink_val_to_description_or_dlt for the current link type.</summary>
     public string LinkTypeDescription => Head ? LinkTypeDescriptions.DescribeHead(LinkType) : LinkTypeDescriptions.Describe(LinkType);

@@ -132,6 +132,8 @@ internal static class CodeGenerator
                 return Encapsulations.Pppoes(cx, p.SessionId);
             case GeneveExpression g:
                 return Encapsulations.Geneve(cx, g.Vni);
+            case VxlanExpression v:
+                return Encapsulations.Vxlan(cx, v.Vni);
             case PfIfNameExpression p:
                 return PflogFields.IfName(cx, p.Interface);
             case PfRulesetExpression p:
@@ -145,6 +147,8 @@ internal static class CodeGenerator
             case PfActionExpression p:
                 return PflogFields.Action(cx, p.Action);
             case Ieee80211TypeExpression t:
+                if (!cx.Head && t.V110Error is { } unknown)
+                    throw cx.Error(FilterErrorKind.UnknownName, unknown);
                 return WirelessFields.FrameType(cx, t.Value, t.Mask);
             case Ieee80211DirExpression d:
                 return WirelessFields.FrameDirection(cx, d.Direction);

@@ -12,11 +12,13 @@ namespace Bpf.Compiler.CodeGen;
 internal static class Encapsulations
 {
     private const uint GenevePort = 6081;
+    private const uint VxlanPort = 4789;
+    private const uint VxlanHeaderLength = 8;
 
     /// <summary>The outer link layer is not the LANE LE-control frame / Geneve checks (libpcap's gen_prevlinkhdr_check).</summary>
     public static Cond? PrevLinkHeaderCheck(this CodeGenContext cx)
     {
-        if (cx.IsGeneve)
+        if (cx.IsEncap)
             return GeneveLinkLayerCheck(cx);
         if (cx.PrevLinkType == LinkType.SUNATM)
             return Not(cx.Cmp(OffsetBase.PrevLinkHeader, SunAtm.PacketBeginPos, Opcodes.H, 0xFF00));
@@ -130,7 +132,7 @@ internal static class Encapsulations
                 b0 = VlanInPacket(cx, vlan);
                 break;
             default:
-                throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no VLAN support for {cx.LinkTypeDescription}");
+                throw cx.NotOnLinkType("vlan", $"no VLAN support for {cx.LinkTypeDescription}");
         }
         cx.VlanStackDepth++;
         return b0;
@@ -150,7 +152,7 @@ internal static class Encapsulations
                     or LinkType.NETANALYZER_TRANSPARENT => cx.LinkProto(EtherType.Mpls),
                 LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => cx.LinkProto(EtherType.Mpls),
                 LinkType.PPP => cx.LinkProto(0x0281), // PPP_MPLS_UCAST
-                _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"no MPLS support for {cx.LinkTypeDescription}"),
+                _ => throw cx.NotOnLinkType("mpls", $"no MPLS support for {cx.LinkTypeDescription}"),
             };
         }
         if (label.HasValue)
@@ -200,15 +202,45 @@ internal static class Encapsulations
     }
 
     /// <summary><c>geneve [vni]</c>; later tests see the encapsulated Ethernet frame.</summary>
-    public static Cond Geneve(CodeGenContext cx, uint? vni)
+    public static Cond Geneve(CodeGenContext cx, uint? vni) =>
+        UdpTunnel(cx, GenevePort, (port, rel) => GeneveCheck(cx, port, rel, vni), GeneveOffsets);
+
+    /// <summary>
+    /// <c>vxlan [vni]</c> (the head's gen_vxlan): UDP destination port 4789, the I flag byte 0x08, the VNI;
+    /// later tests see the encapsulated Ethernet frame. libpcap 1.10 has no such keyword: the word was a
+    /// name there, which no primitive takes alone.
+    /// </summary>
+    public static Cond Vxlan(CodeGenContext cx, uint? vni)
+    {
+        // 1.10's parser fails on the bare word at the start of an expression, its code generator on a
+        // word that follows a primitive (it inherits that primitive's qualifiers).
+        if (!cx.Head)
+            throw cx.Position == 0 ? cx.Error(FilterErrorKind.Syntax, "can't parse filter expression: syntax error") : IdCodes.Syntax(cx);
+        return UdpTunnel(cx, VxlanPort, (port, rel) => VxlanCheck(cx, port, rel, vni), VxlanOffsets);
+    }
+
+    private static Cond VxlanCheck(CodeGenContext cx, Func<Cond> port, OffsetBase rel, uint? vni)
+    {
+        var b0 = And(port(), cx.Cmp(rel, 8, Opcodes.B, 0x08));
+        if (vni.HasValue)
+        {
+            cx.AssertMax("VXLAN VNI", vni.Value, 0xffffff);
+            b0 = And(b0, cx.MCmp(rel, 12, Opcodes.W, vni.Value << 8, 0xffffff00));
+        }
+        return b0;
+    }
+
+    // The header checks over IPv4 and IPv6 (each leaving the IP header length in A), then the inner
+    // frame's offsets, run only when a check matched (gen_geneve/gen_vxlan).
+    private static Cond UdpTunnel(CodeGenContext cx, uint udpPort, Func<Func<Cond>, OffsetBase, Cond> check, Func<CodeGenContext, List<Stmt>> offsets)
     {
         // IPv4: A = X = the UDP header offset.
-        var b0 = GeneveCheck(cx, () => Ports.Port(cx, GenevePort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv4, vni);
+        var b0 = check(() => Ports.Port(cx, udpPort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv4);
         var s = cx.LoadXIpHeaderLength();
         s.Add(new Stmt(Opcodes.Misc | Opcodes.Txa));
         var b4 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
         // IPv6: the fixed 40-byte header.
-        b0 = GeneveCheck(cx, () => Ports.Port6(cx, GenevePort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv6, vni);
+        b0 = check(() => Ports.Port6(cx, udpPort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv6);
         s = cx.VariablePart(cx.OffLinkPl);
         if (s != null)
         {
@@ -221,11 +253,35 @@ internal static class Encapsulations
         var b6 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
         b0 = Or(b4, b6);
 
-        var offsets = GeneveOffsets(cx);
-        var b1 = Flow.Prepend(offsets, Loads.True(cx));
+        var b1 = Flow.Prepend(offsets(cx), Loads.True(cx));
         b1 = And(b0, b1);
-        cx.IsGeneve = true;
+        cx.IsEncap = true;
         return b1;
+    }
+
+    // VXLAN always carries Ethernet: the inner link header starts after the 8-byte VXLAN header.
+    private static List<Stmt> VxlanOffsets(CodeGenContext cx)
+    {
+        var s = new List<Stmt>
+        {
+            new(Opcodes.Alu | Opcodes.Add | Opcodes.K, cx.OffLinkPl.ConstantPart + cx.OffNl + 8),
+            new(Opcodes.Alu | Opcodes.Add | Opcodes.K, VxlanHeaderLength),
+        };
+        cx.PushLinkHeader(LinkType.EN10MB, true, 0, cx.AllocReg());
+        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
+        cx.OffLinkType.Reg = cx.AllocReg();
+        cx.OffLinkType.IsVariable = true;
+        cx.OffLinkType.ConstantPart = 0;
+        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
+        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        cx.OffLinkPl.Reg = cx.AllocReg();
+        cx.OffLinkPl.IsVariable = true;
+        cx.OffLinkPl.ConstantPart = 0;
+        s.Add(new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg));
+        cx.OffNl = 0;
+        return s;
     }
 
     // Computes the inner frame's link-type and payload offsets into registers.

@@ -187,6 +187,86 @@ internal static class Hosts
         }
     }
 
+    /// <summary>
+    /// <c>decnet [src|dst] host AREA.NODE</c> as the head compiles it (gen_dnhost): only host qualifiers,
+    /// only AREA.NODE with area &lt;= 63 and node &lt;= 1023, one DECnet EtherType test for both directions,
+    /// and a destination in a short header compared with its flags in one 32-bit load.
+    /// </summary>
+    public static Cond HeadDecnetHost(CodeGenContext cx, string? text, uint v, Qualifiers q)
+    {
+        if (q.Dir is not (DirQualifier.Src or DirQualifier.Dst or DirQualifier.And or DirQualifier.Or or DirQualifier.Default))
+            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{q.Dir.ToString().ToLowerInvariant()}' is valid for 802.11 syntax only");
+        if (q.Addr is not (AddrQualifier.Default or AddrQualifier.Host))
+            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'decnet' is not a valid qualifier for '{q.Addr.ToString().ToLowerInvariant()}'");
+        if (text == null)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{v}'");
+        var addr = HeadAtoDn(text) ?? throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{text}'");
+        var b0 = cx.LinkProto(EtherType.Dn);
+        return And(b0, HeadDecnetHostOp(cx, addr, q.Dir));
+    }
+
+    // pcapint_atodn: exactly AREA.NODE in decimal, area <= 63, node <= 1023.
+    private static uint? HeadAtoDn(string s)
+    {
+        var dot = s.IndexOf('.');
+        if (dot <= 0 || dot == s.Length - 1)
+            return null;
+        uint area = 0, node = 0;
+        for (var i = 0; i < dot; i++)
+        {
+            if (s[i] is < '0' or > '9' || (area = area * 10 + (uint)(s[i] - '0')) > 63)
+                return null;
+        }
+        for (var i = dot + 1; i < s.Length; i++)
+        {
+            if (s[i] is < '0' or > '9' || (node = node * 10 + (uint)(s[i] - '0')) > 1023)
+                return null;
+        }
+        return (area << 10) | node;
+    }
+
+    private static Cond HeadDecnetHostOp(CodeGenContext cx, uint addr, DirQualifier dir)
+    {
+        uint offsetSh, offsetLh;
+        switch (dir)
+        {
+            case DirQualifier.Dst:
+                offsetSh = 1;
+                offsetLh = 7;
+                break;
+            case DirQualifier.Src:
+                offsetSh = 3;
+                offsetLh = 15;
+                break;
+            default:
+                return BothDirections(dir, d => HeadDecnetHostOp(cx, addr, d));
+        }
+        // DECnet addresses are little-endian on the wire.
+        var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));
+        // Long header with padding, long header, short header with padding, short header.
+        var tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8106, 0xff07);
+        var b1 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetLh, Opcodes.H, swapped));
+        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x06, 0x07);
+        var b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetLh, Opcodes.H, swapped));
+        b1 = Or(b2, b1);
+        if (dir == DirQualifier.Dst)
+            b2 = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x81020000 | swapped, 0xff07ffff);
+        else
+        {
+            tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8102, 0xff07);
+            b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetSh, Opcodes.H, swapped));
+        }
+        b1 = Or(b2, b1);
+        if (dir == DirQualifier.Dst)
+            b2 = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x02000000 | (swapped << 8), 0x07ffff00);
+        else
+        {
+            tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x07);
+            b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
+        }
+        return Or(b2, b1);
+    }
+
     /// <summary>A DECnet node address in the short or long data-packet header (libpcap's gen_dnhostop).</summary>
     private static Cond DecnetHostOp(CodeGenContext cx, uint addr, DirQualifier dir)
     {

@@ -59,7 +59,10 @@ internal static class IdCodes
                 return Ports.AnyFamilyRange(cx, (uint)p1, (uint)p2, proto, q.Dir);
             }
             case AddrQualifier.Gateway:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' not supported in this configuration");
+                // libpcap 1.10 built with IPv6 had no gateway; the head has.
+                if (!cx.Head)
+                    throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' not supported in this configuration");
+                return Gateway(cx, name, q.Proto);
             case AddrQualifier.Proto:
             {
                 var v = Protocols.LookupProto(cx, name, q.Proto);
@@ -69,7 +72,7 @@ internal static class IdCodes
             }
             case AddrQualifier.Protochain:
             {
-                var v = Protocols.LookupProto(cx, name, q.Proto);
+                var v = Protocols.LookupProto(cx, name, q.Proto, "protochain");
                 if (v < 0)
                     throw cx.Error(FilterErrorKind.UnknownName, $"unknown protocol: {name}");
                 return Protochain.Generate(cx, (uint)v, q.Proto);
@@ -83,8 +86,7 @@ internal static class IdCodes
     {
         if (port < 0)
             throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
-        if (port > 65535)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} > 65535");
+        NumericIds.PortRange(cx, (uint)port);
     }
 
     // A service known only for another transport than the one asked for is an error.
@@ -202,6 +204,35 @@ internal static class IdCodes
         }
         return b ?? throw cx.Error(FilterErrorKind.UnknownName,
             $"unknown host '{name}'{(proto == ProtoQualifier.Default ? "" : " for specified address family")}");
+    }
+
+    /// <summary>
+    /// <c>gateway NAME</c> (the head's gen_gateway): the name's Ethernet address (/etc/ethers) as either link
+    /// address, and none of its IPv4 addresses as either IP address: a packet routed through that host.
+    /// </summary>
+    private static Cond Gateway(CodeGenContext cx, string name, ProtoQualifier proto)
+    {
+        if (proto is not (ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.Arp or ProtoQualifier.Rarp))
+            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'gateway'");
+        if (cx.LabelStackDepth > 0)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within MPLS");
+        if (cx.IsEncap)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within VXLAN or Geneve");
+        // gen_mac48host_byname: link types with 48-bit MAC addresses only.
+        if (cx.LinkType is not (LinkType.EN10MB or LinkType.FDDI or LinkType.IEEE802 or LinkType.IEEE802_11
+            or LinkType.IEEE802_11_RADIO or LinkType.IEEE802_11_RADIO_AVS or LinkType.IP_OVER_FC or LinkType.NETANALYZER
+            or LinkType.NETANALYZER_TRANSPARENT or LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA or LinkType.PPI
+            or LinkType.PRISM_HEADER))
+            throw cx.NotOnLinkType("gateway", "");
+        var mac = cx.Names?.LookupEther(name)
+            ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown Ethernet-like host '{name}'");
+        var b0 = MacAddresses.LinkHost(cx, mac, DirQualifier.Or)!;
+        // Unqualified, the head skips the name's IPv6 addresses (the documented IPv4-only behaviour).
+        var addrs = cx.Names?.LookupHost(name) ?? [];
+        if (addrs.Count == 0)
+            throw cx.Error(FilterErrorKind.UnknownName, $"unknown host '{name}'");
+        var b1 = HostByName(cx, name, addrs, proto, ProtoQualifier.IP, DirQualifier.Or, AddrQualifier.Host, not: true);
+        return And(b0, b1);
     }
 
     /// <summary>

@@ -124,7 +124,7 @@ internal static class LinkTypeTests
 
     private static Cond EthernetLike(CodeGenContext cx, uint proto)
     {
-        var b0 = cx.IsGeneve ? null : cx.PrevLinkHeaderCheck();
+        var b0 = cx.IsEncap ? null : cx.PrevLinkHeaderCheck();
         return AndOptional(b0, EthernetLinkType(cx, proto));
     }
 

@@ -45,6 +45,7 @@ internal static class LlcTests
         switch (cx.LinkType)
         {
             case LinkType.EN10MB:
+            case LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head:
                 var b0 = Not(cx.CmpGt(OffsetBase.LinkType, 0, Opcodes.H, EtherType.Mtu));
                 var b1 = Not(cx.Cmp(OffsetBase.Llc, 0, Opcodes.H, 0xFFFF));
                 return And(b0, b1);
@@ -61,7 +62,7 @@ internal static class LlcTests
             case LinkType.PPI:
                 return WirelessFields.DataFrameCheck(cx);
             default:
-                throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'llc' not supported for {cx.LinkTypeDescription}");
+                throw cx.NotOnLinkType("llc", $"'llc' not supported for {cx.LinkTypeDescription}");
         }
     }
 

@@ -46,6 +46,17 @@ internal static class MacAddresses
     /// <summary>ARCnet: one-byte source at 0, destination at 1.</summary>
     public static Cond ArcnetHost(CodeGenContext cx, byte[] addr, DirQualifier dir) => FixedHostOp(cx, addr[..1], dir, 0, 1, "");
 
+    /// <summary>
+    /// A one-byte station address (the head's gen_mac8host): ARCnet (source at 0, destination at 1) and
+    /// BACnet MS/TP (destination at 3, source at 4).
+    /// </summary>
+    public static Cond Mac8Host(CodeGenContext cx, byte address, DirQualifier dir, string context) => cx.LinkType switch
+    {
+        LinkType.ARCNET or LinkType.ARCNET_LINUX => FixedHostOp(cx, [address], dir, 0, 1, ""),
+        LinkType.BACNET_MS_TP => FixedHostOp(cx, [address], dir, 4, 3, ""),
+        _ => throw cx.NotOnLinkType(context, ""),
+    };
+
     /// <summary>A MAC address test for the current link type, or null when it has no MAC addresses.</summary>
     public static Cond? LinkHost(CodeGenContext cx, byte[] mac, DirQualifier dir)
     {
@@ -81,7 +92,7 @@ internal static class MacAddresses
         {
             var mac = ParseMac(text);
             return LinkHost(cx, mac, q.Dir)
-                ?? throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"ethernet addresses supported only on {LinkList}");
+                ?? throw cx.NotOnLinkType("link host XX:XX:XX:XX:XX:XX", $"ethernet addresses supported only on {LinkList}");
         }
         throw cx.Error(FilterErrorKind.InvalidQualifier, "ethernet address used in non-ether expression");
     }
@@ -92,6 +103,15 @@ internal static class MacAddresses
     /// </summary>
     public static Cond ArcnetAddress(CodeGenContext cx, string text, Qualifiers q)
     {
+        if (cx.Head)
+        {
+            // The head's gen_acode: MAC-8 addresses also on BACnet MS/TP.
+            if (q.Addr is not (AddrQualifier.Host or AddrQualifier.Default))
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "'" + q.Addr.ToString().ToLowerInvariant() + "' is not a valid qualifier for '$XX'");
+            if (q.Proto != ProtoQualifier.Link)
+                throw cx.Error(FilterErrorKind.InvalidQualifier, "'link' is the only valid proto qualifier for 'host $XX'");
+            return Mac8Host(cx, Convert.ToByte(text.TrimStart('$'), 16), q.Dir, "link host $XX");
+        }
         if (cx.LinkType is not (LinkType.ARCNET or LinkType.ARCNET_LINUX))
             throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "aid supported only on ARCnet");
         if (q.Addr is AddrQualifier.Host or AddrQualifier.Default && q.Proto == ProtoQualifier.Link)
@@ -141,8 +161,11 @@ internal static class MacAddresses
             case ProtoQualifier.Link:
                 if (cx.LinkType is LinkType.ARCNET or LinkType.ARCNET_LINUX)
                     return ArcnetHost(cx, s_arcBroadcast, DirQualifier.Dst);
+                // The head: MS/TP broadcast is destination station 0xFF.
+                if (cx.Head && cx.LinkType == LinkType.BACNET_MS_TP)
+                    return Mac8Host(cx, 0xff, DirQualifier.Dst, "broadcast");
                 return LinkHost(cx, s_broadcast, DirQualifier.Dst)
-                    ?? throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "not a broadcast link");
+                    ?? throw cx.NotOnLinkType("broadcast", "not a broadcast link");
             case ProtoQualifier.IP:
                 if (cx.Netmask == CodeGenOptions.NetmaskUnknown)
                     throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "netmask not known, so 'ip broadcast' not supported");
@@ -152,7 +175,8 @@ internal static class MacAddresses
                 var b2 = Or(b1, cx.MCmp(OffsetBase.LinkPayload, 16, Opcodes.W, hostmask, hostmask));
                 return And(b0, b2);
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "only link-layer/IP broadcast filters supported");
+                throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head
+                    ? $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'broadcast'" : "only link-layer/IP broadcast filters supported");
         }
     }
 
@@ -202,8 +226,13 @@ internal static class MacAddresses
             case ProtoQualifier.IPv6:
                 var b6 = cx.LinkProto(EtherType.IPv6);
                 return And(b6, cx.Cmp(OffsetBase.LinkPayload, 24, Opcodes.B, 255));
+            default:
+                // The head names the qualifier; 1.10 gave its link-layer message for any.
+                if (cx.Head)
+                    throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'multicast'");
+                break;
         }
-        throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+        throw cx.NotOnLinkType("multicast",
             "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
     }
 

@@ -50,6 +50,8 @@ internal static class NumericIds
     /// <summary>A number or dotted address id (libpcap's gen_ncode); <paramref name="text"/> null for a plain number.</summary>
     public static Cond Number(CodeGenContext cx, string? text, uint v, Qualifiers q)
     {
+        if (cx.Head && q.Proto == ProtoQualifier.Decnet)
+            return Hosts.HeadDecnetHost(cx, text, v, q);
         var proto = q.Proto;
         int vlen;
         if (text == null)
@@ -94,19 +96,18 @@ internal static class NumericIds
             case AddrQualifier.Port:
             {
                 var ipProto = PortProto(cx, proto, "port");
-                if (v > 65535)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {v} > 65535");
+                PortRange(cx, v);
                 return Ports.AnyFamily(cx, v, ipProto, q.Dir);
             }
             case AddrQualifier.PortRange:
             {
                 var ipProto = PortProto(cx, proto, "portrange");
-                if (v > 65535)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {v} > 65535");
+                PortRange(cx, v);
                 return Ports.AnyFamilyRange(cx, v, v, ipProto, q.Dir);
             }
             case AddrQualifier.Gateway:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' requires a name");
+                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    cx.Head ? $"'gateway' is not a valid qualifier for '{text ?? v.ToString(System.Globalization.CultureInfo.InvariantCulture)}'" : "'gateway' requires a name");
             case AddrQualifier.Proto:
                 return Protocols.Proto(cx, v, proto, q.Dir);
             case AddrQualifier.Protochain:
@@ -159,7 +160,7 @@ internal static class NumericIds
         else
         {
             if (maskLength > 32)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, "mask length must be <= 32");
+                throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"netmask length {maskLength} greater than maximum 32" : "mask length must be <= 32");
             m = maskLength == 0 ? 0 : 0xffffffff << (int)(32 - maskLength);
             if ((n & ~m) != 0)
                 throw cx.Error(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
@@ -167,6 +168,13 @@ internal static class NumericIds
         if (q.Addr != AddrQualifier.Net)
             throw cx.Error(FilterErrorKind.InvalidQualifier, "Mask syntax for networks only");
         return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr);
+    }
+
+    /// <summary>A port number above 65535 is an error, in each version's words.</summary>
+    internal static void PortRange(CodeGenContext cx, uint port)
+    {
+        if (port > 65535)
+            throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"port number {port} greater than maximum 65535" : $"illegal port number {port} > 65535");
     }
 
     /// <summary>An IPv6 address or network (libpcap's gen_mcode6).</summary>

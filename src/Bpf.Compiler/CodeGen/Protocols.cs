@@ -162,8 +162,10 @@ internal static class Protocols
         Not(Loads.JSet(cx.LoadA(OffsetBase.LinkPayload, 6, Opcodes.H), 0x1fff));
 
     /// <summary>A protocol name for <c>proto</c>/<c>protochain</c> (libpcap's lookup_proto); -1 when the qualifier takes no names.</summary>
-    public static int LookupProto(CodeGenContext cx, string name, ProtoQualifier proto)
+    public static int LookupProto(CodeGenContext cx, string name, ProtoQualifier proto, string addr = "proto")
     {
+        if (cx.Head)
+            return HeadLookupProto(cx, name, proto, addr);
         switch (proto)
         {
             case ProtoQualifier.Default:
@@ -185,5 +187,29 @@ internal static class Protocols
             default:
                 return -1;
         }
+    }
+
+    // The head's lookup_proto: its Ethernet names add lldp and slow, and an unknown name is an error
+    // whatever the qualifier ("unknown 'tcp proto' value 'abc'").
+    private static int HeadLookupProto(CodeGenContext cx, string name, ProtoQualifier proto, string addr)
+    {
+        var v = proto switch
+        {
+            ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.IPv6 => cx.Names?.LookupProtocol(name),
+            ProtoQualifier.Link => (int?)(BuiltinNames.EtherProto(name, head: true) ?? BuiltinNames.LlcProto(name)),
+            ProtoQualifier.Iso => name switch
+            {
+                "esis" => (int)IsoNlpid.Esis,
+                "isis" => (int)IsoNlpid.Isis,
+                "clnp" => (int)IsoNlpid.Clnp,
+                _ => null,
+            },
+            _ => null,
+        };
+        if (v is >= 0)
+            return v.Value;
+        throw cx.Error(FilterErrorKind.UnknownName, proto == ProtoQualifier.Default
+            ? $"unknown '{addr}' value '{name}'"
+            : $"unknown '{QualifierNames.Keyword(proto)} {addr}' value '{name}'");
     }
 }

@@ -39,7 +39,7 @@ internal static class BlockOptimizer
         }
 
         FlowGraph.CheckMemory(blocks.Count, memoryBudget);
-        var graph = new FlowGraph(root);
+        var graph = new FlowGraph(root) { Head = !libpcapOnly };
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);
         BlockInterning.Run(graph);

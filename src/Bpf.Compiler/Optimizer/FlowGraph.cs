@@ -96,6 +96,12 @@ internal sealed class FlowGraph
     /// <summary>The value numbers of the current <see cref="OptimizerLoop.OptimizeBlocks"/> sweep.</summary>
     public ValueTable Values { get; set; } = new();
 
+    /// <summary>
+    /// Optimize as the head libpcap does where its optimizer differs from 1.10.3's (the
+    /// <c>jset #0xffffffff</c> fix); false for 1.10.3's exact results.
+    /// </summary>
+    public bool Head { get; init; }
+
     /// <summary>Cleared by every change; the loop stops at an iteration that leaves it set.</summary>
     public bool Done { get; set; }
 

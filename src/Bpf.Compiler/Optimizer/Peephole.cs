@@ -147,15 +147,23 @@ internal static class Peephole
             }
         }
 
-        // jset #0 never jumps, jset #0xffffffff always does (libpcap does not flag these as changes).
+        // jset #0 never jumps (libpcap does not flag this as a change). libpcap 1.10 also made
+        // jset #0xffffffff always jump, which is wrong for A == 0; the head tests A != 0 instead
+        // (jeq #0 with the successors swapped, a change).
         if (branch.Code == (Opcodes.Jmp | Opcodes.Jset | Opcodes.K))
         {
             if (branch.K == 0)
             {
                 block.True = block.False;
             }
-
-            if (branch.K == 0xffffffffu)
+            else if (branch.K == 0xffffffffu && graph.Head)
+            {
+                branch.Code = Opcodes.Jmp | Opcodes.Jeq | Opcodes.K;
+                branch.K = 0;
+                (block.True, block.False) = (block.False, block.True);
+                graph.Changed();
+            }
+            else if (branch.K == 0xffffffffu)
             {
                 block.False = block.True;
             }

@@ -97,6 +97,9 @@ internal sealed record PppoesExpression(uint? SessionId, int Position) : FilterE
 /// <summary><c>geneve</c> (Vni null) or <c>geneve 10</c> (gen_geneve).</summary>
 internal sealed record GeneveExpression(uint? Vni, int Position) : FilterExpression(Position);
 
+/// <summary><c>vxlan</c> (Vni null) or <c>vxlan 10</c> (the head's gen_vxlan).</summary>
+internal sealed record VxlanExpression(uint? Vni, int Position) : FilterExpression(Position);
+
 // ---- pflog (pfvar) ----
 
 /// <summary><c>on eth0</c>, <c>ifname eth0</c> (gen_pf_ifname).</summary>
@@ -123,7 +126,11 @@ internal sealed record PfActionExpression(int Action, int Position) : FilterExpr
 /// <c>type mgt</c> (Value 0x00, Mask 0x0c), <c>type data subtype null</c>, <c>subtype beacon</c>
 /// (Mask 0xfc): the frame-control byte masked and compared (gen_p80211_type).
 /// </summary>
-internal sealed record Ieee80211TypeExpression(uint Value, uint Mask, int Position) : FilterExpression(Position);
+internal sealed record Ieee80211TypeExpression(uint Value, uint Mask, int Position) : FilterExpression(Position)
+{
+    /// <summary>The error libpcap 1.10 gives for a subtype name only the head knows (<c>subtype bar</c>); null otherwise.</summary>
+    public string? V110Error { get; init; }
+}
 
 /// <summary><c>dir tods</c>, <c>dir 2</c> (gen_p80211_fcdir).</summary>
 internal sealed record Ieee80211DirExpression(uint Direction, int Position) : FilterExpression(Position);

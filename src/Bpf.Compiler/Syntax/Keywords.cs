@@ -47,7 +47,7 @@ internal static class Keywords
             "type", "subtype", "dir direction", "addr1 address1", "addr2 address2", "addr3 address3",
             "addr4 address4", "ra", "ta", "less", "greater", "byte", "broadcast", "multicast",
             "and &&", "or ||", "len length", "inbound", "outbound", "ifindex",
-            "vlan", "mpls", "pppoed", "pppoes", "geneve",
+            "vlan", "mpls", "pppoed", "pppoes", "geneve", "vxlan",
             "lane", "llc", "metac", "bcc", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "vpi", "vci",
             "connectmsg", "metaconnect",
             "ifname on", "ruleset rset", "rnr rulenum", "srnr subrulenum", "reason", "action",

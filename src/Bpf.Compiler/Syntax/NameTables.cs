@@ -25,8 +25,9 @@ internal static class NameTables
         ("auth", 0xb0), ("authentication", 0xb0), ("deauth", 0xc0), ("deauthentication", 0xc0),
     ];
 
+    // The head adds bar (Block Ack Request) and ba (Block Ack); 1.10 did not know them.
     private static readonly (string Name, uint Value)[] s_controlSubtypes =
-        [("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
+        [("bar", 0x80), ("ba", 0x90), ("ps-poll", 0xa0), ("rts", 0xb0), ("cts", 0xc0), ("ack", 0xd0), ("cf-end", 0xe0), ("cf-end-ack", 0xf0)];
 
     private static readonly (string Name, uint Value)[] s_dataSubtypes =
     [
@@ -60,6 +61,10 @@ internal static class NameTables
         ("pass", 0), ("accept", 0), ("drop", 1), ("block", 1), ("scrub", 2), ("noscrub", 3), ("nat", 4),
         ("nonat", 5), ("binat", 6), ("nobinat", 7), ("rdr", 8), ("nordr", 9), ("synproxy-drop", 10),
     ];
+
+    /// <summary>Whether an 802.11 subtype name is one only the head knows (1.10's tables lack it).</summary>
+    public static bool IsHeadOnlySubtype(string name) =>
+        name.Equals("bar", StringComparison.OrdinalIgnoreCase) || name.Equals("ba", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>libpcap's str2tok: the value of the first case-insensitive match, or null.</summary>
     public static uint? Lookup((string Name, uint Value)[] table, string name)

@@ -45,10 +45,16 @@ internal static class PrimitiveSyntax
         Parser.Map((k, type, sub) => (FilterExpression)(sub.HasValue
                 ? new Ieee80211TypeExpression(Ieee80211Type(type) | Ieee80211Subtype(Ieee80211Type(type), sub.Value),
                     NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
+                {
+                    V110Error = HeadOnly(sub.Value) ? $"unknown 802.11 subtype name \"{sub.Value.Text}\"" : null,
+                }
                 : new Ieee80211TypeExpression(Ieee80211Type(type), NameTables.Ieee80211TypeMask, k.Position)),
             Tok.Keyword("type"), NumOrId, Tok.Keyword("subtype").Then(NumOrId).Optional()),
         Parser.Map((k, id) => (FilterExpression)new Ieee80211TypeExpression(TypeSubtype(id),
-                NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position),
+                NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
+        {
+            V110Error = HeadOnly(id) ? "unknown 802.11 type name" : null,
+        },
             Tok.Keyword("subtype"), Tok.Id),
         Parser.Map((k, d) => (FilterExpression)new Ieee80211DirExpression(d.Kind == TokenKind.Num
                 ? d.Number
@@ -109,6 +115,7 @@ internal static class PrimitiveSyntax
         Tok.Keyword("pppoed").Select(t => (FilterExpression)new PppoedExpression(t.Position)),
         KeywordOptionalPNum("pppoes", (n, p) => new PppoesExpression(n, p)),
         KeywordOptionalPNum("geneve", (n, p) => new GeneveExpression(n, p)),
+        KeywordOptionalPNum("vxlan", (n, p) => new VxlanExpression(n, p)),
         PfVar,
         Llc,
         Atm,
@@ -134,6 +141,8 @@ internal static class PrimitiveSyntax
                 return Require(NameTables.Lookup(names, subtype.Text), subtype, $"unknown 802.11 subtype name \"{subtype.Text}\"");
         throw Error(FilterErrorKind.UnknownName, subtype, "unknown 802.11 type");
     }
+
+    private static bool HeadOnly(Token name) => name.Kind != TokenKind.Num && NameTables.IsHeadOnlySubtype(name.Text);
 
     private static uint TypeSubtype(Token id)
     {

@@ -19,6 +19,7 @@ public sealed class PcapReader : CaptureFileReader
     private readonly LengthOrder _lengthOrder;
     private readonly int _recordHeaderSize;
     private readonly bool _nanoseconds;
+    private readonly bool _swapPseudoHeaders;
 
     /// <summary>Reads a pcap capture from a stream positioned at its file header.</summary>
     /// <exception cref="InvalidDataException">The file header is malformed.</exception>
@@ -45,6 +46,7 @@ public sealed class PcapReader : CaptureFileReader
         _lengthOrder = header.LengthOrder;
         _recordHeaderSize = header.RecordHeaderSize;
         _nanoseconds = header.Precision == TimestampPrecision.Nanoseconds;
+        _swapPseudoHeaders = _bigEndian == BitConverter.IsLittleEndian && PseudoHeaders.MayNeedSwap(_linkType);
     }
 
     /// <summary>Opens a pcap file.</summary>
@@ -115,6 +117,8 @@ public sealed class PcapReader : CaptureFileReader
         // Like libpcap, hand out at most the snapshot length: callers may size buffers by it.
         var length = Math.Min((int)captured, _snaplen);
         var timestamp = unchecked(header.Seconds * 1_000_000_000L + (_nanoseconds ? header.Fraction : header.Fraction * 1000L));
+        if (_swapPseudoHeaders)
+            PseudoHeaders.SwapInPlace(_linkType, new Span<byte>(buffer.Array, buffer.Start + _recordHeaderSize, length), header.OriginalLength);
         packet = new CapturedPacket(new ReadOnlySpan<byte>(buffer.Array, buffer.Start + _recordHeaderSize, length), header.OriginalLength, timestamp, _linkType);
         buffer.Advance(total);
         return true;

@@ -49,18 +49,17 @@ public sealed class PcapWriter : ICaptureWriter
     public void Write(Bpf.Vm.Capture.CapturedPacket packet) => Write(packet.Data, packet.WireLength, packet.Timestamp, packet.LinkType);
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The link type differs from the file's, or the timestamp's
-    /// seconds do not fit the format's signed 32-bit field.</exception>
+    /// <exception cref="ArgumentException">The link type differs from the file's.</exception>
     public void Write(ReadOnlySpan<byte> data, uint wireLength, long timestamp, LinkType linkType)
     {
         if (linkType != LinkType)
             throw new ArgumentException($"a pcap file holds one link type: {LinkTypes.Name(LinkType)}, not {LinkTypes.Name(linkType)}", nameof(linkType));
         var seconds = Timestamps.FloorDivide(timestamp, Timestamps.NanosecondsPerSecond, out var nanoseconds);
-        if (seconds is < int.MinValue or > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(timestamp), timestamp, "pcap stores seconds in 32 bits");
         var captured = Math.Min(data.Length, Snaplen);
         var record = _output.Reserve(PcapRecordHeader.Size + captured);
-        PcapRecordHeader.Write(record, (int)seconds, (int)(_nanoseconds ? nanoseconds : nanoseconds / 1000), (uint)captured, wireLength);
+        // Seconds beyond 32 bits keep their low 32, as libpcap's pcap_dump casts them ((bpf_int32)tv_sec):
+        // a byte-swapped file's unsigned seconds copy back to the same field bits tcpdump -w writes.
+        PcapRecordHeader.Write(record, unchecked((int)seconds), (int)(_nanoseconds ? nanoseconds : nanoseconds / 1000), (uint)captured, wireLength);
         data[..captured].CopyTo(record[PcapRecordHeader.Size..]);
         _output.Commit(record.Length);
     }

@@ -59,7 +59,7 @@ public class CodeGenContextTests
         var e = Assert.Throws<FilterCompileException>(() => CodeGenerator.Generate(ast, Options(LinkType.EN10MB)));
         Assert.Equal(FilterErrorKind.ValueOutOfRange, e.Kind);
         Assert.Equal(12, e.Position);
-        Assert.Equal("illegal port number 70000 > 65535", e.Message);
+        Assert.Equal("port number 70000 greater than maximum 65535", e.Message);
     }
 
     [Fact]

@@ -10,8 +10,8 @@ internal readonly record struct TestPacket(byte[] Data, uint WireLength);
 
 /// <summary>
 /// Packets to run programs over: the real capture of the link type (sampled to a bounded count so
-/// the suite stays fast), or seeded synthetic packets for link types without a capture; plus
-/// mutations derived from the programs under test.
+/// the suite stays fast), the hand-made captures of tests/data/generated, and seeded synthetic
+/// packets; plus mutations derived from the programs under test.
 /// </summary>
 internal static class PacketSets
 {
@@ -32,6 +32,12 @@ internal static class PacketSets
             var step = Math.Max(1, packets.Count / MaxCorpusPackets);
             for (var i = 0; i < packets.Count; i += step)
                 result.Add(new TestPacket(packets[i].Data, packets[i].WireLength));
+        }
+        // Hand-made captures of encapsulations the real corpus lacks (VXLAN, Geneve...), every packet.
+        foreach (var generated in TestData.Generated(name))
+        {
+            var (_, _, packets) = Libpcap.ReadFile(generated);
+            result.AddRange(packets.Select(p => new TestPacket(p.Data, p.WireLength)));
         }
         // Synthetic packets for every link type: zeros, ones, and seeded random bytes of several sizes.
         var random = new Random(0x5eed + (int)linkType);

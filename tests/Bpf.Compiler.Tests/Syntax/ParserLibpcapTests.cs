@@ -6,9 +6,11 @@ using Bpf.Vm;
 namespace Bpf.Compiler.Tests.Syntax;
 
 /// <summary>
-/// The parser against libpcap's own grammar: whatever libpcap compiles we must parse, and whatever
-/// libpcap rejects while scanning or parsing (syntax errors, scanner errors, the grammar's own
-/// checks) we must reject. Errors libpcap raises in code generation say nothing about syntax.
+/// The parser against libpcap's own grammars: whatever libpcap 1.10 or the head compiles we must parse,
+/// and whatever libpcap 1.10 rejects while scanning or parsing (syntax errors, scanner errors, the
+/// grammar's own checks) we must reject, by the parser or, for the head's additions the parser also
+/// reads, by the 1.10 mode's code generator. Errors libpcap raises in code generation say nothing
+/// about syntax.
 /// </summary>
 public sealed class ParserLibpcapTests
 {
@@ -37,8 +39,22 @@ public sealed class ParserLibpcapTests
         }
         if (program is not null && ours is not null)
             return $"[{linkType}] '{text}': libpcap compiles it, we reject it: {ours.Message}";
+        if (ours is not null && LibpcapBuild.Head?.Compile(linkType, 262144, text, false, out _) is not null)
+            return $"[{linkType}] '{text}': the head libpcap compiles it, we reject it: {ours.Message}";
         if (program is null && IsParseStageError(error!) && ours is null)
-            return $"[{linkType}] '{text}': libpcap rejects it while parsing ({error}), we parse it";
+        {
+            // The parser reads the head's grammar, a superset (vxlan, 802.11 bar/ba): what 1.10 cannot
+            // parse, the 1.10 mode must still refuse, in its code generator.
+            try
+            {
+                FilterCompiler.Compile(text, linkType, 262144, new CompilerOptions { Compatibility = LibpcapCompatibility.V1_10, Optimize = false });
+                return $"[{linkType}] '{text}': libpcap 1.10 rejects it while parsing ({error}), we parse and compile it in 1.10 mode";
+            }
+            catch (FilterCompileException)
+            {
+                return null;
+            }
+        }
         return null;
     }
 
