@@ -23,40 +23,12 @@ internal static class FilterBench
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
     public static BenchResult Run(IReadOnlyList<byte[]> packets, IReadOnlyList<uint> wireLengths, BpfFilterDelegate filter, TimeSpan duration)
     {
-        ArgumentNullException.ThrowIfNull(packets);
-        ArgumentNullException.ThrowIfNull(wireLengths);
-        ArgumentNullException.ThrowIfNull(filter);
-        ArgumentOutOfRangeException.ThrowIfLessThan(duration, TimeSpan.Zero);
-        if (packets.Count == 0)
-            throw new ArgumentException("no packets to run the filter on", nameof(packets));
-        if (packets.Count != wireLengths.Count)
-            throw new ArgumentException($"{packets.Count} packets but {wireLengths.Count} wire lengths", nameof(wireLengths));
+        CheckArguments(packets, wireLengths, filter, duration);
 
         // Arrays, not the interfaces, inside the loop: the loop should cost nothing but the filter.
         var data = packets.ToArray();
         var wire = wireLengths.ToArray();
-        var passesPerCheck = Math.Max(1, RunsBetweenClockReads / data.Length);
-
-        var warmUp = Stopwatch.StartNew();
-        var warmUpLimit = TimeSpan.FromTicks(Math.Min(duration.Ticks / 10, TimeSpan.FromMilliseconds(200).Ticks));
-        do
-            Pass(data, wire, filter);
-        while (warmUp.Elapsed < warmUpLimit);
-
-        var accepted = Pass(data, wire, filter);
-        long passes = 0;
-        var timer = Stopwatch.StartNew();
-        do
-        {
-            for (var i = 0; i < passesPerCheck; i++)
-                Pass(data, wire, filter);
-            passes += passesPerCheck;
-        }
-        while (timer.Elapsed < duration);
-        var elapsed = timer.Elapsed;
-
-        var runs = passes * data.Length;
-        return new BenchResult(elapsed.TotalNanoseconds / runs, runs, accepted);
+        return Time(data.Length, () => Pass(data, wire, filter), duration);
     }
 
     /// <summary>
@@ -68,6 +40,20 @@ internal static class FilterBench
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
     public static BenchResult Run(IReadOnlyList<byte[]> packets, IReadOnlyList<uint> wireLengths, BpfBatchFilter filter, TimeSpan duration)
     {
+        CheckArguments(packets, wireLengths, filter, duration);
+
+        var slices = new PacketSlice[packets.Count];
+        for (var i = 0; i < slices.Length; i++)
+            slices[i] = new PacketSlice(packets[i], wireLengths[i]);
+        var verdicts = new uint[slices.Length];
+        return Time(slices.Length, () => filter(slices, verdicts), duration);
+    }
+
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">No packets, or the counts differ.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="duration"/> is negative.</exception>
+    private static void CheckArguments(IReadOnlyList<byte[]> packets, IReadOnlyList<uint> wireLengths, Delegate filter, TimeSpan duration)
+    {
         ArgumentNullException.ThrowIfNull(packets);
         ArgumentNullException.ThrowIfNull(wireLengths);
         ArgumentNullException.ThrowIfNull(filter);
@@ -76,32 +62,36 @@ internal static class FilterBench
             throw new ArgumentException("no packets to run the filter on", nameof(packets));
         if (packets.Count != wireLengths.Count)
             throw new ArgumentException($"{packets.Count} packets but {wireLengths.Count} wire lengths", nameof(wireLengths));
+    }
 
-        var slices = new PacketSlice[packets.Count];
-        for (var i = 0; i < slices.Length; i++)
-            slices[i] = new PacketSlice(packets[i], wireLengths[i]);
-        var verdicts = new uint[slices.Length];
-        var passesPerCheck = Math.Max(1, RunsBetweenClockReads / slices.Length);
+    /// <summary>
+    /// Warms up (a tenth of <paramref name="duration"/>, at most 200 ms), takes the accepted count of one
+    /// pass, then repeats <paramref name="pass"/> for about <paramref name="duration"/>, reading the clock
+    /// only every <see cref="RunsBetweenClockReads"/> packets so the loop costs nothing but the filter.
+    /// </summary>
+    private static BenchResult Time(int packetsPerPass, Func<long> pass, TimeSpan duration)
+    {
+        var passesPerCheck = Math.Max(1, RunsBetweenClockReads / packetsPerPass);
 
         var warmUp = Stopwatch.StartNew();
         var warmUpLimit = TimeSpan.FromTicks(Math.Min(duration.Ticks / 10, TimeSpan.FromMilliseconds(200).Ticks));
         do
-            filter(slices, verdicts);
+            pass();
         while (warmUp.Elapsed < warmUpLimit);
 
-        long accepted = filter(slices, verdicts);
+        var accepted = pass();
         long passes = 0;
         var timer = Stopwatch.StartNew();
         do
         {
             for (var i = 0; i < passesPerCheck; i++)
-                filter(slices, verdicts);
+                pass();
             passes += passesPerCheck;
         }
         while (timer.Elapsed < duration);
         var elapsed = timer.Elapsed;
 
-        var runs = passes * slices.Length;
+        var runs = passes * packetsPerPass;
         return new BenchResult(elapsed.TotalNanoseconds / runs, runs, accepted);
     }
 
