@@ -51,12 +51,8 @@ public sealed unsafe partial class LiveDevice
                 // Packets came but the managed filter rejected them all: look again at once.
                 if (taken > 0)
                     continue;
-                var remaining = deadline - Environment.TickCount64;
-                if (_pollFd < 0 || remaining <= 0)
+                if (!WaitForPackets(deadline))
                     return PacketReadStatus.Timeout;
-                const int CloseCheckMilliseconds = 50;
-                var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
-                _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
             }
         }
     }
@@ -139,12 +135,8 @@ public sealed unsafe partial class LiveDevice
                 // Packets came but the managed filter rejected them all: look again at once.
                 if (result > 0)
                     continue;
-                var remaining = deadline - Environment.TickCount64;
-                if (_pollFd < 0 || remaining <= 0)
+                if (!WaitForPackets(deadline))
                     return PacketReadStatus.Timeout;
-                const int CloseCheckMilliseconds = 50;
-                var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
-                _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
             }
         }
     }

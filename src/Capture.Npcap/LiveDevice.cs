@@ -219,12 +219,8 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
                     return PacketReadStatus.End;
                 throw new LiveCaptureException(LiveCaptureError.ReadFailed, $"reading from '{Name}' failed: {LibpcapNative.LastError(_handle)}");
             }
-            var remaining = deadline - Environment.TickCount64;
-            if (_pollFd < 0 || remaining <= 0)
+            if (!WaitForPackets(deadline))
                 return PacketReadStatus.Timeout;
-            const int CloseCheckMilliseconds = 50;
-            var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
-            _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
         }
     }
 
@@ -287,4 +283,20 @@ public sealed unsafe partial class LiveDevice : IPacketSource, IKernelFilterTarg
 
     /// <inheritdoc />
     public void Dispose() => Close();
+
+    /// <summary>
+    /// Waits until the device has packets, the deadline (Environment.TickCount64) passes, or 50 ms go
+    /// by (so a Close from another thread is seen); false when the deadline has passed or the device
+    /// cannot be polled, so the read reports a timeout.
+    /// </summary>
+    private bool WaitForPackets(long deadline)
+    {
+        var remaining = deadline - Environment.TickCount64;
+        if (_pollFd < 0 || remaining <= 0)
+            return false;
+        const int CloseCheckMilliseconds = 50;
+        var poll = new Libc.PollFd { Fd = _pollFd, Events = Libc.PollIn };
+        _ = Libc.poll(&poll, 1, (int)Math.Min(remaining, CloseCheckMilliseconds));
+        return true;
+    }
 }
