@@ -233,7 +233,8 @@ internal static class Arithmetic
                 break;
             }
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "unsupported index operation");
+                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    cx.Head ? $"'{QualifierNames.Keyword(proto)}' does not support the index operation" : "unsupported index operation");
         }
         inst.RegNo = regno;
         inst.Stmts.Add(new Stmt(Opcodes.St, (uint)regno));
