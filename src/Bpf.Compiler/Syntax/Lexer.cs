@@ -166,12 +166,12 @@ internal static partial class Lexer
     /// </summary>
     private static void MarkArithmeticGroups(List<Token> tokens)
     {
-        var open = new Stack<int>();
+        Stack<int>? open = null;
         for (int i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] is { Kind: TokenKind.Punct, Text: "(" })
-                open.Push(i);
-            else if (tokens[i] is { Kind: TokenKind.Punct, Text: ")" } && open.Count > 0)
+                (open ??= new Stack<int>()).Push(i);
+            else if (tokens[i] is { Kind: TokenKind.Punct, Text: ")" } && open is { Count: > 0 })
             {
                 int start = open.Pop();
                 if (i + 1 < tokens.Count && IsOperator(tokens[i + 1]))
@@ -233,13 +233,26 @@ internal static partial class Lexer
         return match.Success ? match.Length : 0;
     }
 
-    /// <summary>Every MAC spelling has a separator within its first three characters or is twelve hex digits.</summary>
+    /// <summary>
+    /// Whether one of the MAC patterns can match: each starts with one or two hex digits and a ':',
+    /// '-' or '.', or four hex digits and a '.', or is twelve hex digits.
+    /// </summary>
     private static bool HexRunMayBeMac(string text, int pos)
     {
-        for (int i = pos + 1; i < text.Length && i < pos + 5; i++)
-            if (text[i] is ':' or '-' or '.')
-                return true;
-        return text.Length - pos >= 12;
+        int end = pos;
+        while (end < text.Length && end - pos < 12 && char.IsAsciiHexDigit(text[end]))
+            end++;
+        int digits = end - pos;
+        if (digits == 12)
+            return true;
+        if (end == text.Length)
+            return false;
+        return text[end] switch
+        {
+            ':' or '-' => digits <= 2,
+            '.' => digits <= 2 || digits == 4,
+            _ => false,
+        };
     }
 
     private static bool MayBeIpv6(string text, int pos)
