@@ -6,85 +6,72 @@ namespace Bpf.Compiler.Optimizer;
 
 /// <summary>
 /// libpcap's <c>intern_blocks</c>: reachable blocks with the same statements (ignoring NOPs),
-/// branch and successors are merged into the one with the highest id, repeated until stable.
+/// branch and successors are merged into the one with the highest id.
 /// </summary>
+/// <remarks>
+/// libpcap repeats a quadratic scan until nothing changes, and each round can only merge blocks whose
+/// successors the previous round merged: a chain of n duplicated blocks takes n rounds. Its fixpoint
+/// is structural equality on the DAG (two blocks are merged exactly when their contents are equal and
+/// their successors are, recursively), each class represented by its highest-id block (a block is only
+/// ever left unreachable by being merged into a higher equal one, and merging never disconnects a
+/// successor, whose pointer the merged blocks share). One post-order sweep computes the same classes
+/// (successors are classified before their predecessors), then every reachable edge is pointed at its
+/// class's representative: the same graph in linear time.
+/// </remarks>
 internal static class BlockInterning
 {
-    /// <summary>Redirects every edge into a duplicate block to its representative.</summary>
-    public static void Run(FlowGraph graph)
+    /// <summary>Redirects every edge between reachable blocks into a duplicate block to its representative.</summary>
+    public static void Run(Block root)
     {
-        bool changed;
-        do
+        var order = GraphWalk.PostOrder(root);
+        var classOf = new Dictionary<Block, int>(order.Count, ReferenceEqualityComparer.Instance);
+        var classes = new Dictionary<Key, int>(order.Count);
+        var representative = new List<Block>();
+        foreach (var b in order)
         {
-            changed = false;
-            Block?[] link = FindRepresentatives(graph);
-            foreach (var state in graph.Blocks)
+            var key = new Key(b, b.True is null ? -1 : classOf[b.True], b.False is null ? -1 : classOf[b.False]);
+            if (classes.TryGetValue(key, out var c))
             {
-                var p = state.Block;
-                if (p.True is null)
+                if (b.Id > representative[c].Id)
                 {
-                    continue;
-                }
-
-                if (link[p.True.Id] is { } t)
-                {
-                    changed = true;
-                    p.True = t;
-                }
-
-                if (link[p.False!.Id] is { } f)
-                {
-                    changed = true;
-                    p.False = f;
+                    representative[c] = b;
                 }
             }
+            else
+            {
+                c = representative.Count;
+                classes.Add(key, c);
+                representative.Add(b);
+            }
+
+            classOf.Add(b, c);
         }
-        while (changed);
+
+        foreach (var b in order)
+        {
+            if (b.True is not null)
+            {
+                b.True = representative[classOf[b.True]];
+                b.False = representative[classOf[b.False!]];
+            }
+        }
     }
 
     /// <summary>
-    /// For each live block i, the representative of the first live block j &gt; i equal to it (libpcap's
-    /// quadratic scan, found through a hash of the compared fields: scanning i downwards, the table
-    /// holds the lowest live id of each key seen so far).
+    /// What <see cref="Equal"/> compares, with the successors' classes in place of the successors
+    /// (equal successors once merged), hashable.
     /// </summary>
-    private static Block?[] FindRepresentatives(FlowGraph graph)
-    {
-        var n = graph.Blocks.Length;
-        var link = new Block?[n];
-        var live = new bool[n];
-        foreach (var b in GraphWalk.PreOrder(graph.Root))
-        {
-            live[b.Id] = true;
-        }
-
-        var lowest = new Dictionary<Key, int>();
-        for (var i = n - 1; i >= 0; i--)
-        {
-            if (!live[i])
-            {
-                continue;
-            }
-
-            var bi = graph.Blocks[i].Block;
-            var key = new Key(bi);
-            if (i < n - 1 && lowest.TryGetValue(key, out var j))
-            {
-                link[i] = link[j] ?? graph.Blocks[j].Block;
-            }
-
-            lowest[key] = i;
-        }
-
-        return link;
-    }
-
-    /// <summary>The fields <see cref="Equal"/> compares, hashable.</summary>
-    private readonly struct Key(Block b) : IEquatable<Key>
+    private readonly struct Key(Block b, int trueClass, int falseClass) : IEquatable<Key>
     {
         private readonly Block _block = b;
-        private readonly int _hash = HashCode.Combine(b.Branch.Code, b.Branch.K, b.True, b.False, StatementsHash(b.Stmts));
+        private readonly int _trueClass = trueClass;
+        private readonly int _falseClass = falseClass;
+        private readonly int _hash = HashCode.Combine(b.Branch.Code, b.Branch.K, trueClass, falseClass, StatementsHash(b.Stmts));
 
-        public bool Equals(Key other) => _hash == other._hash && Equal(_block, other._block);
+        public bool Equals(Key other) =>
+            _hash == other._hash && _trueClass == other._trueClass && _falseClass == other._falseClass
+            && _block.Branch.Code == other._block.Branch.Code && _block.Branch.K == other._block.Branch.K
+            && SameStatements(_block.Stmts, other._block.Stmts);
 
         public override bool Equals(object? obj) => obj is Key other && Equals(other);
 

@@ -42,22 +42,34 @@ internal static class BlockOptimizer
         var graph = new FlowGraph(root) { Head = !libpcapOnly };
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);
-        BlockInterning.Run(graph);
+        BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
         if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
         {
             // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
-            // a root's loads would change results on truncated packets.)
-            BlockInterning.Run(new FlowGraph(newRoot));
+            // a root's loads would change results on truncated packets.) Numbered afresh in
+            // depth-first order first, as a new flow graph would number them.
+            Renumber(newRoot);
+            BlockInterning.Run(newRoot);
         }
 
-        var live = GraphWalk.PreOrder(newRoot);
-        for (var i = 0; i < live.Count; i++)
+        foreach (var b in Renumber(newRoot))
         {
-            live[i].Id = i;
-            live[i].Stmts.RemoveAll(s => s.Code == Stmt.Nop);
+            b.Stmts.RemoveAll(s => s.Code == Stmt.Nop);
         }
 
         return newRoot;
+    }
+
+    /// <summary>Numbers the blocks reachable from <paramref name="root"/> 0..n-1 in depth-first pre-order.</summary>
+    private static List<Block> Renumber(Block root)
+    {
+        var live = GraphWalk.PreOrder(root);
+        for (var i = 0; i < live.Count; i++)
+        {
+            live[i].Id = i;
+        }
+
+        return live;
     }
 }

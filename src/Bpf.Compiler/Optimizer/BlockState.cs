@@ -11,12 +11,11 @@ namespace Bpf.Compiler.Optimizer;
 internal sealed class BlockState
 {
     /// <summary>Creates the state of <paramref name="block"/>, whose id is its index.</summary>
-    public BlockState(Block block, int blockCount, int nodeWords, int edgeWords)
+    public BlockState(Block block, int blockCount)
     {
         Block = block;
-        DominatorSet = new uint[nodeWords];
-        True = new Edge(block.Id, block, isTrue: true, edgeWords);
-        False = new Edge(blockCount + block.Id, block, isTrue: false, edgeWords);
+        True = new Edge(block.Id, block, isTrue: true);
+        False = new Edge(blockCount + block.Id, block, isTrue: false);
     }
 
     /// <summary>The block.</summary>
@@ -24,9 +23,6 @@ internal sealed class BlockState
 
     /// <summary>Distance from the leaves: 0 for returns, 1 + the deeper successor's level otherwise.</summary>
     public int Level { get; set; }
-
-    /// <summary>The blocks that dominate this one (it included), by id (libpcap: <c>dom</c>).</summary>
-    public uint[] DominatorSet { get; }
 
     /// <summary>The outgoing true edge.</summary>
     public Edge True { get; }

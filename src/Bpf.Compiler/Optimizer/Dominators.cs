@@ -4,57 +4,78 @@ namespace Bpf.Compiler.Optimizer;
 
 /// <summary>
 /// libpcap's <c>find_dom</c> and <c>find_edom</c> over the levelled graph (acyclic, so one
-/// top-down sweep suffices). libpcap's <c>find_closure</c> is left out: 1.10.3 computes it and never reads it.
+/// top-down sweep suffices), as dominator trees: a node's immediate dominator is the deepest common
+/// dominator of its predecessors. libpcap's <c>find_closure</c> is left out: 1.10.3 computes it and never reads it.
 /// </summary>
+/// <remarks>
+/// Return blocks are left out of both trees: no pass asks what dominates a return or its edges
+/// (jump threading and pullups only start from and land on jumps), and the accept and reject blocks'
+/// thousands of predecessors would make the common-ancestor walks quadratic.
+/// </remarks>
 internal static class Dominators
 {
-    /// <summary>Block dominators: a block's set holds every block on all paths from the root to it.</summary>
+    /// <summary>
+    /// Block dominators (<see cref="FlowGraph.BlockDominators"/>): a block's set holds every block on
+    /// all paths from the root to it.
+    /// </summary>
     public static void FindBlockDominators(FlowGraph graph)
     {
-        foreach (var b in graph.Blocks)
-        {
-            Array.Fill(b.DominatorSet, uint.MaxValue);
-        }
-
-        Array.Clear(graph[graph.Root].DominatorSet);
+        var tree = graph.BlockDominators;
+        tree.Clear();
+        var meet = graph.Scratch;
+        Array.Fill(meet, DominatorTree.Absent);
+        var root = graph.Root;
         foreach (var b in graph.TopDown())
         {
-            BitSet.Insert(b.DominatorSet, b.Block.Id);
-            if (b.Block.True is null)
+            var block = b.Block;
+            if (block.True is null)
             {
                 continue;
             }
 
-            BitSet.IntersectWith(graph[b.Block.True].DominatorSet, b.DominatorSet);
-            BitSet.IntersectWith(graph[b.Block.False!].DominatorSet, b.DominatorSet);
+            tree.Add(block.Id, block == root ? DominatorTree.None : meet[block.Id]);
+            Meet(tree, meet, block.True, block.Id);
+            Meet(tree, meet, block.False!, block.Id);
         }
     }
 
-    /// <summary>Edge dominators: an edge's set holds every edge on all paths from the root through it.</summary>
+    /// <summary>
+    /// Edge dominators (<see cref="FlowGraph.EdgeDominators"/>): an edge's set holds every edge on all
+    /// paths from the root through it.
+    /// </summary>
     public static void FindEdgeDominators(FlowGraph graph)
     {
-        foreach (var e in graph.Edges)
-        {
-            Array.Fill(e.DominatorSet, uint.MaxValue);
-        }
-
-        var root = graph[graph.Root];
-        Array.Clear(root.True.DominatorSet);
-        Array.Clear(root.False.DominatorSet);
+        var tree = graph.EdgeDominators;
+        tree.Clear();
+        var meet = graph.Scratch;
+        Array.Fill(meet, DominatorTree.Absent);
+        var root = graph.Root;
         foreach (var b in graph.TopDown())
         {
-            Propagate(graph, b.True);
-            Propagate(graph, b.False);
+            var block = b.Block;
+            if (block.True is null)
+            {
+                continue;
+            }
+
+            // Both edges of a block have the same dominators besides themselves: those of all edges into it.
+            var parent = block == root ? DominatorTree.None : meet[block.Id];
+            tree.Add(b.True.Id, parent);
+            tree.Add(b.False.Id, parent);
+            Meet(tree, meet, block.True, b.True.Id);
+            Meet(tree, meet, block.False!, b.False.Id);
         }
     }
 
-    private static void Propagate(FlowGraph graph, Edge edge)
+    /// <summary>Intersects the dominators gathered for <paramref name="succ"/> with those of its predecessor <paramref name="node"/>.</summary>
+    private static void Meet(DominatorTree tree, int[] meet, Ir.Block succ, int node)
     {
-        BitSet.Insert(edge.DominatorSet, edge.Id);
-        if (edge.To is { } succ)
+        if (succ.True is null)
         {
-            BitSet.IntersectWith(graph[succ].True.DominatorSet, edge.DominatorSet);
-            BitSet.IntersectWith(graph[succ].False.DominatorSet, edge.DominatorSet);
+            return;
         }
+
+        ref var m = ref meet[succ.Id];
+        m = m == DominatorTree.Absent ? node : tree.CommonAncestor(m, node);
     }
 }

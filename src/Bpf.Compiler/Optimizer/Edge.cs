@@ -6,12 +6,12 @@ namespace Bpf.Compiler.Optimizer;
 
 /// <summary>
 /// One outgoing edge of a block (libpcap's <c>struct edge</c>): the true edge of block i has id i,
-/// the false edge id n + i, so edge-dominator sets enumerate edges in libpcap's order.
+/// the false edge id n + i, libpcap's order, in which jump threading tries an edge's dominators.
 /// The successor lives in the block itself (<see cref="Block.True"/> / <see cref="Block.False"/>).
 /// </summary>
-internal sealed class Edge(int id, Block from, bool isTrue, int edgeWords)
+internal sealed class Edge(int id, Block from, bool isTrue)
 {
-    /// <summary>The edge number (bit index in <see cref="DominatorSet"/> sets).</summary>
+    /// <summary>The edge number (its node in <see cref="FlowGraph.EdgeDominators"/>).</summary>
     public int Id { get; } = id;
 
     /// <summary>The block the edge leaves (libpcap: <c>pred</c>).</summary>
@@ -36,9 +36,6 @@ internal sealed class Edge(int id, Block from, bool isTrue, int edgeWords)
             }
         }
     }
-
-    /// <summary>The edges that dominate this one (it included) (libpcap: <c>edom</c>).</summary>
-    public uint[] DominatorSet { get; } = new uint[edgeWords];
 
     /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
     public Edge? NextIn { get; set; }

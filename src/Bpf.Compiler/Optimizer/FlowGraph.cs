@@ -22,8 +22,6 @@ internal sealed class FlowGraph
         }
 
         var n = order.Count;
-        NodeWords = n / 32 + 1;
-        EdgeWords = 2 * n / 32 + 1;
         Blocks = new BlockState[n];
         Edges = new Edge[2 * n];
         EdgeCodes = new int[2 * n];
@@ -31,32 +29,38 @@ internal sealed class FlowGraph
         Levels = new List<BlockState>[n];
         for (var i = 0; i < n; i++)
         {
-            var state = new BlockState(order[i], n, NodeWords, EdgeWords);
+            var state = new BlockState(order[i], n);
             Blocks[i] = state;
             Edges[state.True.Id] = state.True;
             Edges[state.False.Id] = state.False;
             Levels[i] = [];
         }
+
+        BlockDominators = new DominatorTree(n);
+        EdgeDominators = new DominatorTree(2 * n);
+        Scratch = new int[n];
     }
 
-    /// <summary>The root; constant during the passes (only the final cleanup moves it).</summary>
+    /// <summary>
+    /// The optimizer's memory per block of the graph (measured: the flow graph, its analyses and the
+    /// value table of a pass; all linear in the number of blocks).
+    /// </summary>
+    public const long BytesPerBlock = 2048;
+
     /// <summary>
     /// Throws <see cref="FilterErrorKind.TooComplex"/> when the graph of <paramref name="blocks"/> blocks
-    /// would take more than <paramref name="budget"/> bytes: per block, its dominator set, two edge
-    /// dominator sets (bit sets over all blocks and all edges) and its state.
+    /// would take more than <paramref name="budget"/> bytes (<see cref="BytesPerBlock"/> each).
     /// </summary>
     /// <exception cref="FilterCompileException">The graph would not fit the budget.</exception>
     public static void CheckMemory(long blocks, long budget)
     {
-        const long StatePerBlock = 512;
-        var nodeWords = blocks / 32 + 1;
-        var edgeWords = 2 * blocks / 32 + 1;
-        var bytes = blocks * ((nodeWords + 2 * edgeWords) * sizeof(uint) + StatePerBlock);
+        var bytes = blocks * BytesPerBlock;
         if (bytes > budget)
             throw new FilterCompileException(FilterErrorKind.TooComplex, 0,
                 $"filter is too complex to optimize ({blocks} blocks would need {bytes >> 20} MiB, over the {budget >> 20} MiB budget)");
     }
 
+    /// <summary>The root; constant during the passes (only the final cleanup moves it).</summary>
     public Block Root { get; }
 
     /// <summary>All blocks reachable at construction, by id (later passes may orphan some).</summary>
@@ -78,11 +82,14 @@ internal sealed class FlowGraph
     /// </summary>
     public uint[] ExitA { get; }
 
-    /// <summary>Words in a block bit set.</summary>
-    public int NodeWords { get; }
+    /// <summary>The dominators of the levelled jump blocks, by block id (libpcap: <c>dom</c>), as of the iteration's start.</summary>
+    public DominatorTree BlockDominators { get; }
 
-    /// <summary>Words in an edge bit set.</summary>
-    public int EdgeWords { get; }
+    /// <summary>The dominators of the levelled jump blocks' edges, by edge id (libpcap: <c>edom</c>), as of the iteration's start.</summary>
+    public DominatorTree EdgeDominators { get; }
+
+    /// <summary>One int per block for the analyses' working state.</summary>
+    public int[] Scratch { get; }
 
     /// <summary>
     /// The reachable blocks of each level, in libpcap's list order (the reverse of finishing order),
@@ -110,6 +117,21 @@ internal sealed class FlowGraph
 
     /// <summary>The state of <paramref name="block"/>.</summary>
     public BlockState this[Block block] => Blocks[block.Id];
+
+    /// <summary>
+    /// True when <paramref name="dominator"/> was in <paramref name="block"/>'s dominator set at the
+    /// iteration's start. A block unreached then keeps libpcap's initial set of all blocks.
+    /// </summary>
+    public bool Dominates(Block dominator, Block block)
+    {
+        var tree = BlockDominators;
+        if (!tree.Contains(block.Id))
+        {
+            return true;
+        }
+
+        return tree.Contains(dominator.Id) && tree.IsAncestorOrSelf(dominator.Id, block.Id);
+    }
 
     /// <summary>Records a change that is not only branch movement.</summary>
     public void Changed()

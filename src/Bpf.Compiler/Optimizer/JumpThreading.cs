@@ -13,7 +13,7 @@ namespace Bpf.Compiler.Optimizer;
 internal static class JumpThreading
 {
     /// <summary>Moves <paramref name="edge"/> as far down as its dominating tests allow.</summary>
-    public static void Run(FlowGraph graph, Edge edge)
+    public static void Run(FlowGraph graph, DecidingEdges deciding, Edge edge)
     {
         var succ = edge.To!;
         if (succ.True is null)
@@ -28,51 +28,30 @@ internal static class JumpThreading
         }
 
         // libpcap restarts the scan over the edge dominators after every move that lands on a jump.
-        while (MoveOnce(graph, edge))
+        while (MoveOnce(graph, deciding, edge))
         {
         }
     }
 
-    /// <summary>One scan of the edge's dominators; true when it moved onto another jump.</summary>
-    private static bool MoveOnce(FlowGraph graph, Edge edge)
+    /// <summary>
+    /// libpcap's scan of the edge's dominators in edge order: the first whose test decides the
+    /// target's without a use conflict moves the edge. True when it moved onto another jump.
+    /// </summary>
+    private static bool MoveOnce(FlowGraph graph, DecidingEdges deciding, Edge edge)
     {
-        var edom = edge.DominatorSet;
         var child = edge.To!;
-        var childCode = child.Branch.Code;
-        var codes = graph.EdgeCodes;
-        var exitA = graph.ExitA;
-        var childA = exitA[child.Id];
-        var n = graph.Blocks.Length;
-        for (var w = 0; w < edom.Length; w++)
+        var k = deciding.First(edge, child);
+        if (k < 0)
         {
-            var x = edom[w];
-            while (x != 0)
-            {
-                var bit = System.Numerics.BitOperations.TrailingZeroCount(x);
-                x &= x - 1;
-                var k = w * 32 + bit;
-
-                // FoldEdge's first two tests, inlined on flat arrays: most dominators test another
-                // opcode or another A value. (Edge k leaves block k, or block k - n for false edges.)
-                if (Math.Abs(codes[k]) != childCode || exitA[k < n ? k : k - n] != childA)
-                {
-                    continue;
-                }
-
-                var target = FoldEdge(graph, child, graph.Edges[k]);
-                if (target is null || UseConflict(graph, edge.From, target))
-                {
-                    continue;
-                }
-
-                // Branch movement only: libpcap's cycle detection does not count it as progress.
-                graph.Done = false;
-                edge.To = target;
-                return target.True is not null;
-            }
+            return false;
         }
 
-        return false;
+        var target = FoldEdge(graph, child, graph.Edges[k])!;
+
+        // Branch movement only: libpcap's cycle detection does not count it as progress.
+        graph.Done = false;
+        edge.To = target;
+        return target.True is not null;
     }
 
     /// <summary>

@@ -60,10 +60,11 @@ internal static class OptimizerLoop
             return;
         }
 
+        var deciding = new DecidingEdges(graph);
         foreach (var b in graph.BottomUp(1))
         {
-            JumpThreading.Run(graph, b.True);
-            JumpThreading.Run(graph, b.False);
+            JumpThreading.Run(graph, deciding, b.True);
+            JumpThreading.Run(graph, deciding, b.False);
         }
 
         InEdges.Find(graph);

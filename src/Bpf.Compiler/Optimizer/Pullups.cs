@@ -96,7 +96,7 @@ internal static class Pullups
     private static bool IsChainMember(FlowGraph graph, Block? candidate, BlockState b, Block sharedTarget, bool shared) =>
         candidate is not null
         && Get(candidate, shared) == sharedTarget
-        && BitSet.Contains(graph[candidate].DominatorSet, b.Block.Id);
+        && graph.Dominates(b.Block, candidate);
 
     private static Block? Get(Block block, bool isTrue) => isTrue ? block.True : block.False;
 

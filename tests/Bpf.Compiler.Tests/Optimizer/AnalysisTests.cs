@@ -51,20 +51,48 @@ public class AnalysisTests
         var graph = new FlowGraph(root);
         GraphLevels.Find(graph);
         Dominators.FindBlockDominators(graph);
-        Assert.Equal([root.Id, c.Id], BitSet.Members(graph[c].DominatorSet));
-        Assert.Equal([root.Id, a.Id], BitSet.Members(graph[a].DominatorSet));
+        Assert.Equal(root.Id, graph.BlockDominators.Parent(c.Id));
+        Assert.Equal(root.Id, graph.BlockDominators.Parent(a.Id));
+        Assert.Equal(DominatorTree.None, graph.BlockDominators.Parent(root.Id));
+        Assert.True(graph.Dominates(root, c));
+        Assert.True(graph.Dominates(c, c));
+        Assert.False(graph.Dominates(a, c));
+        Assert.False(graph.Dominates(b, c));
+        Assert.False(graph.Dominates(c, a));
     }
 
     [Fact]
     public void EdgeDominators_OfAnEdgeBelowAJoinExcludeBothArms()
     {
-        var (root, _, _, c) = Diamond();
+        var (root, a, _, c) = Diamond();
         var graph = new FlowGraph(root);
         GraphLevels.Find(graph);
         Dominators.FindEdgeDominators(graph);
-        Assert.Equal([graph[c].True.Id], BitSet.Members(graph[c].True.DominatorSet));
-        var rootTrue = graph[root].True;
-        Assert.Equal([rootTrue.Id], BitSet.Members(rootTrue.DominatorSet));
+        var tree = graph.EdgeDominators;
+        Assert.Equal(DominatorTree.None, tree.Parent(graph[c].True.Id));
+        Assert.Equal(DominatorTree.None, tree.Parent(graph[root].True.Id));
+
+        // a's edges are dominated by the root's true edge, the only way into a.
+        Assert.Equal(graph[root].True.Id, tree.Parent(graph[a].False.Id));
+        Assert.True(tree.IsAncestorOrSelf(graph[root].True.Id, graph[a].True.Id));
+        Assert.False(tree.IsAncestorOrSelf(graph[root].False.Id, graph[a].True.Id));
+    }
+
+    [Fact]
+    public void DominatorTree_CommonAncestorOfDifferentTreesIsNone()
+    {
+        var tree = new DominatorTree(5);
+        tree.Add(0, DominatorTree.None);
+        tree.Add(1, 0);
+        tree.Add(2, 1);
+        tree.Add(3, 0);
+        tree.Add(4, DominatorTree.None);
+        Assert.Equal(0, tree.CommonAncestor(2, 3));
+        Assert.Equal(1, tree.CommonAncestor(2, 1));
+        Assert.Equal(DominatorTree.None, tree.CommonAncestor(2, 4));
+        Assert.True(tree.IsAncestorOrSelf(0, 2));
+        Assert.False(tree.IsAncestorOrSelf(3, 2));
+        Assert.Equal([0, 1, 2, 3, 4], tree.EntryOrder().Order());
     }
 
     [Fact]

@@ -1,0 +1,187 @@
+using Bpf.Vm;
+
+namespace Bpf.Compiler.Optimizer;
+
+/// <summary>
+/// A dominator forest over nodes 0..n-1 (blocks or edges): each node's immediate dominator, from
+/// which its whole dominator set is the path to its root. It replaces libpcap's per-node bit sets
+/// over all nodes (quadratic in memory and in the time to intersect them) with linear arrays; the
+/// sets it answers for are the same.
+/// </summary>
+internal sealed class DominatorTree
+{
+    /// <summary>The parent of a root: no dominator besides itself.</summary>
+    public const int None = -1;
+
+    /// <summary>The parent of a node not in the tree (not reached this time).</summary>
+    public const int Absent = -2;
+
+    private readonly int[] _parent;
+    private readonly int[] _depth;
+    private readonly int[] _enter;
+    private readonly int[] _exit;
+    private bool _numbered;
+
+    /// <summary>An empty forest over <paramref name="size"/> nodes.</summary>
+    public DominatorTree(int size)
+    {
+        _parent = new int[size];
+        _depth = new int[size];
+        _enter = new int[size];
+        _exit = new int[size];
+        Clear();
+    }
+
+    /// <summary>Number of nodes.</summary>
+    public int Size => _parent.Length;
+
+    /// <summary>Removes every node.</summary>
+    public void Clear()
+    {
+        Array.Fill(_parent, Absent);
+        _numbered = false;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="node"/> below <paramref name="parent"/> (<see cref="None"/> for a root);
+    /// a parent must be added before its children.
+    /// </summary>
+    public void Add(int node, int parent)
+    {
+        _parent[node] = parent;
+        _depth[node] = parent == None ? 0 : _depth[parent] + 1;
+        _numbered = false;
+    }
+
+    /// <summary>True when <paramref name="node"/> was added.</summary>
+    public bool Contains(int node) => _parent[node] != Absent;
+
+    /// <summary>The immediate dominator of <paramref name="node"/>, or <see cref="None"/>.</summary>
+    public int Parent(int node) => _parent[node];
+
+    /// <summary>
+    /// The deepest node dominating both (their dominator sets' intersection is the path from it
+    /// up), or <see cref="None"/> when they are in different trees or either is <see cref="None"/>.
+    /// </summary>
+    public int CommonAncestor(int x, int y)
+    {
+        if (x == None || y == None)
+        {
+            return None;
+        }
+
+        while (_depth[x] > _depth[y])
+        {
+            x = _parent[x];
+        }
+
+        while (_depth[y] > _depth[x])
+        {
+            y = _parent[y];
+        }
+
+        while (x != y)
+        {
+            x = _parent[x];
+            y = _parent[y];
+            if (x == None || y == None)
+            {
+                return None;
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>True when <paramref name="ancestor"/> dominates <paramref name="node"/> (or is it); both in the tree.</summary>
+    public bool IsAncestorOrSelf(int ancestor, int node)
+    {
+        Number();
+        return _enter[ancestor] <= _enter[node] && _exit[node] <= _exit[ancestor];
+    }
+
+    /// <summary>The depth-first entry time of <paramref name="node"/>: ancestors enter before descendants.</summary>
+    public int Enter(int node)
+    {
+        Number();
+        return _enter[node];
+    }
+
+    /// <summary>The nodes of the tree in depth-first entry order.</summary>
+    public int[] EntryOrder()
+    {
+        Number();
+        var order = new int[_parent.Length];
+        var count = 0;
+        for (var i = 0; i < _parent.Length; i++)
+        {
+            if (Contains(i))
+            {
+                order[_enter[i]] = i;
+                count++;
+            }
+        }
+
+        return order[..count];
+    }
+
+    /// <summary>Numbers a depth-first walk over the forest (children in linked lists).</summary>
+    private void Number()
+    {
+        if (_numbered)
+        {
+            return;
+        }
+
+        var n = _parent.Length;
+        var firstChild = new int[n];
+        var nextSibling = new int[n];
+        Array.Fill(firstChild, None);
+        var roots = new List<int>();
+        for (var i = n - 1; i >= 0; i--)
+        {
+            var p = _parent[i];
+            if (p == Absent)
+            {
+                continue;
+            }
+
+            if (p == None)
+            {
+                roots.Add(i);
+            }
+            else
+            {
+                nextSibling[i] = firstChild[p];
+                firstChild[p] = i;
+            }
+        }
+
+        // Pre-order and post-order numbers: a is an ancestor of n exactly when it comes before n in
+        // the first and after it in the second.
+        int pre = 0, post = 0;
+        var stack = new Stack<(int Node, bool Leaving)>();
+        for (var r = roots.Count - 1; r >= 0; r--)
+        {
+            stack.Push((roots[r], false));
+            while (stack.Count > 0)
+            {
+                var (node, leaving) = stack.Pop();
+                if (leaving)
+                {
+                    _exit[node] = post++;
+                    continue;
+                }
+
+                _enter[node] = pre++;
+                stack.Push((node, true));
+                for (var c = firstChild[node]; c != None; c = nextSibling[c])
+                {
+                    stack.Push((c, false));
+                }
+            }
+        }
+
+        _numbered = true;
+    }
+}
