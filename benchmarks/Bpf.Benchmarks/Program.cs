@@ -14,6 +14,9 @@ internal static class Program
         // Not a BenchmarkDotNet run: per-expression compile ratios (benchmarks/scripts/compile.sh).
         if (args.Length > 0 && args[0] == "compile-ratios")
             return CompileRatios.Run(args[1..]);
+        // Not a BenchmarkDotNet run either: benchmarks/scripts/many.sh (several filters in one pass).
+        if (args.Length > 0 && args[0] == "many")
+            return ManyFilters.Run(args[1..]);
         // Resolve the capture here, where the working directory is the repository: BenchmarkDotNet
         // runs each benchmark in a child process built in another folder, which inherits this.
         Environment.SetEnvironmentVariable(Corpus.PathVariable, Corpus.EthernetPath);
