@@ -107,6 +107,13 @@ internal sealed class DominatorTree
         return _enter[node];
     }
 
+    /// <summary>The depth-first exit time of <paramref name="node"/>: descendants exit before ancestors.</summary>
+    public int Exit(int node)
+    {
+        Number();
+        return _exit[node];
+    }
+
     /// <summary>The nodes of the tree in depth-first entry order.</summary>
     public int[] EntryOrder()
     {
