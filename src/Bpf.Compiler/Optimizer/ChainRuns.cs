@@ -7,42 +7,166 @@ namespace Bpf.Compiler.Optimizer;
 /// <summary>
 /// The pullups' walks in bigger steps. libpcap walks a chain one block at a time, from every block
 /// of it, so a chain of n tests of the same value costs n^2 steps per pass. A run is a stretch of a
-/// chain whose blocks test the same A value and share the chain's target; every walk treats the
-/// blocks of a run alike except for the dominance test, which for a whole run is one comparison
-/// of pre/post-order bounds. Runs are remembered from block to the run's end (built on demand, each
-/// extending the remembered run after it) until a pullup moves an edge: then all are forgotten.
+/// chain whose blocks test the same A value and share the chain's target; a walk treats the blocks
+/// of a run alike except for the dominance test, which for a whole run is one comparison of the
+/// pre/post-order bounds of its blocks in the dominator tree (when that fails, the blocks are tested
+/// one by one, as libpcap does).
 /// </summary>
+/// <remarks>
+/// Runs are built on demand and shared by their blocks. A pullup that moves edges forgets the runs
+/// of the blocks whose edges moved, except that the run the pulled block joins is extended in place;
+/// a run whose last block has since gained a same-run successor is rebuilt when next asked for.
+/// </remarks>
 internal sealed class ChainRuns
 {
     private readonly FlowGraph _graph;
-    private readonly Direction _or;
-    private readonly Direction _and;
+    private readonly Run?[] _or;
+    private readonly Run?[] _and;
     private readonly Stack<Block> _pending = new();
-    private int _epoch = 1;
 
-    /// <summary>Runs over <paramref name="graph"/> in its state as of now.</summary>
+    /// <summary>Runs over <paramref name="graph"/>, built as the pullups ask.</summary>
     public ChainRuns(FlowGraph graph)
     {
         _graph = graph;
-        _or = new Direction(graph.Blocks.Length);
-        _and = new Direction(graph.Blocks.Length);
+        _or = new Run?[graph.Blocks.Length];
+        _and = new Run?[graph.Blocks.Length];
     }
 
-    /// <summary>Forgets every run: an edge is about to move.</summary>
-    public void Changed() => _epoch++;
-
     /// <summary>
-    /// For the run starting at <paramref name="start"/> along the chain whose members share the
+    /// For the run from <paramref name="start"/> along the chain whose members share the
     /// <paramref name="shared"/> edge's target: true when <paramref name="dominator"/> dominates every
     /// block of it (as <see cref="FlowGraph.Dominates"/>), with the run's <paramref name="last"/> block.
     /// </summary>
     public bool AllDominatedBy(Block start, bool shared, Block dominator, out Block last)
     {
-        var d = shared ? _or : _and;
-        Build(d, start, shared);
-        var id = start.Id;
-        last = d.Last[id]!;
-        if (d.MinEnter[id] == int.MaxValue)
+        var run = Get(start, shared);
+        last = run.Last;
+        if (Covers(run, dominator))
+        {
+            return true;
+        }
+
+        // The bounds span every block ever put in the run, some perhaps before start: test each from start.
+        for (var x = start; ; x = Successor(x, !shared)!)
+        {
+            if (!_graph.Dominates(dominator, x))
+            {
+                return false;
+            }
+
+            if (x == last)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records a pullup about to move <paramref name="pull"/> (now after <paramref name="sameOwner"/>)
+    /// to after <paramref name="diffOwner"/>, the last block of the run it joins (null when it goes to
+    /// the top, in front of <paramref name="top"/>).
+    /// </summary>
+    public void Pulling(Block pull, Block sameOwner, Block? diffOwner, BlockState top, bool shared)
+    {
+        var chain = shared ? _or : _and;
+        var other = shared ? _and : _or;
+
+        // The pulled block's old run continued through its old successor; the block before it keeps its
+        // run (if the blocks after the gap continue it, the run's end check catches that).
+        Kill(chain, pull);
+        Kill(other, pull);
+        Kill(other, sameOwner);
+        if (diffOwner is null)
+        {
+            for (Edge? e = top.InEdges; e is not null; e = e.NextIn)
+            {
+                Kill(chain, e.From);
+                Kill(other, e.From);
+            }
+
+            return;
+        }
+
+        Kill(other, diffOwner);
+        if (chain[diffOwner.Id] is { Alive: true } run && run.Last == diffOwner)
+        {
+            // Same A value and shared target, followed by the block that ended the run before.
+            run.Last = pull;
+            Add(run, pull);
+            chain[pull.Id] = run;
+        }
+        else
+        {
+            Kill(chain, diffOwner);
+        }
+    }
+
+    private static void Kill(Run?[] runs, Block b)
+    {
+        if (runs[b.Id] is { } run)
+        {
+            run.Alive = false;
+        }
+    }
+
+    private Run Get(Block start, bool shared)
+    {
+        var runs = shared ? _or : _and;
+        if (runs[start.Id] is { } known && IsCurrent(known, shared))
+        {
+            return known;
+        }
+
+        var pending = _pending;
+        pending.Clear();
+        var x = start;
+        Run? rest = null;
+        while (true)
+        {
+            pending.Push(x);
+            var next = Successor(x, !shared);
+            if (next is null || !SameRun(x, next, shared))
+            {
+                break;
+            }
+
+            if (runs[next.Id] is { } after && IsCurrent(after, shared))
+            {
+                rest = after;
+                break;
+            }
+
+            x = next;
+        }
+
+        var run = rest ?? new Run(x);
+        foreach (var b in pending)
+        {
+            runs[b.Id] = run;
+            Add(run, b);
+        }
+
+        return run;
+    }
+
+    /// <summary>Alive and still ending where it did: its last block's successor does not continue it.</summary>
+    private bool IsCurrent(Run run, bool shared) =>
+        run.Alive && !(Successor(run.Last, !shared) is { } next && SameRun(run.Last, next, shared));
+
+    private void Add(Run run, Block b)
+    {
+        var tree = _graph.BlockDominators;
+        if (tree.Contains(b.Id))
+        {
+            run.MinEnter = Math.Min(run.MinEnter, tree.Enter(b.Id));
+            run.MaxExit = Math.Max(run.MaxExit, tree.Exit(b.Id));
+        }
+    }
+
+    /// <summary>True when every block in <paramref name="run"/> was dominated by <paramref name="dominator"/> at the iteration's start.</summary>
+    private bool Covers(Run run, Block dominator)
+    {
+        if (run.MinEnter == int.MaxValue)
         {
             // No block of the run was reached at the iteration's start: libpcap's full sets.
             return true;
@@ -50,74 +174,24 @@ internal sealed class ChainRuns
 
         var tree = _graph.BlockDominators;
         return tree.Contains(dominator.Id)
-            && tree.Enter(dominator.Id) <= d.MinEnter[id] && d.MaxExit[id] <= tree.Exit(dominator.Id);
-    }
-
-    /// <summary>Remembers the runs from <paramref name="start"/> to its run's end, unless already known.</summary>
-    private void Build(Direction d, Block start, bool shared)
-    {
-        if (d.Epoch[start.Id] == _epoch)
-        {
-            return;
-        }
-
-        var tree = _graph.BlockDominators;
-        var a = _graph.ExitA;
-        var pending = _pending;
-        var x = start;
-        while (true)
-        {
-            pending.Push(x);
-            var next = Successor(x, !shared);
-            if (next is null || d.Epoch[next.Id] == _epoch || !SameRun(x, next, shared, a))
-            {
-                break;
-            }
-
-            x = next;
-        }
-
-        // Back from the end: each block's run is itself plus the rest of the run after it.
-        while (pending.TryPop(out var b))
-        {
-            var next = Successor(b, !shared);
-            int minEnter = int.MaxValue, maxExit = int.MinValue;
-            var last = b;
-            if (next is not null && SameRun(b, next, shared, a))
-            {
-                minEnter = d.MinEnter[next.Id];
-                maxExit = d.MaxExit[next.Id];
-                last = d.Last[next.Id]!;
-            }
-
-            if (tree.Contains(b.Id))
-            {
-                minEnter = Math.Min(minEnter, tree.Enter(b.Id));
-                maxExit = Math.Max(maxExit, tree.Exit(b.Id));
-            }
-
-            d.MinEnter[b.Id] = minEnter;
-            d.MaxExit[b.Id] = maxExit;
-            d.Last[b.Id] = last;
-            d.Epoch[b.Id] = _epoch;
-        }
+            && tree.Enter(dominator.Id) <= run.MinEnter && run.MaxExit <= tree.Exit(dominator.Id);
     }
 
     /// <summary>True when <paramref name="next"/> continues <paramref name="x"/>'s run: the same A value and the same shared target.</summary>
-    private static bool SameRun(Block x, Block next, bool shared, uint[] a) =>
-        a[next.Id] == a[x.Id] && Successor(next, shared) == Successor(x, shared);
+    private bool SameRun(Block x, Block next, bool shared) =>
+        _graph.ExitA[next.Id] == _graph.ExitA[x.Id] && Successor(next, shared) == Successor(x, shared);
 
     private static Block? Successor(Block b, bool isTrue) => isTrue ? b.True : b.False;
 
-    /// <summary>The remembered runs along one kind of chain, by block id.</summary>
-    private sealed class Direction(int blocks)
+    /// <summary>A run: its last block and the dominator-tree bounds of all blocks ever put in it.</summary>
+    private sealed class Run(Block last)
     {
-        public int[] Epoch { get; } = new int[blocks];
+        public Block Last { get; set; } = last;
 
-        public Block?[] Last { get; } = new Block?[blocks];
+        public int MinEnter { get; set; } = int.MaxValue;
 
-        public int[] MinEnter { get; } = new int[blocks];
+        public int MaxExit { get; set; } = int.MinValue;
 
-        public int[] MaxExit { get; } = new int[blocks];
+        public bool Alive { get; set; } = true;
     }
 }

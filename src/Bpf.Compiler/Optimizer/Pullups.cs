@@ -87,8 +87,8 @@ internal static class Pullups
             same = new Slot(last, !shared);
         }
 
-        runs.Changed();
         var pull = same.Target!;
+        runs.Pulling(pull, same.Owner, atTop ? null : diff.Owner, b, shared);
         same.Target = Get(pull, !shared);
         Set(pull, !shared, diff.Target);
         if (atTop)
