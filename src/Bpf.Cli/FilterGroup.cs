@@ -7,8 +7,8 @@ namespace Bpf.Cli;
 
 /// <summary>
 /// Several filters run together, as <c>stats</c> runs them: for each (link type, snaplen) met, one
-/// <see cref="BpfMultiFilter"/> that runs every program on each packet in one pass, reading the loads
-/// the programs share once per packet (<see cref="BpfJit.CompileMany"/>). Each filter is compiled
+/// <see cref="BpfMultiFilter"/> that runs every program on each packet in one pass, making the test
+/// the programs share most (the ethertype's) once per packet (<see cref="BpfJit.CompileMany"/>). Each filter is compiled
 /// through its own <see cref="PacketFilterCache"/> (so errors and the engine choice are the facade's);
 /// when any of them runs on the interpreter, the group runs them all on their own runners.
 /// </summary>

@@ -69,9 +69,11 @@ public static class BpfJit
 
     /// <summary>
     /// Validates <paramref name="programs"/> and compiles them into one <see cref="BpfMultiFilter"/>: a
-    /// loop over a batch of packets running every program on each packet, sharing the packet's
-    /// constant-offset loads (the ethertype, the IP protocol, ...) between programs. Verdicts are exactly
-    /// each program's own. Falls back to the interpreters where dynamic code is not compiled.
+    /// loop over a batch of packets running every program on each packet. The test the programs share
+    /// most (the ethertype's <c>== 0x800</c>, <c>== 0x86dd</c>) is made once per packet, and each outcome
+    /// runs its own copy of the programs in which every test of that value is already decided (the IPv4
+    /// copy runs no IPv6 code). Verdicts are exactly each program's own. Falls back to the interpreters
+    /// where dynamic code is not compiled.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="programs"/> or one of them is null.</exception>
     /// <exception cref="ArgumentException">No programs.</exception>

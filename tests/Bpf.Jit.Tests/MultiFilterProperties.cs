@@ -7,12 +7,19 @@ using FsCheck.Xunit;
 namespace Bpf.Jit.Tests;
 
 /// <summary>
-/// Several programs compiled into one pass (<see cref="BpfJit.CompileMany"/>, which shares the loads
-/// the programs have in common) give, packet for packet and program for program, exactly what each
-/// program gives alone.
+/// Several programs compiled into one pass (<see cref="BpfJit.CompileMany"/>, which shares the packet
+/// values the programs read and the tests of them they make in common) give, packet for packet and
+/// program for program, exactly what each program gives alone.
 /// </summary>
 public class MultiFilterProperties
 {
+    [Property(MaxTest = 500)]
+    public Property SharingProgramSets_SameVerdictsAsEachAlone() =>
+        Prop.ForAll(
+            SharingProgramGen.ProgramSet
+                .SelectMany(programs => SharingProgramGen.Packet.ArrayOf().Select(packets => (programs, packets))).ToArbitrary(),
+            run => SameAsAlone(run.programs, run.packets));
+
     [Property(MaxTest = 300)]
     public Property RandomProgramSets_SameVerdictsAsEachAlone() =>
         Prop.ForAll(
@@ -39,6 +46,35 @@ public class MultiFilterProperties
         var all = packets.Select(p => (p.Data, p.WireLength))
             .Concat(packets.Select(p => (p.Data[..(p.Data.Length / 3)], p.WireLength))).ToArray();
         Assert.True(SameAsAlone(programs, all));
+    }
+
+    [Theory]
+    [InlineData(Opcodes.Jeq)]
+    [InlineData(Opcodes.Jgt)]
+    [InlineData(Opcodes.Jge)]
+    [InlineData(Opcodes.Jset)]
+    public void SharedTest_EveryOperationAroundItsConstant_SameVerdictsAsEachAlone(ushort op)
+    {
+        // Two programs test the ethertype for equality with 0x800 and 0x8800 (so the batch loop splits on
+        // it), others test it with the operation; packets whose ethertype is below, at and above the
+        // constants, and too short.
+        Instruction[] Program(ushort test, uint k, uint whenTrue, uint whenFalse) =>
+        [
+            Instruction.Stmt(Opcodes.Ld | Opcodes.H | Opcodes.Abs, 12),
+            Instruction.Jump((ushort)(Opcodes.Jmp | test | Opcodes.K), k, 0, 1),
+            Instruction.Stmt(Opcodes.Ret | Opcodes.K, whenTrue),
+            Instruction.Stmt(Opcodes.Ret | Opcodes.K, whenFalse),
+        ];
+        var packets = new[] { 0x7ff, 0x800, 0x801, 0x8800, 0 }
+            .Select(ethertype => (Packet: new byte[14], ethertype))
+            .Select(p => { p.Packet[12] = (byte)(p.ethertype >> 8); p.Packet[13] = (byte)p.ethertype; return (p.Packet, 60u); })
+            .Append((new byte[13], 60u)).ToArray();
+        Assert.True(SameAsAlone(
+            [
+                Program(Opcodes.Jeq, 0x800, 1, 0), Program(Opcodes.Jeq, 0x800, 0, 7), Program(Opcodes.Jeq, 0x8800, 2, 3),
+                Program(Opcodes.Jeq, 0x8800, 4, 0), Program(op, 0x800, 5, 6), Program(op, 0x8800, 8, 9), Program(op, 0x7ff, 10, 11),
+            ],
+            packets));
     }
 
     [Fact]

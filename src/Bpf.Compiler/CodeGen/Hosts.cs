@@ -74,7 +74,8 @@ internal static class Hosts
     /// link protocol once per AF, not per address"), the addresses ored after it; <paramref name="not"/>
     /// negates the addresses but not the protocol (gateway).
     /// </summary>
-    public static Cond HeadHost(CodeGenContext cx, uint[] addrs, uint[] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false)
+    public static Cond HeadHost(CodeGenContext cx, uint[] addrs, uint[] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false,
+        string? context = null)
     {
         CheckAddressDirection(cx, dir);
         uint llProto, srcOff, dstOff;
@@ -98,7 +99,7 @@ internal static class Hosts
                 (llProto, srcOff, dstOff) = (EtherType.Arp, 14, 24);
                 break;
             default:
-                return Host(cx, addrs[0], masks[0], proto, dir, type);
+                return Host(cx, addrs[0], masks[0], proto, dir, type, context);
         }
         var linkProto = cx.LinkProto(llProto);
         // A link type without ARP: the constant false stands for the whole test (no address loads).
@@ -123,12 +124,18 @@ internal static class Hosts
         return And(linkProto, not ? Not(hosts) : hosts);
     }
 
-    /// <summary><c>host</c>/<c>net</c> for an IPv4 address (or a DECnet address with <c>decnet</c>).</summary>
-    public static Cond Host(CodeGenContext cx, uint addr, uint mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type)
+    /// <summary>
+    /// <c>host</c>/<c>net</c> for an IPv4 address (or a DECnet address with <c>decnet</c>); the head
+    /// names <c>headContext</c> (e.g. "net &lt;IPv4 prefix&gt;", default "host &lt;IPv4 address&gt;") in
+    /// its error for another protocol qualifier.
+    /// </summary>
+    public static Cond Host(CodeGenContext cx, uint addr, uint mask, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, string? headContext = null)
     {
         var typeName = type == AddrQualifier.Net ? "net" : "host";
         if (cx.Head && proto is ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.Arp or ProtoQualifier.Rarp)
             return HeadHost(cx, [addr], [mask], proto, dir, type);
+        if (cx.Head && proto != ProtoQualifier.Decnet)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for '{headContext ?? typeName + " <IPv4 address>"}'");
         switch (proto)
         {
             case ProtoQualifier.Default:

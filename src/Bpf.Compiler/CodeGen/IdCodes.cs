@@ -32,7 +32,7 @@ internal static class IdCodes
                     addr <<= 8;
                     mask <<= 8;
                 }
-                return Hosts.Host(cx, addr, mask, q.Proto, q.Dir, q.Addr);
+                return Hosts.Host(cx, addr, mask, q.Proto, q.Dir, q.Addr, "net <IPv4 network name>");
             }
             case AddrQualifier.Default:
             case AddrQualifier.Host:
@@ -159,11 +159,12 @@ internal static class IdCodes
                 LinkType.IEEE802_11 or LinkType.PRISM_HEADER or LinkType.IEEE802_11_RADIO_AVS
                     or LinkType.IEEE802_11_RADIO or LinkType.PPI => "802.11",
                 LinkType.IP_OVER_FC => "Fibre Channel",
-                _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+                _ => throw cx.NotOnLinkType("link host NAME",
                     "only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name"),
             };
+            // The head's gen_mac48host_byname has one message for every MAC-48 link type.
             var mac = cx.Names?.LookupEther(name)
-                ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown {what} host '{name}'");
+                ?? throw cx.Error(FilterErrorKind.UnknownName, cx.Head ? $"unknown Ethernet-like host '{name}'" : $"unknown {what} host '{name}'");
             return MacAddresses.LinkHost(cx, mac, q.Dir)!;
         }
         if (proto == ProtoQualifier.Decnet)
@@ -249,7 +250,7 @@ internal static class IdCodes
             if (v4.Length > 100)
                 throw cx.Error(FilterErrorKind.TooComplex, "More than 100 IPv4 addresses per name");
             if (v4.Length > 0)
-                ret = Hosts.HeadHost(cx, v4, [.. v4.Select(_ => 0xffffffffu)], proto4, dir, type, not);
+                ret = Hosts.HeadHost(cx, v4, [.. v4.Select(_ => 0xffffffffu)], proto4, dir, type, not, "host <Internet hostname>");
         }
         if (proto6 is not (ProtoQualifier.Arp or ProtoQualifier.IP or ProtoQualifier.Rarp))
         {

@@ -76,7 +76,8 @@ internal static class NumericIds
                 if (proto == ProtoQualifier.Decnet)
                     return Hosts.Host(cx, v, 0, proto, q.Dir, q.Addr);
                 if (proto == ProtoQualifier.Link)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, "illegal link layer address");
+                    throw cx.Error(FilterErrorKind.InvalidQualifier,
+                        cx.Head ? $"illegal link-layer address '{text ?? v.ToString(System.Globalization.CultureInfo.InvariantCulture)}'" : "illegal link layer address");
                 var mask = 0xffffffffu;
                 if (text == null && q.Addr == AddrQualifier.Net)
                 {
@@ -167,7 +168,7 @@ internal static class NumericIds
         }
         if (q.Addr != AddrQualifier.Net)
             throw cx.Error(FilterErrorKind.InvalidQualifier, "Mask syntax for networks only");
-        return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr);
+        return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr, "net <IPv4 prefix>");
     }
 
     /// <summary>A port number above 65535 is an error, in each version's words.</summary>

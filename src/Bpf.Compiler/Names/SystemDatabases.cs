@@ -64,14 +64,24 @@ internal static class SystemDatabases
         return result;
     }
 
-    /// <summary>/etc/networks: <c>name number aliases</c>, the number as inet_network reads it.</summary>
+    /// <summary>
+    /// /etc/networks: <c>name number aliases</c>, the number as glibc's files backend reads it: padded
+    /// with ".0" to four parts before inet_network (so "10.20" is 10.20.0.0, and libpcap, which
+    /// left-justifies only numbers with a zero top byte, compares all 32 bits).
+    /// </summary>
     public static List<(string[] Names, uint Network)> ParseNetworks(IEnumerable<string> lines)
     {
         var result = new List<(string[], uint)>();
         foreach (var f in Lines(lines))
-            if (f.Length >= 2 && NumericAddresses.TryParseInetNetwork(f[1], out var network))
+            if (f.Length >= 2 && NumericAddresses.TryParseInetNetwork(PadToFourParts(f[1]), out var network))
                 result.Add(([f[0], .. f[2..]], network));
         return result;
+    }
+
+    private static string PadToFourParts(string number)
+    {
+        var parts = 1 + Math.Min(3, number.Count(c => c == '.'));
+        return parts < 4 ? number + string.Concat(Enumerable.Repeat(".0", 4 - parts)) : number;
     }
 
     /// <summary>/etc/ethers: <c>xx:xx:xx:xx:xx:xx name</c> (glibc's ether_line: 1-2 hex digits per byte).</summary>

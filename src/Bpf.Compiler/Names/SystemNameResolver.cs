@@ -23,11 +23,13 @@ internal sealed class SystemNameResolver : INameResolver
     private readonly Lazy<List<(string[] Names, int Number)>> _protocols;
     private readonly Lazy<List<(string[] Names, uint Network)>> _networks;
     private readonly Lazy<List<(byte[] Mac, string Name)>> _ethers;
+    private readonly bool _system;
 
     /// <summary>Creates a resolver over the databases in <paramref name="directory"/> (normally /etc).</summary>
     public SystemNameResolver(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
+        _system = Path.GetFullPath(directory) == "/etc";
         _hosts = new(() => SystemDatabases.ParseHosts(Read(directory, "hosts")));
         _services = new(() => SystemDatabases.ParseServices(Read(directory, "services")));
         _protocols = new(() => SystemDatabases.ParseProtocols(Read(directory, "protocols")));
@@ -61,7 +63,26 @@ internal sealed class SystemNameResolver : INameResolver
         foreach (var (address, names) in _hosts.Value)
             if (names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) && !result.Contains(address))
                 result.Add(address);
-        return result;
+        return _system && result.Count > 1 && result.Exists(a => a.AddressFamily != result[0].AddressFamily) ? InResolverOrder(name, result) : result;
+    }
+
+    // libpcap 1.10 tests a name's addresses in getaddrinfo's order, which sorts the two families by
+    // the host's network configuration and gai.conf (RFC 6724), not by /etc/hosts: for a name the
+    // files know, ask the C library for that order (its files backend answers; no DNS is needed).
+    // The head sorts each family itself, so the order only matters to the 1.10 mode.
+    private static List<IPAddress> InResolverOrder(string name, List<IPAddress> addresses)
+    {
+        IPAddress[] ordered;
+        try
+        {
+            ordered = Dns.GetHostAddresses(name);
+        }
+        catch (Exception e) when (e is SocketException or ArgumentException)
+        {
+            return addresses;
+        }
+        var rank = (IPAddress a) => Array.IndexOf(ordered, a) is var i and >= 0 ? i : int.MaxValue;
+        return [.. addresses.OrderBy(rank)];
     }
 
     /// <inheritdoc />

@@ -46,8 +46,8 @@ internal sealed class DecidingEdges
         var code = child.Branch.Code;
         var a = graph.ExitA[child.Id];
         var operand = graph[child].BranchOperandValue;
-        var trueOk = Allowed(edge.From, child.True);
-        var falseOk = Allowed(edge.From, child.False);
+        var trueOk = Allowed(edge.From, child, child.True);
+        var falseOk = Allowed(edge.From, child, child.False);
         var best = int.MaxValue;
 
         // The same test with the same operand: the dominator's sense is the outcome.
@@ -85,11 +85,12 @@ internal sealed class DecidingEdges
     }
 
     /// <summary>
-    /// True when <paramref name="from"/> may jump to <paramref name="target"/>. A missing successor
-    /// (the false side of a "ja") is never one: libpcap would fail on it, so no dominator leads there.
+    /// True when <paramref name="from"/> may jump to <paramref name="target"/> past <paramref name="child"/>.
+    /// A missing successor (the false side of a "ja") is never one: libpcap would fail on it, so no
+    /// dominator leads there.
     /// </summary>
-    private bool Allowed(Block from, Block? target) =>
-        target is not null && !JumpThreading.UseConflict(_graph, from, target);
+    private bool Allowed(Block from, Block child, Block? target) =>
+        target is not null && !JumpThreading.UseConflict(_graph, from, target) && !JumpThreading.SkipConflict(_graph, from, child, target);
 
     /// <summary>The block edge <paramref name="k"/> leaves (true edges are numbered 0..n-1, false edges n..2n-1).</summary>
     private int From(int k) => k < _graph.Blocks.Length ? k : k - _graph.Blocks.Length;

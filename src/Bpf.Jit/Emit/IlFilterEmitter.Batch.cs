@@ -13,8 +13,8 @@ namespace Bpf.Jit.Emit;
 /// several programs: verdict of filter f for packet i at <c>i * filters + f</c>). Each program starts
 /// with A, X and the scratch cells at zero, as a call would; a return stores the verdict and goes on
 /// to the next program or packet, so the per-packet cost is the filters, not calls and prologues.
-/// The programs share the packet's reference and length, and every constant-offset load that two or
-/// more of them make (the ethertype, the IP protocol, ...) is read once per packet (see <see cref="BatchLoop"/>).
+/// The programs share the packet's reference and length, and the test they share most (the ethertype's)
+/// is made once per packet, each outcome running its own copy of the programs (see <see cref="BatchLoop.PlanSplit"/>).
 /// </summary>
 internal sealed partial class IlFilterEmitter
 {
@@ -32,6 +32,7 @@ internal sealed partial class IlFilterEmitter
 
     private readonly BatchLoop? _loop;
     private readonly int _filter;
+    private readonly SplitCase? _case;
     private Label _done;
     private Label? _reject;
 
@@ -81,15 +82,27 @@ internal sealed partial class IlFilterEmitter
             il.Emit(OpCodes.Call, s_sliceStart);
             il.Emit(OpCodes.Stloc, loop.Data);
         }
-        if (programs.Count > 1)
-            loop.EmitSharedLoads(programs);
-
-        for (var f = 0; f < programs.Count; f++)
+        // Several programs: the test they share most is made once, and each of its outcomes gets its own
+        // copy of the programs (BatchLoop.PlanSplit); without one, a single copy.
+        var split = programs.Count > 1 ? loop.PlanSplit(programs) : null;
+        SplitCase?[] cases = split is null ? [null] : [.. split.Constants.Select(k => new SplitCase(split, k)), new SplitCase(split, null)];
+        var labels = cases.Select(_ => il.DefineLabel()).ToArray();
+        var next = il.DefineLabel();
+        if (split is not null)
+            loop.EmitSplit(split, labels);
+        for (var c = 0; c < cases.Length; c++)
         {
-            var done = il.DefineLabel();
-            new IlFilterEmitter(programs[f], il, loop, f).EmitInLoop(done);
-            il.MarkLabel(done);
+            il.MarkLabel(labels[c]);
+            for (var f = 0; f < programs.Count; f++)
+            {
+                var done = il.DefineLabel();
+                new IlFilterEmitter(programs[f], il, loop, f, cases[c]).EmitInLoop(done);
+                il.MarkLabel(done);
+            }
+            if (c < cases.Length - 1)
+                il.Emit(OpCodes.Br, next);
         }
+        il.MarkLabel(next);
 
         // The row of verdicts moves on by one packet's worth.
         il.Emit(OpCodes.Ldloc, loop.Row);
@@ -211,10 +224,21 @@ internal sealed partial class IlFilterEmitter
         _il.Emit(OpCodes.Br, _done);
     }
 
-    // A constant-offset load several programs make was read once for the packet.
-    private LocalBuilder? SharedLoad(Instruction insn) =>
-        _loop is not null && Opcodes.ClassOf(insn.Code) == Opcodes.Ld && _loop.Shared.TryGetValue((insn.K, LoadSizes.Of(insn.Code)), out var value)
-            ? value : null;
+    // In a case of the split, the split's value is known (a constant) or was read once for the packet.
+    private bool EmitKnownValue(int index)
+    {
+        if (_case is null || PacketValue.Of(_program[index], _loop!.Flows[_filter].X[index]) != _case.Split.Value)
+            return false;
+        if (_case.Exact is { } value)
+            LoadConstant(value);
+        else
+            _il.Emit(OpCodes.Ldloc, _case.Split.Local);
+        return true;
+    }
+
+    // In a case of the split, a test of the split's value may be decided.
+    private bool? KnownOutcome(int index) =>
+        _case is not null && _loop!.Flows[_filter].TestAt(_program, index) is { } test ? _case.Outcome(test) : null;
 
     private static MethodInfo GetReference(Type spanType) =>
         typeof(MemoryMarshal).GetMethods(BindingFlags.Public | BindingFlags.Static)

@@ -23,11 +23,11 @@ internal sealed partial class IlFilterEmitter
         switch (insn.Class)
         {
             case Opcodes.Ld:
-                EmitLoad(insn);
+                EmitLoad(index, insn);
                 _il.Emit(OpCodes.Stloc, _a);
                 break;
             case Opcodes.Ldx:
-                EmitLoad(insn);
+                EmitLoad(index, insn);
                 _il.Emit(OpCodes.Stloc, _x);
                 break;
             case Opcodes.St:
@@ -58,8 +58,10 @@ internal sealed partial class IlFilterEmitter
     }
 
     // Pushes the loaded value; the store to A or X is the caller's.
-    private void EmitLoad(Instruction insn)
+    private void EmitLoad(int index, Instruction insn)
     {
+        if (EmitKnownValue(index))
+            return;
         switch (Opcodes.ModeOf(insn.Code))
         {
             case Opcodes.Imm:
@@ -72,11 +74,6 @@ internal sealed partial class IlFilterEmitter
                 _il.Emit(OpCodes.Ldloc, Memory(insn.K));
                 break;
             case Opcodes.Abs:
-                if (SharedLoad(insn) is { } shared)
-                {
-                    _il.Emit(OpCodes.Ldloc, shared);
-                    break;
-                }
                 PushAddress(insn.K, indexed: false);
                 EmitRead(insn.Code);
                 break;

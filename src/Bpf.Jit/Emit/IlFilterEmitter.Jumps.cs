@@ -25,6 +25,12 @@ internal sealed partial class IlFilterEmitter
             BranchTo(whenTrue, next);
             return;
         }
+        if (KnownOutcome(index) is { } outcome)
+        {
+            // Decided once for the packet by the batch loop's split (BatchLoop.PlanSplit).
+            BranchTo(outcome ? whenTrue : whenFalse, next);
+            return;
+        }
         _il.Emit(OpCodes.Ldloc, _a);
         if (Opcodes.SrcOf(insn.Code) == Opcodes.X)
             _il.Emit(OpCodes.Ldloc, _x);

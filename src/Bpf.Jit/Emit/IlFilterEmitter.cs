@@ -36,12 +36,13 @@ internal sealed partial class IlFilterEmitter
     private Label? _loopLimit;
     private LocalBuilder? _backwardJumps;
 
-    private IlFilterEmitter(Instruction[] program, ILGenerator il, BatchLoop? loop = null, int filter = 0)
+    private IlFilterEmitter(Instruction[] program, ILGenerator il, BatchLoop? loop = null, int filter = 0, SplitCase? known = null)
     {
         _program = program;
         _il = il;
         _loop = loop;
         _filter = filter;
+        _case = known;
         _blocks = BasicBlock.Split(program);
         _bounds = BoundsPlan.Build(program, _blocks);
         _labels = new Label[program.Length];

@@ -77,7 +77,7 @@ internal static class DifferentialRunner
             var programs = new[] { theirsO, theirs0, oursO.Program, ours0.Program }.OfType<Instruction[]>().ToList();
             var bases = PacketSets.Base(linkType);
             var packets = bases.Concat(Mutations.For(programs, bases)).ToList();
-            failure = SameResults(oracle, "-O", theirsO, oursO.Program, packets) ?? SameResults(oracle, "-O0", theirs0, ours0.Program, packets);
+            failure = SameResults(oracle, "-O", theirsO, oursO.Program, packets, mode == LibpcapCompatibility.Head ? theirs0 : null) ?? SameResults(oracle, "-O0", theirs0, ours0.Program, packets, null);
         }
         return new Outcome(failure, theirsO != null && oursO.Program != null, oursO.Program?.Length ?? 0, theirsO?.Length ?? 0,
             Same(theirsO, oursO.Program), Same(theirs0, ours0.Program),
@@ -97,7 +97,16 @@ internal static class DifferentialRunner
         return null;
     }
 
-    private static string? SameResults(LibpcapBuild oracle, string level, Instruction[]? theirs, Instruction[]? ours, List<TestPacket> packets)
+    /// <summary>
+    /// Our program returns what the oracle's returns on every packet. In the default mode, where the
+    /// head's optimized program disagrees with its own unoptimized one (<paramref name="unoptimized"/>),
+    /// ours may give the unoptimized answer instead: the head's optimizer has a defect there (its
+    /// `vxlan and ip6` skips the store its inner-header load reads and rejects every such packet), or
+    /// it drops a load that would end a truncated packet, as 1.10.3's does in other places. The 1.10
+    /// mode's programs are 1.10.3's instruction for instruction, so no such allowance is made there.
+    /// </summary>
+    private static string? SameResults(LibpcapBuild oracle, string level, Instruction[]? theirs, Instruction[]? ours, List<TestPacket> packets,
+        Instruction[]? unoptimized)
     {
         if (theirs == null || ours == null)
             return null;
@@ -105,7 +114,7 @@ internal static class DifferentialRunner
         {
             var expected = oracle.Filter(theirs, p.Data, p.WireLength);
             var actual = oracle.Filter(ours, p.Data, p.WireLength);
-            if (expected != actual)
+            if (expected != actual && (unoptimized == null || oracle.Filter(unoptimized, p.Data, p.WireLength) != actual))
                 return $"{level}: libpcap returns {expected}, we return {actual} for packet (wire {p.WireLength}) " +
                     $"{Convert.ToHexString(p.Data.AsSpan(0, Math.Min(p.Data.Length, 96)))}\nlibpcap:\n{Dump(theirs)}ours:\n{Dump(ours)}";
         }
