@@ -20,17 +20,18 @@ namespace Bpf.Compiler.Optimizer;
 internal sealed class ChainRuns
 {
     private readonly FlowGraph _graph;
-    private readonly Run?[] _or;
-    private readonly Run?[] _and;
     private readonly Stack<Block> _pending = new();
+    private Run?[]? _orRuns;
+    private Run?[]? _andRuns;
 
     /// <summary>Runs over <paramref name="graph"/>, built as the pullups ask.</summary>
-    public ChainRuns(FlowGraph graph)
-    {
-        _graph = graph;
-        _or = new Run?[graph.Blocks.Length];
-        _and = new Run?[graph.Blocks.Length];
-    }
+    public ChainRuns(FlowGraph graph) => _graph = graph;
+
+    /// <summary>By block id, the run along "or" chains (members share the true target); allocated on first use.</summary>
+    private Run?[] Or => _orRuns ??= new Run?[_graph.Blocks.Length];
+
+    /// <summary>By block id, the run along "and" chains (members share the false target).</summary>
+    private Run?[] And => _andRuns ??= new Run?[_graph.Blocks.Length];
 
     /// <summary>
     /// For the run from <paramref name="start"/> along the chain whose members share the
@@ -68,8 +69,8 @@ internal sealed class ChainRuns
     /// </summary>
     public void Pulling(Block pull, Block sameOwner, Block? diffOwner, BlockState top, bool shared)
     {
-        var chain = shared ? _or : _and;
-        var other = shared ? _and : _or;
+        var chain = shared ? Or : And;
+        var other = shared ? And : Or;
 
         // The pulled block's old run continued through its old successor; the block before it keeps its
         // run (if the blocks after the gap continue it, the run's end check catches that).
@@ -111,7 +112,7 @@ internal sealed class ChainRuns
 
     private Run Get(Block start, bool shared)
     {
-        var runs = shared ? _or : _and;
+        var runs = shared ? Or : And;
         if (runs[start.Id] is { } known && IsCurrent(known, shared))
         {
             return known;
