@@ -33,6 +33,17 @@ internal sealed class Block
     /// </summary>
     public bool Sense { get; set; }
 
+    /// <summary>
+    /// The last walk that visited this block (<see cref="NewWalk"/>): graph walks mark blocks here
+    /// instead of keeping a set of the visited ones, which cost more than the walk itself.
+    /// </summary>
+    public long WalkMark { get; set; }
+
+    private static long s_walks;
+
+    /// <summary>A mark no block carries yet (unique across threads: a graph may be walked on another thread than the one that built it).</summary>
+    public static long NewWalk() => Interlocked.Increment(ref s_walks);
+
     /// <summary>True when the block ends in a return.</summary>
     public bool IsReturn => Opcodes.ClassOf(Branch.Code) == Opcodes.Ret;
 

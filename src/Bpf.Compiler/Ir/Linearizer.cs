@@ -43,7 +43,8 @@ internal static class Linearizer
     private static List<Block> PostOrder(Block root)
     {
         var order = new List<Block>();
-        var seen = new HashSet<Block>(ReferenceEqualityComparer.Instance) { root };
+        var mark = Block.NewWalk();
+        root.WalkMark = mark;
         var stack = new Stack<(Block Block, int Step)>();
         stack.Push((root, 0));
         while (stack.Count > 0)
@@ -56,8 +57,11 @@ internal static class Linearizer
                 continue;
             }
             stack.Push((b, step + 1));
-            if (next != null && seen.Add(next))
+            if (next != null && next.WalkMark != mark)
+            {
+                next.WalkMark = mark;
                 stack.Push((next, 0));
+            }
         }
         return order;
     }

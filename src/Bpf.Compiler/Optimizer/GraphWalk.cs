@@ -10,26 +10,44 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class GraphWalk
 {
+    // One work stack per thread, reused by every walk (walks do not nest); cleared after each walk
+    // so it keeps no graph alive.
+    [ThreadStatic]
+    private static Block?[]? t_stack;
+
+    [ThreadStatic]
+    private static int[]? t_steps;
+
     /// <summary>The blocks reachable from <paramref name="root"/> in pre-order (libpcap's <c>number_blks_r</c>).</summary>
     public static List<Block> PreOrder(Block root)
     {
         var order = new List<Block>();
-        var seen = new HashSet<Block>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<Block?>();
-        stack.Push(root);
-        while (stack.Count > 0)
+        var mark = Block.NewWalk();
+        var stack = t_stack ??= new Block?[64];
+        int top = 0, deepest = 0;
+        stack[top++] = root;
+        while (top > 0)
         {
-            var b = stack.Pop();
-            if (b is null || !seen.Add(b))
+            var b = stack[--top];
+            if (b is null || b.WalkMark == mark)
             {
                 continue;
             }
 
+            b.WalkMark = mark;
             order.Add(b);
-            stack.Push(b.False);
-            stack.Push(b.True);
+            if (top + 2 > stack.Length)
+            {
+                Array.Resize(ref stack, stack.Length * 2);
+                t_stack = stack;
+            }
+
+            stack[top++] = b.False;
+            stack[top++] = b.True;
+            deepest = Math.Max(deepest, top);
         }
 
+        Array.Clear(stack, 0, deepest);
         return order;
     }
 
@@ -40,30 +58,49 @@ internal static class GraphWalk
     public static List<Block> PostOrder(Block root)
     {
         var order = new List<Block>();
-        var seen = new HashSet<Block>(ReferenceEqualityComparer.Instance);
-        var stack = new Stack<(Block Block, int Step)>();
-        stack.Push((root, 0));
-        while (stack.Count > 0)
+        var mark = Block.NewWalk();
+        var stack = t_stack ??= new Block?[64];
+        var steps = t_steps ??= new int[64];
+        int top = 0, deepest = 1;
+        stack[top] = root;
+        steps[top++] = 0;
+        while (top > 0)
         {
-            var (b, step) = stack.Pop();
+            var b = stack[--top]!;
+            var step = steps[top];
+            if (top + 2 > stack.Length || top + 2 > steps.Length)
+            {
+                Array.Resize(ref stack, Math.Max(stack.Length, steps.Length) * 2);
+                Array.Resize(ref steps, stack.Length);
+                (t_stack, t_steps) = (stack, steps);
+            }
+
             switch (step)
             {
-                case 0 when !seen.Add(b):
+                case 0 when b.WalkMark == mark:
                     break;
                 case 0 when b.True is not null:
-                    stack.Push((b, 1));
-                    stack.Push((b.True, 0));
+                    b.WalkMark = mark;
+                    (stack[top], steps[top++]) = (b, 1);
+                    (stack[top], steps[top++]) = (b.True, 0);
+                    break;
+                case 0:
+                    b.WalkMark = mark;
+                    order.Add(b);
                     break;
                 case 1:
-                    stack.Push((b, 2));
-                    stack.Push((b.False!, 0));
+                    (stack[top], steps[top++]) = (b, 2);
+                    (stack[top], steps[top++]) = (b.False!, 0);
                     break;
                 default:
                     order.Add(b);
                     break;
             }
+
+            deepest = Math.Max(deepest, top);
         }
 
+        Array.Clear(stack, 0, deepest);
         return order;
     }
 }

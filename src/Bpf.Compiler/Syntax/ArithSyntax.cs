@@ -81,7 +81,7 @@ internal static class ArithSyntax
     /// Replays bison's shift/reduce decisions: reduce the pending operator before shifting the next
     /// one only when both have a precedence and the pending one's is not lower (left associativity).
     /// </summary>
-    private static ArithExpression Fold(
+    internal static ArithExpression Fold(
         (IEnumerable<Token> Minus, ArithExpression Operand) first,
         IEnumerable<((ArithOperator Operator, int Position) Op, (IEnumerable<Token> Minus, ArithExpression Operand) Signed)> rest)
     {

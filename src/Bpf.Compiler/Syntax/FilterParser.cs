@@ -48,6 +48,25 @@ internal static class FilterParser
         Parser.Try(PNumId),
         PId.Between(Tok.LParen, Tok.RParen));
 
+    /// <summary>The one-word direction qualifiers (<c>src</c> and <c>dst</c> have their own rule: <c>src or dst</c>).</summary>
+    internal static readonly (string Name, DirQualifier Value)[] Directions =
+    [
+        ("addr1", DirQualifier.Addr1), ("addr2", DirQualifier.Addr2), ("addr3", DirQualifier.Addr3),
+        ("addr4", DirQualifier.Addr4), ("ra", DirQualifier.Ra), ("ta", DirQualifier.Ta),
+    ];
+
+    /// <summary><c>aqual</c>.</summary>
+    internal static readonly (string Name, AddrQualifier Value)[] AddressTypes =
+    [
+        ("host", AddrQualifier.Host), ("net", AddrQualifier.Net), ("port", AddrQualifier.Port), ("portrange", AddrQualifier.PortRange),
+    ];
+
+    /// <summary>The qualifiers that stand alone after a protocol: <c>proto</c>, <c>protochain</c>, <c>gateway</c>.</summary>
+    internal static readonly (string Name, AddrQualifier Value)[] ProtocolQualifiers =
+    [
+        ("proto", AddrQualifier.Proto), ("protochain", AddrQualifier.Protochain), ("gateway", AddrQualifier.Gateway),
+    ];
+
     private static readonly Parser<Token, DirQualifier> DQual = Parser.OneOf(
         Tok.Keyword("src").Then(Parser.OneOf(
             Parser.Try(Tok.Or.Then(Tok.Keyword("dst"))).WithResult(DirQualifier.Or),
@@ -57,13 +76,10 @@ internal static class FilterParser
             Parser.Try(Tok.Or.Then(Tok.Keyword("src"))).WithResult(DirQualifier.Or),
             Parser.Try(Tok.And.Then(Tok.Keyword("src"))).WithResult(DirQualifier.And),
             Parser<Token>.Return(DirQualifier.Dst))),
-        Tok.KeywordTable("direction", ("addr1", DirQualifier.Addr1), ("addr2", DirQualifier.Addr2),
-            ("addr3", DirQualifier.Addr3), ("addr4", DirQualifier.Addr4), ("ra", DirQualifier.Ra), ("ta", DirQualifier.Ta))
-            .Select(d => d.Value));
+        Tok.KeywordTable("direction", Directions).Select(d => d.Value));
 
     private static readonly Parser<Token, AddrQualifier> AQual =
-        Tok.KeywordTable("'host', 'net', 'port' or 'portrange'", ("host", AddrQualifier.Host), ("net", AddrQualifier.Net),
-            ("port", AddrQualifier.Port), ("portrange", AddrQualifier.PortRange)).Select(a => a.Value);
+        Tok.KeywordTable("'host', 'net', 'port' or 'portrange'", AddressTypes).Select(a => a.Value);
 
     /// <summary><c>head</c>: the qualifiers before an id.</summary>
     private static readonly Parser<Token, Qualifiers> Head =
@@ -72,8 +88,7 @@ internal static class FilterParser
             Parser.OneOf(
                 Parser.Map((dir, addr) => new Qualifiers(default, dir, addr.GetValueOrDefault()), DQual, AQual.Optional()),
                 AQual.Select(addr => new Qualifiers(default, default, addr)),
-                Tok.KeywordTable("'proto', 'protochain' or 'gateway'", ("proto", AddrQualifier.Proto),
-                    ("protochain", AddrQualifier.Protochain), ("gateway", AddrQualifier.Gateway))
+                Tok.KeywordTable("'proto', 'protochain' or 'gateway'", ProtocolQualifiers)
                     .Select(a => new Qualifiers(default, default, a.Value))))
         .Labelled("qualifiers");
 
@@ -120,13 +135,15 @@ internal static class FilterParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = Lexer.Tokenize(text);
-        return StackGuard.Run(() =>
-        {
-            var result = Program.Parse(tokens);
-            if (!result.Success)
-                throw SyntaxError(tokens, result.Error!);
-            return QualifierBinder.Bind(result.Value);
-        }, 0);
+        return StackGuard.Run(() => QualifierBinder.Bind(PredictiveParser.TryParse(tokens) ?? ParseTree(tokens)), 0);
+    }
+
+    /// <summary>The combinator grammar alone: the unbound tree of <paramref name="tokens"/> (no predictive parser, no binding).</summary>
+    /// <exception cref="FilterCompileException">As <see cref="Parse"/>, for errors of the grammar.</exception>
+    internal static FilterExpression ParseTree(List<Token> tokens)
+    {
+        var result = Program.Parse(tokens);
+        return result.Success ? result.Value : throw SyntaxError(tokens, result.Error!);
     }
 
     private static FilterCompileException SyntaxError(List<Token> tokens, ParseError<Token> error)

@@ -34,6 +34,14 @@ internal static class Keywords
         ["tcp-ack"] = 0x10, ["tcp-urg"] = 0x20, ["tcp-ece"] = 0x40, ["tcp-cwr"] = 0x80,
     };
 
+    /// <summary><see cref="Words"/> looked up by the scanned text itself, without making a string of it first.</summary>
+    public static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan =
+        ((Dictionary<string, string>)Words).GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary><see cref="NamedNumbers"/> looked up by the scanned text (the out key is the table's own string).</summary>
+    public static readonly Dictionary<string, uint>.AlternateLookup<ReadOnlySpan<char>> NamedNumbersBySpan =
+        ((Dictionary<string, uint>)NamedNumbers).GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static Dictionary<string, string> BuildWords()
     {
         // Each line: canonical token, then its other spellings (scanner.l's alternations).

@@ -36,30 +36,23 @@ internal static partial class Lexer
     [GeneratedRegex(Anchor + B2 + B2 + B2 + ")", RegexOptions.CultureInvariant)]
     private static partial Regex MacHex();
 
-    [GeneratedRegex(Anchor + N + ")", RegexOptions.CultureInvariant)]
-    private static partial Regex NumberPattern();
-
     [GeneratedRegex(Anchor + N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?" + ")", RegexOptions.CultureInvariant)]
     private static partial Regex HidPattern();
 
     [GeneratedRegex(Anchor + B + ":+(?:" + B + ":+)+" + ")", RegexOptions.CultureInvariant)]
     private static partial Regex BogusEtherPattern();
 
-    [GeneratedRegex(Anchor + "[A-Za-z0-9](?:[-_.A-Za-z0-9]*[.A-Za-z0-9])?" + ")", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
-
     [GeneratedRegex(Anchor + @"\\[^ !()\n\t]+" + ")", RegexOptions.CultureInvariant)]
     private static partial Regex EscapedIdPattern();
 
     private static Regex s_aid => AidPattern();
     private static readonly Regex[] s_mac = [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
-    private static Regex s_number => NumberPattern();
     private static Regex s_hid => HidPattern();
     private static Regex s_bogusEther => BogusEtherPattern();
-    private static Regex s_id => IdPattern();
     private static Regex s_escapedId => EscapedIdPattern();
     private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
     private const string SingleCharOperators = "+-*/%:[]!<>()&|^=";
+    private static readonly string[] s_singleCharOperators = [.. SingleCharOperators.Select(c => c.ToString())];
 
     /// <summary>
     /// Scans the whole expression. The list ends with an <see cref="TokenKind.End"/> token, or with a
@@ -111,8 +104,11 @@ internal static partial class Lexer
                     Consider(Rule.Mac, MatchLength(mac, text, pos));
             if (char.IsAsciiDigit(first))
             {
-                Consider(Rule.Number, MatchLength(s_number, text, pos));
-                Consider(Rule.Hid, MatchLength(s_hid, text, pos));
+                int number = NumberLength(text, pos);
+                Consider(Rule.Number, number);
+                // A dotted id starts with a number and a '.'.
+                if (pos + number < text.Length && text[pos + number] == '.')
+                    Consider(Rule.Hid, MatchLength(s_hid, text, pos));
             }
         }
         if ((char.IsAsciiHexDigit(first) || first == ':') && MayBeIpv6(text, pos))
@@ -121,7 +117,7 @@ internal static partial class Lexer
             Consider(Rule.BogusEther, MatchLength(s_bogusEther, text, pos));
         }
         if (char.IsAsciiLetterOrDigit(first))
-            Consider(Rule.Id, MatchLength(s_id, text, pos));
+            Consider(Rule.Id, IdLength(text, pos));
         if (first == '\\')
             Consider(Rule.EscapedId, MatchLength(s_escapedId, text, pos));
         // The operator rules precede the others in scanner.l, so they win ties ("::" is longer than ":").
@@ -134,17 +130,18 @@ internal static partial class Lexer
         if (bestRule == Rule.None)
             return (new Token(TokenKind.LexError, "", 0, pos), 1);
 
-        var word = text.Substring(pos, best);
         // Keywords and named numbers are fixed strings listed before the ID rule, so they win ties.
         if (bestRule == Rule.Id)
         {
-            if (word == "not")
+            var span = text.AsSpan(pos, best);
+            if (span.SequenceEqual("not"))
                 return (new Token(TokenKind.Punct, "!", 0, pos), best);
-            if (Keywords.Words.TryGetValue(word, out var keyword))
+            if (Keywords.WordsBySpan.TryGetValue(span, out var keyword))
                 return (new Token(TokenKind.Keyword, keyword, 0, pos), best);
-            if (Keywords.NamedNumbers.TryGetValue(word, out var value))
-                return (new Token(TokenKind.Num, word, value, pos), best);
+            if (Keywords.NamedNumbersBySpan.TryGetValue(span, out var name, out var value))
+                return (new Token(TokenKind.Num, name, value, pos), best);
         }
+        var word = text.Substring(pos, best);
         var token = bestRule switch
         {
             Rule.Aid => new Token(TokenKind.Aid, word, 0, pos),
@@ -169,12 +166,12 @@ internal static partial class Lexer
     /// </summary>
     private static void MarkArithmeticGroups(List<Token> tokens)
     {
-        var open = new Stack<int>();
+        Stack<int>? open = null;
         for (int i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] is { Kind: TokenKind.Punct, Text: "(" })
-                open.Push(i);
-            else if (tokens[i] is { Kind: TokenKind.Punct, Text: ")" } && open.Count > 0)
+                (open ??= new Stack<int>()).Push(i);
+            else if (tokens[i] is { Kind: TokenKind.Punct, Text: ")" } && open is { Count: > 0 })
             {
                 int start = open.Pop();
                 if (i + 1 < tokens.Count && IsOperator(tokens[i + 1]))
@@ -188,10 +185,44 @@ internal static partial class Lexer
 
     private static string? Operator(string text, int pos)
     {
-        foreach (var op in s_operators)
-            if (string.CompareOrdinal(text, pos, op, 0, 2) == 0)
-                return op;
-        return SingleCharOperators.Contains(text[pos]) ? text[pos].ToString() : null;
+        if (pos + 1 < text.Length)
+            foreach (var op in s_operators)
+                if (text[pos] == op[0] && text[pos + 1] == op[1])
+                    return op;
+        int single = SingleCharOperators.IndexOf(text[pos]);
+        return single >= 0 ? s_singleCharOperators[single] : null;
+    }
+
+    /// <summary>The length of scanner.l's <c>N</c> at <paramref name="pos"/> (a digit there): <c>0x</c> hex digits, else decimal digits.</summary>
+    private static int NumberLength(string text, int pos)
+    {
+        int end = pos;
+        if (text[pos] == '0' && pos + 2 < text.Length && text[pos + 1] is 'x' or 'X' && char.IsAsciiHexDigit(text[pos + 2]))
+        {
+            end = pos + 2;
+            while (end < text.Length && char.IsAsciiHexDigit(text[end]))
+                end++;
+            return end - pos;
+        }
+        while (end < text.Length && char.IsAsciiDigit(text[end]))
+            end++;
+        return end - pos;
+    }
+
+    /// <summary>
+    /// The length of scanner.l's ID at <paramref name="pos"/> (a letter or digit there):
+    /// <c>[A-Za-z0-9]([-_.A-Za-z0-9]*[.A-Za-z0-9])?</c>, the longest run not ending in '-' or '_'.
+    /// </summary>
+    private static int IdLength(string text, int pos)
+    {
+        int end = pos + 1, last = pos + 1;
+        while (end < text.Length && (char.IsAsciiLetterOrDigit(text[end]) || text[end] is '-' or '_' or '.'))
+        {
+            end++;
+            if (text[end - 1] is not ('-' or '_'))
+                last = end;
+        }
+        return last - pos;
     }
 
     private enum Rule { None, Aid, Mac, Number, Hid, Ipv6, BogusEther, Id, EscapedId }
@@ -202,13 +233,26 @@ internal static partial class Lexer
         return match.Success ? match.Length : 0;
     }
 
-    /// <summary>Every MAC spelling has a separator within its first three characters or is twelve hex digits.</summary>
+    /// <summary>
+    /// Whether one of the MAC patterns can match: each starts with one or two hex digits and a ':',
+    /// '-' or '.', or four hex digits and a '.', or is twelve hex digits.
+    /// </summary>
     private static bool HexRunMayBeMac(string text, int pos)
     {
-        for (int i = pos + 1; i < text.Length && i < pos + 5; i++)
-            if (text[i] is ':' or '-' or '.')
-                return true;
-        return text.Length - pos >= 12;
+        int end = pos;
+        while (end < text.Length && end - pos < 12 && char.IsAsciiHexDigit(text[end]))
+            end++;
+        int digits = end - pos;
+        if (digits == 12)
+            return true;
+        if (end == text.Length)
+            return false;
+        return text[end] switch
+        {
+            ':' or '-' => digits <= 2,
+            '.' => digits <= 2 || digits == 4,
+            _ => false,
+        };
     }
 
     private static bool MayBeIpv6(string text, int pos)

@@ -50,8 +50,9 @@ internal static class Tok
     public static readonly Parser<Token, Token> PNum = Parser.Rec<Token, Token>(() =>
         Num.Or(PNum!.Between(LParen, RParen))).Labelled("number");
 
-    /// <summary><c>pname</c>: a protocol name.</summary>
-    public static readonly Parser<Token, (ProtoQualifier Value, int Position)> PName = KeywordTable("protocol name",
+    /// <summary>The protocol names of <c>pname</c>, by canonical keyword.</summary>
+    public static readonly (string Name, ProtoQualifier Value)[] ProtoNames =
+    [
         ("link", ProtoQualifier.Link), ("ip", ProtoQualifier.IP), ("arp", ProtoQualifier.Arp),
         ("rarp", ProtoQualifier.Rarp), ("sctp", ProtoQualifier.Sctp), ("tcp", ProtoQualifier.Tcp),
         ("udp", ProtoQualifier.Udp), ("icmp", ProtoQualifier.Icmp), ("igmp", ProtoQualifier.Igmp),
@@ -64,7 +65,11 @@ internal static class Tok
         ("l1", ProtoQualifier.IsisL1), ("l2", ProtoQualifier.IsisL2), ("iih", ProtoQualifier.IsisIih),
         ("lsp", ProtoQualifier.IsisLsp), ("snp", ProtoQualifier.IsisSnp), ("psnp", ProtoQualifier.IsisPsnp),
         ("csnp", ProtoQualifier.IsisCsnp), ("clnp", ProtoQualifier.Clnp), ("stp", ProtoQualifier.Stp),
-        ("ipx", ProtoQualifier.Ipx), ("netbeui", ProtoQualifier.Netbeui), ("radio", ProtoQualifier.Radio));
+        ("ipx", ProtoQualifier.Ipx), ("netbeui", ProtoQualifier.Netbeui), ("radio", ProtoQualifier.Radio),
+    ];
+
+    /// <summary><c>pname</c>: a protocol name.</summary>
+    public static readonly Parser<Token, (ProtoQualifier Value, int Position)> PName = KeywordTable("protocol name", ProtoNames);
 
     /// <summary><c>relop</c> (<c>&gt; &gt;= =</c>) and <c>irelop</c> (<c>&lt;= &lt; !=</c>, reversed).</summary>
     public static readonly Parser<Token, (RelationTest Test, bool Reversed, int Position)> RelOp =

@@ -56,10 +56,11 @@ internal sealed class ParseProgress
     /// <summary>Offset of the furthest token examined, or -1.</summary>
     public int Furthest { get; private set; } = -1;
 
-    private readonly List<string> _expected = [];
+    // Made on the first rejection: most parses (the predictive parser's) never examine through here.
+    private List<string>? _expected;
 
     /// <summary>What the parsers that examined the furthest token and rejected it were looking for.</summary>
-    public IReadOnlyList<string> Expected => _expected;
+    public IReadOnlyList<string> Expected => _expected ?? [];
 
     /// <summary>Records that the token at <paramref name="position"/> was examined, and what was wanted if it was rejected.</summary>
     public void Examined(int position, string? rejectedFor)
@@ -67,9 +68,9 @@ internal sealed class ParseProgress
         if (position > Furthest)
         {
             Furthest = position;
-            _expected.Clear();
+            _expected?.Clear();
         }
-        if (position == Furthest && rejectedFor is not null && !_expected.Contains(rejectedFor))
+        if (position == Furthest && rejectedFor is not null && !(_expected ??= []).Contains(rejectedFor))
             _expected.Add(rejectedFor);
     }
 }

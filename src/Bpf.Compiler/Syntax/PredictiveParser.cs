@@ -1,0 +1,547 @@
+using Bpf.Vm;
+
+namespace Bpf.Compiler.Syntax;
+
+/// <summary>
+/// A hand-written predictive parser for the common part of the grammar (and/or/not, parentheses,
+/// qualified ids, protocol abbreviations, relations, <c>broadcast</c>/<c>multicast</c>, the
+/// number-taking primitives), run before the Pidgin grammar of <see cref="FilterParser"/>. It decides
+/// each alternative from the next one or two tokens instead of trying the alternatives in turn, and
+/// gives up (returns null) on anything else, including every syntax error: the combinator grammar then
+/// parses the expression and stays the one authority on the language and on error messages. Where it
+/// returns a tree, the tree is the one the combinator grammar returns for the same tokens (the two
+/// are compared over the corpus and over random expressions in PredictiveParserTests).
+/// Why: the combinators' failed alternatives (every term is first tried as a relation, ids as
+/// relations and terms) cost more than libpcap's whole pcap_compile for a typical expression.
+/// </summary>
+internal sealed class PredictiveParser
+{
+    // Deeper nesting goes to the combinator grammar, which has the stack guard.
+    private const int MaxDepth = 100;
+
+    private static readonly Dictionary<string, ProtoQualifier> s_protoNames = Tok.ProtoNames.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, DirQualifier> s_directions = FilterParser.Directions.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, AddrQualifier> s_addressTypes = FilterParser.AddressTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, AddrQualifier> s_protocolQualifiers = FilterParser.ProtocolQualifiers.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+
+    private static readonly Qualifiers Unbound = Qualifiers.Undefined;
+
+    private readonly List<Token> _tokens;
+    private int _next;
+    private int _depth;
+    // Set when the parser meets what it does not handle: every caller then gives up, nothing backtracks.
+    private bool _unsupported;
+
+    private PredictiveParser(List<Token> tokens) => _tokens = tokens;
+
+    /// <summary>The unbound tree (before <see cref="QualifierBinder"/>) of the tokens, or null to leave them to the combinators.</summary>
+    public static FilterExpression? TryParse(List<Token> tokens)
+    {
+        var parser = new PredictiveParser(tokens);
+        if (parser.Peek.Kind == TokenKind.End)
+            return new EmptyExpression(parser.Peek.Position);
+        var tree = parser.Expression();
+        return tree is not null && !parser._unsupported && parser.Peek.Kind == TokenKind.End ? tree : null;
+    }
+
+    private Token Peek => _tokens[_next];
+
+    private Token PeekAt(int ahead) => _tokens[Math.Min(_next + ahead, _tokens.Count - 1)];
+
+    private Token Advance() => _tokens[_next++];
+
+    private FilterExpression? GiveUp()
+    {
+        _unsupported = true;
+        return null;
+    }
+
+    private static bool IsKeyword(Token t, string name) => t.Kind == TokenKind.Keyword && t.Text == name;
+
+    private static bool IsPunct(Token t, string text) => t.Kind == TokenKind.Punct && t.Text == text;
+
+    private static bool IsAndOr(Token t) => t.Kind == TokenKind.Keyword && t.Text is "and" or "or";
+
+    /// <summary><c>expr</c>: terms joined left to right by and/or; after an operator, a term if one parses, else a bare id.</summary>
+    private FilterExpression? Expression()
+    {
+        if (++_depth > MaxDepth)
+            return GiveUp();
+        var left = Term();
+        if (left is null)
+            return null;
+        while (IsAndOr(Peek))
+        {
+            var op = Advance();
+            int start = _next, depth = _depth;
+            var right = Term();
+            if (_unsupported)
+                return null;
+            if (right is null)
+            {
+                // The grammar tries the term and, when it fails, reads a bare id from the same token.
+                (_next, _depth) = (start, depth);
+                var id = Id();
+                if (id is null)
+                    return GiveUp();
+                right = new BareId(id, id.Position);
+            }
+            left = op.Text == "and" ? new AndExpression(left, right, op.Position) : new OrExpression(left, right, op.Position);
+        }
+        _depth--;
+        return left;
+    }
+
+    /// <summary><c>term</c>: <c>not term</c> or an rterm; null when no term starts here (the caller may try an id).</summary>
+    private FilterExpression? Term()
+    {
+        if (IsPunct(Peek, "!"))
+        {
+            var not = Advance();
+            if (++_depth > MaxDepth)
+                return GiveUp();
+            var operand = Term();
+            _depth--;
+            return operand is null ? null : new NotExpression(operand, not.Position);
+        }
+        return RTerm();
+    }
+
+    private FilterExpression? RTerm()
+    {
+        var t = Peek;
+        int start = _next, depth = _depth;
+        // 1. arth relop arth, for the tokens an arithmetic expression can start with.
+        if (MayStartArithmetic(t))
+        {
+            var relation = Relation();
+            if (relation is not null || _unsupported)
+                return relation;
+            (_next, _depth) = (start, depth);
+            // No other alternative starts with a number, '-' or len; the rest are left to the combinators.
+            return t.Kind == TokenKind.Num || IsPunct(t, "-") || IsKeyword(t, "len") ? null : GiveUp();
+        }
+        switch (t.Kind)
+        {
+            case TokenKind.Keyword:
+                return KeywordTerm(t);
+            case TokenKind.Punct when t.Text == "(":
+            {
+                // An unmarked '(' (see Lexer.MarkArithmeticGroups) opens an expression here.
+                Advance();
+                var inner = Expression();
+                if (inner is null || !IsPunct(Peek, ")"))
+                    return null;
+                Advance();
+                return new ParenTerm(inner, t.Position);
+            }
+            case TokenKind.Id or TokenKind.Hid or TokenKind.Hid6 or TokenKind.Eid or TokenKind.Aid:
+                // Every rterm starts with a keyword, '(' or an arithmetic token: an id is not a term.
+                return null;
+            default:
+                return GiveUp();
+        }
+    }
+
+    private FilterExpression? KeywordTerm(Token t)
+    {
+        bool isProto = s_protoNames.TryGetValue(t.Text, out var proto);
+        var next = PeekAt(1);
+        // 2. head id: [pname] (dqual [aqual] | aqual | proto | protochain | gateway) id.
+        if (IsHeadStart(t) || (isProto && IsHeadStart(next)))
+        {
+            var head = Head();
+            var id = Id();
+            return id is null ? GiveUp() : new HeadTerm(head, id, t.Position);
+        }
+        // 3. [pname] broadcast | multicast (802.11 type/subtype/dir are left to the combinators).
+        var word = isProto ? next : t;
+        if (IsKeyword(word, "broadcast") || IsKeyword(word, "multicast"))
+        {
+            var q = isProto ? proto : ProtoQualifier.Default;
+            if (isProto)
+                Advance();
+            Advance();
+            return word.Text == "broadcast" ? new BroadcastExpression(q, word.Position) : new MulticastExpression(q, word.Position);
+        }
+        if (isProto && next.Kind == TokenKind.Keyword && next.Text is "type" or "subtype" or "dir")
+            return GiveUp();
+        // 5. pname.
+        if (isProto)
+        {
+            Advance();
+            return new ProtoAbbreviation(proto, t.Position);
+        }
+        // 6. the keyword-led primitives taking a number or nothing; the others are left to the combinators.
+        switch (t.Text)
+        {
+            case "less":
+            case "greater":
+            case "ifindex":
+            {
+                Advance();
+                if (Peek.Kind != TokenKind.Num)
+                    return GiveUp();
+                var n = Advance().Number;
+                return t.Text switch
+                {
+                    "less" => new LessExpression(n, t.Position),
+                    "greater" => new GreaterExpression(n, t.Position),
+                    _ => new IfIndexExpression(n, t.Position),
+                };
+            }
+            case "inbound":
+            case "outbound":
+                Advance();
+                return new InboundExpression(t.Text == "outbound", t.Position);
+            case "pppoed":
+                Advance();
+                return new PppoedExpression(t.Position);
+            case "vlan":
+            case "mpls":
+            case "pppoes":
+            case "geneve":
+            case "vxlan":
+            {
+                Advance();
+                uint? n = null;
+                if (Peek.Kind == TokenKind.Num || IsPunct(Peek, "("))
+                {
+                    if (PNum() is not { } number)
+                        return GiveUp();
+                    n = number.Number;
+                }
+                return t.Text switch
+                {
+                    "vlan" => new VlanExpression(n, t.Position),
+                    "mpls" => new MplsExpression(n, t.Position),
+                    "pppoes" => new PppoesExpression(n, t.Position),
+                    "geneve" => new GeneveExpression(n, t.Position),
+                    _ => new VxlanExpression(n, t.Position),
+                };
+            }
+            default:
+                return GiveUp();
+        }
+    }
+
+    private static bool IsHeadStart(Token t) =>
+        t.Kind == TokenKind.Keyword
+        && (t.Text is "src" or "dst" || s_directions.ContainsKey(t.Text) || s_addressTypes.ContainsKey(t.Text) || s_protocolQualifiers.ContainsKey(t.Text));
+
+    /// <summary><c>head</c>, once <see cref="IsHeadStart"/> has said one starts here (after an optional protocol).</summary>
+    private Qualifiers Head()
+    {
+        var proto = ProtoQualifier.Default;
+        if (s_protoNames.TryGetValue(Peek.Text, out var p))
+        {
+            proto = p;
+            Advance();
+        }
+        var t = Advance();
+        if (s_protocolQualifiers.TryGetValue(t.Text, out var alone))
+            return new Qualifiers(proto, default, alone);
+        if (s_addressTypes.TryGetValue(t.Text, out var addr))
+            return new Qualifiers(proto, default, addr);
+        DirQualifier dir;
+        if (t.Text is "src" or "dst")
+        {
+            // src or dst / src and dst (dst or src / dst and src); otherwise the 'or'/'and' is the expression's.
+            var other = t.Text == "src" ? "dst" : "src";
+            if (IsKeyword(Peek, "or") && IsKeyword(PeekAt(1), other))
+            {
+                dir = DirQualifier.Or;
+                _next += 2;
+            }
+            else if (IsKeyword(Peek, "and") && IsKeyword(PeekAt(1), other))
+            {
+                dir = DirQualifier.And;
+                _next += 2;
+            }
+            else
+            {
+                dir = t.Text == "src" ? DirQualifier.Src : DirQualifier.Dst;
+            }
+        }
+        else
+        {
+            dir = s_directions[t.Text];
+        }
+        var a = AddrQualifier.Default;
+        if (Peek.Kind == TokenKind.Keyword && s_addressTypes.TryGetValue(Peek.Text, out var after))
+        {
+            a = after;
+            Advance();
+        }
+        return new Qualifiers(proto, dir, a);
+    }
+
+    /// <summary><c>id</c>: an nid, a (parenthesized) number, or a parenthesized list of ids joined by and/or.</summary>
+    private FilterExpression? Id()
+    {
+        if (++_depth > MaxDepth)
+            return GiveUp();
+        var t = Peek;
+        FilterExpression? id;
+        if (t.Kind == TokenKind.Num)
+        {
+            Advance();
+            id = new NumberId(Unbound, t.Number, t.Position);
+        }
+        else if (IsPunct(t, "("))
+        {
+            // pnum in parentheses first, as the grammar tries it first; then ( pid ).
+            int start = _next;
+            if (PNum() is { } number)
+            {
+                id = new NumberId(Unbound, number.Number, number.Position);
+            }
+            else
+            {
+                _next = start;
+                id = ParenthesizedIds();
+            }
+        }
+        else
+        {
+            id = NId();
+        }
+        _depth--;
+        return id;
+    }
+
+    /// <summary><c>'(' pid ')'</c>.</summary>
+    private FilterExpression? ParenthesizedIds()
+    {
+        Advance();
+        FilterExpression? left;
+        if (Peek.Kind == TokenKind.Num || IsPunct(Peek, "("))
+        {
+            if (PNum() is not { } number)
+                return GiveUp();
+            left = new NumberId(Unbound, number.Number, number.Position);
+        }
+        else
+        {
+            left = NId();
+        }
+        if (left is null)
+            return GiveUp();
+        while (IsAndOr(Peek))
+        {
+            var op = Advance();
+            var right = Id();
+            if (right is null)
+                return GiveUp();
+            left = op.Text == "and" ? new AndExpression(left, right, op.Position) : new OrExpression(left, right, op.Position);
+        }
+        if (!IsPunct(Peek, ")"))
+            return GiveUp();
+        Advance();
+        return left;
+    }
+
+    /// <summary><c>nid</c>.</summary>
+    private FilterExpression? NId()
+    {
+        var t = Peek;
+        switch (t.Kind)
+        {
+            case TokenKind.Id:
+                Advance();
+                return new NameId(Unbound, t.Text, t.Position);
+            case TokenKind.Hid:
+                Advance();
+                if (IsPunct(Peek, "/"))
+                {
+                    Advance();
+                    if (Peek.Kind != TokenKind.Num)
+                        return GiveUp();
+                    return new MaskedHostId(Unbound, t.Text, null, Advance().Number, t.Position);
+                }
+                if (IsKeyword(Peek, "mask"))
+                {
+                    Advance();
+                    if (Peek.Kind != TokenKind.Hid)
+                        return GiveUp();
+                    return new MaskedHostId(Unbound, t.Text, Advance().Text, 0, t.Position);
+                }
+                return new HostId(Unbound, t.Text, t.Position);
+            case TokenKind.Hid6:
+                Advance();
+                if (IsPunct(Peek, "/"))
+                {
+                    Advance();
+                    if (Peek.Kind != TokenKind.Num)
+                        return GiveUp();
+                    return new Ipv6Id(Unbound, t.Text, Advance().Number, t.Position);
+                }
+                return new Ipv6Id(Unbound, t.Text, 128, t.Position);
+            case TokenKind.Eid:
+                Advance();
+                return new MacId(Unbound, t.Text, t.Position);
+            case TokenKind.Aid:
+                Advance();
+                return new ArcnetId(Unbound, t.Text, t.Position);
+            case TokenKind.Punct when t.Text == "!":
+            {
+                Advance();
+                var operand = Id();
+                return operand is null ? GiveUp() : new NotExpression(operand, t.Position);
+            }
+            default:
+                return GiveUp();
+        }
+    }
+
+    /// <summary><c>pnum: NUM | '(' pnum ')'</c>: the number token, or null (position unspecified) when there is none.</summary>
+    private Token? PNum()
+    {
+        int open = 0;
+        while (IsPunct(Peek, "("))
+        {
+            Advance();
+            open++;
+        }
+        if (Peek.Kind != TokenKind.Num)
+            return null;
+        var number = Advance();
+        for (; open > 0; open--)
+        {
+            if (!IsPunct(Peek, ")"))
+                return null;
+            Advance();
+        }
+        return number;
+    }
+
+    // The tokens an arithmetic operand can start with (ArithSyntax's Primary and unary minus). A '('
+    // counts only when the lexer marked its group as followed by an operator, as in the grammar.
+    private bool MayStartArithmetic(Token t) => t.Kind switch
+    {
+        TokenKind.Num => true,
+        TokenKind.Keyword => t.Text == "len" || (s_protoNames.ContainsKey(t.Text) && IsPunct(PeekAt(1), "[")),
+        TokenKind.Punct => t.Text == "-" || (t.Text == "(" && t.Number != 0),
+        _ => false,
+    };
+
+    /// <summary><c>arth relop arth</c>, or null (nothing consumed that matters: the caller rewinds).</summary>
+    private FilterExpression? Relation()
+    {
+        var left = Arithmetic();
+        if (left is null)
+            return null;
+        var op = Peek;
+        if (op.Kind != TokenKind.Punct)
+            return null;
+        (RelationTest Test, bool Reversed) relop;
+        switch (op.Text)
+        {
+            case ">": relop = (RelationTest.Greater, false); break;
+            case ">=": relop = (RelationTest.GreaterOrEqual, false); break;
+            case "=": relop = (RelationTest.Equal, false); break;
+            case "<=": relop = (RelationTest.Greater, true); break;
+            case "<": relop = (RelationTest.GreaterOrEqual, true); break;
+            case "!=": relop = (RelationTest.Equal, true); break;
+            default: return null;
+        }
+        Advance();
+        var right = Arithmetic();
+        return right is null ? null : new Relation(relop.Test, relop.Reversed, left, right, op.Position);
+    }
+
+    /// <summary><c>arth</c>, folded by <see cref="ArithSyntax.Fold"/> exactly as the combinators fold it.</summary>
+    private ArithExpression? Arithmetic()
+    {
+        if (++_depth > MaxDepth)
+        {
+            GiveUp();
+            return null;
+        }
+        var first = Signed();
+        if (first is not { } firstSigned)
+            return null;
+        List<((ArithOperator Operator, int Position) Op, (IEnumerable<Token> Minus, ArithExpression Operand) Signed)>? rest = null;
+        while (Peek.Kind == TokenKind.Punct && BinaryOperator(Peek.Text) is { } binary)
+        {
+            var op = Advance();
+            if (Signed() is not { } signed)
+                return null;
+            (rest ??= []).Add(((binary, op.Position), signed));
+        }
+        _depth--;
+        return ArithSyntax.Fold(firstSigned, rest ?? []);
+    }
+
+    private (IEnumerable<Token> Minus, ArithExpression Operand)? Signed()
+    {
+        List<Token>? minus = null;
+        while (IsPunct(Peek, "-"))
+            (minus ??= []).Add(Advance());
+        var operand = Primary();
+        return operand is null ? null : (minus ?? (IEnumerable<Token>)[], operand);
+    }
+
+    private ArithExpression? Primary()
+    {
+        var t = Peek;
+        if (t.Kind == TokenKind.Num)
+        {
+            Advance();
+            return new ConstantArith(t.Number, t.Position);
+        }
+        if (IsKeyword(t, "len"))
+        {
+            Advance();
+            return new LengthArith(t.Position);
+        }
+        if (t.Kind == TokenKind.Keyword && s_protoNames.TryGetValue(t.Text, out var proto))
+        {
+            // proto '[' arth [':' NUM] ']'
+            Advance();
+            if (!IsPunct(Peek, "["))
+                return null;
+            Advance();
+            var index = Arithmetic();
+            if (index is null)
+                return null;
+            uint size = 1;
+            if (IsPunct(Peek, ":"))
+            {
+                Advance();
+                if (Peek.Kind != TokenKind.Num)
+                    return null;
+                size = Advance().Number;
+            }
+            if (!IsPunct(Peek, "]"))
+                return null;
+            Advance();
+            return new LoadArith(proto, index, size, t.Position);
+        }
+        if (IsPunct(t, "("))
+        {
+            Advance();
+            var inner = Arithmetic();
+            if (inner is null || !IsPunct(Peek, ")"))
+                return null;
+            Advance();
+            return inner;
+        }
+        return null;
+    }
+
+    private static ArithOperator? BinaryOperator(string text) => text switch
+    {
+        "+" => ArithOperator.Add,
+        "-" => ArithOperator.Subtract,
+        "*" => ArithOperator.Multiply,
+        "/" => ArithOperator.Divide,
+        "%" => ArithOperator.Modulo,
+        "&" => ArithOperator.And,
+        "|" => ArithOperator.Or,
+        "^" => ArithOperator.Xor,
+        "<<" => ArithOperator.LeftShift,
+        ">>" => ArithOperator.RightShift,
+        _ => null,
+    };
+}
