@@ -44,7 +44,15 @@ public static class FilterCompiler
         if (snaplen == 0)
             throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "snaplen of 0 rejects all packets");
 
-        var ast = FilterParser.Parse(expression);
+        FilterExpression ast;
+        try
+        {
+            ast = FilterParser.Parse(expression);
+        }
+        catch (FilterCompileException e) when (options.Compatibility == LibpcapCompatibility.Head && HeadScannerWording(e.Message) is { } head)
+        {
+            throw new FilterCompileException(e.Kind, e.Position, head);
+        }
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
             Names = options.NameResolver ?? SystemNameResolver.Default,
@@ -78,6 +86,25 @@ public static class FilterCompiler
 
     // libpcap tests root->s.code only: a root block whose branch is "ret #0" rejects everything
     // whatever statements precede it.
+    /// <summary>
+    /// The head scanner's words for the lexical errors the one (1.10-worded) lexer reports: "invalid
+    /// Ethernet/IPv6 address" and "decimal/octal/hexadecimal number N overflows 32 bits"; null for others.
+    /// </summary>
+    private static string? HeadScannerWording(string message)
+    {
+        if (message.StartsWith("bogus ethernet address ", StringComparison.Ordinal))
+            return "invalid Ethernet address " + message["bogus ethernet address ".Length..];
+        if (message.StartsWith("bogus IPv6 address ", StringComparison.Ordinal))
+            return "invalid IPv6 address " + message["bogus IPv6 address ".Length..];
+        if (message.StartsWith("number ", StringComparison.Ordinal) && message.Contains(" overflows 32 bits", StringComparison.Ordinal))
+        {
+            var number = message["number ".Length..];
+            var kind = number.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? "hexadecimal" : number.StartsWith('0') ? "octal" : "decimal";
+            return kind + " " + message;
+        }
+        return null;
+    }
+
     private static bool IsRejectAll(Block root) =>
         root.Branch.Code == (Opcodes.Ret | Opcodes.K) && root.Branch.K == 0;
 }

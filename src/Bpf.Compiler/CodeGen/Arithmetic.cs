@@ -94,6 +94,8 @@ internal static class Arithmetic
     /// <summary><c>a0 relop a1</c> (libpcap's gen_relation).</summary>
     public static Cond Relation(CodeGenContext cx, ushort jtype, Arth a0, Arth a1, bool reversed)
     {
+        if (cx.Head)
+            return HeadRelation(cx, jtype, a0, a1, reversed);
         Cond b;
         var tail = new List<Stmt> { ToX(a1), ToA(a0) };
         if (jtype == Opcodes.Jeq)
@@ -117,6 +119,28 @@ internal static class Arithmetic
         else
             tmp = a1.Checks;
         return tmp != null ? And(tmp, b) : b;
+    }
+
+    /// <summary>
+    /// The head's gen_relation: every relation, equality included, jumps on X (1.10 compared A - X
+    /// with zero), and the operands' protocol checks are anded in front one at a time, a1's first.
+    /// </summary>
+    private static Cond HeadRelation(CodeGenContext cx, ushort jtype, Arth a0, Arth a1, bool reversed)
+    {
+        var b = NewBlock((ushort)(Opcodes.Jmp | jtype | Opcodes.X));
+        if (reversed)
+            Not(b);
+        a0.Stmts.AddRange(a1.Stmts);
+        a0.Stmts.Add(ToX(a1));
+        a0.Stmts.Add(ToA(a0));
+        b.Block.Stmts.AddRange(a0.Stmts);
+        cx.FreeReg(a0.RegNo);
+        cx.FreeReg(a1.RegNo);
+        if (a0.Checks != null)
+            b = And(a0.Checks, b);
+        if (a1.Checks != null)
+            b = And(a1.Checks, b);
+        return b;
     }
 
     /// <summary><c>proto[index:size]</c> (libpcap's gen_load).</summary>
@@ -209,7 +233,8 @@ internal static class Arithmetic
                 break;
             }
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "unsupported index operation");
+                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    cx.Head ? $"'{QualifierNames.Keyword(proto)}' does not support the index operation" : "unsupported index operation");
         }
         inst.RegNo = regno;
         inst.Stmts.Add(new Stmt(Opcodes.St, (uint)regno));

@@ -34,9 +34,13 @@ internal static class Encapsulations
             EtherType.IPv6 => 0x60,
             _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "unsupported protocol over mpls"),
         };
-        var b0 = cx.MCmp(OffsetBase.LinkPayload, unchecked((uint)-2), Opcodes.B, 0x01, 0x01);
+        var b0 = cx.Head ? JustAfterMplsStack(cx) : cx.MCmp(OffsetBase.LinkPayload, unchecked((uint)-2), Opcodes.B, 0x01, 0x01);
         return And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.B, version, 0xf0));
     }
+
+    /// <summary>The head's gen_just_after_mpls_stack: the previous label has its bottom-of-stack bit set (jset).</summary>
+    private static Cond JustAfterMplsStack(CodeGenContext cx) =>
+        Loads.JSet(cx.LoadA(OffsetBase.PrevMplsHeader, 2, Opcodes.B), 0x01);
 
     private static Cond VlanTpidTest(CodeGenContext cx)
     {
@@ -143,7 +147,7 @@ internal static class Encapsulations
     {
         Cond b0;
         if (cx.LabelStackDepth > 0)
-            b0 = cx.MCmp(OffsetBase.PrevMplsHeader, 2, Opcodes.B, 0, 0x01); // not the bottom of the stack
+            b0 = cx.Head ? Not(JustAfterMplsStack(cx)) : cx.MCmp(OffsetBase.PrevMplsHeader, 2, Opcodes.B, 0, 0x01); // not the bottom of the stack
         else
         {
             b0 = cx.LinkType switch
@@ -178,7 +182,10 @@ internal static class Encapsulations
         {
             if (session.Value > 0x0000ffff)
                 throw cx.Error(FilterErrorKind.ValueOutOfRange, $"PPPoE session number {session.Value} greater than maximum {0x0000ffff}");
-            b0 = And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.W, session.Value, 0x0000ffff));
+            // The head compares the session id halfword; 1.10 masked the low half of a word.
+            b0 = And(b0, cx.Head
+                ? cx.Cmp(OffsetBase.LinkPayload, 2, Opcodes.H, session.Value)
+                : cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.W, session.Value, 0x0000ffff));
         }
         cx.PushLinkHeader(LinkType.PPP, cx.OffLinkPl.IsVariable, cx.OffLinkPl.ConstantPart + cx.OffNl + 6, cx.OffLinkPl.Reg);
         cx.OffLinkType.CopyFrom(cx.OffLinkHdr);

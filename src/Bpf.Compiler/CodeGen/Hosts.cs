@@ -13,7 +13,7 @@ internal static class Hosts
 
     private static void CheckAddressDirection(CodeGenContext cx, DirQualifier dir)
     {
-        var error = QualifierNames.Wireless80211Only(dir, "addresses other than 802.11 MAC addresses");
+        var error = cx.Head ? QualifierNames.HeadWirelessOnly(dir) : QualifierNames.Wireless80211Only(dir, "addresses other than 802.11 MAC addresses");
         if (error != null)
             throw cx.Error(FilterErrorKind.InvalidQualifier, error);
     }

@@ -51,7 +51,7 @@ internal static class IdCodes
             {
                 if (q.Proto is not (ProtoQualifier.Default or ProtoQualifier.Udp or ProtoQualifier.Tcp or ProtoQualifier.Sctp))
                     throw cx.Error(FilterErrorKind.InvalidQualifier, "illegal qualifier of 'portrange'");
-                var (p1, p2, realProto) = ParsePortRange(cx, name)
+                var (p1, p2, realProto) = cx.Head ? HeadPortRange(cx, name) : ParsePortRange(cx, name)
                     ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown port in range '{name}'");
                 var proto = CheckPortProto(cx, q.Proto, realProto, $"port in range '{name}'");
                 CheckPortNumber(cx, p1);
@@ -108,6 +108,56 @@ internal static class IdCodes
         }
         _ = name;
         return wanted;
+    }
+
+    /// <summary>
+    /// The head's stringtoportrange: exactly one hyphen between two ports, each a number (decimal,
+    /// 0-octal or 0x-hex, at most 32 bits) or a service name; the protocol is the names' if they agree.
+    /// </summary>
+    private static (int, int, int) HeadPortRange(CodeGenContext cx, string name)
+    {
+        var hyphen = name.IndexOf('-');
+        if (hyphen < 0)
+            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' contains no hyphen");
+        if (name.IndexOf('-', hyphen + 1) >= 0)
+            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' contains more than one hyphen");
+        if (hyphen == 0)
+            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' has no starting port");
+        var (p1, proto1) = HeadStringToPort(cx, name[..hyphen]);
+        if (hyphen == name.Length - 1)
+            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' has no ending port");
+        var (p2, proto2) = HeadStringToPort(cx, name[(hyphen + 1)..]);
+        return ((int)Math.Min(p1, int.MaxValue), (int)Math.Min(p2, int.MaxValue), proto1 == proto2 ? proto1 : Ports.AnyTransport);
+    }
+
+    // The head's stringtoport: a number is any protocol's; a name is TCP's, else UDP's (both when
+    // the two agree).
+    private static (uint Port, int Proto) HeadStringToPort(CodeGenContext cx, string text)
+    {
+        var (isNumber, value) = HeadStoulen(cx, text);
+        if (isNumber)
+            return (value, Ports.AnyTransport);
+        var found = cx.Names?.LookupPort(text) ?? throw cx.Error(FilterErrorKind.UnknownName, $"'{text}' is not a valid port");
+        return ((uint)found.Port, found.Protocol);
+    }
+
+    // The head scanner's stoulen: (false, 0) when the text is not a number of its base.
+    private static (bool IsNumber, uint Value) HeadStoulen(CodeGenContext cx, string text)
+    {
+        var (digits, radix, kind) = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? (text[2..], 16u, "hexadecimal")
+            : text.StartsWith('0') ? (text[1..], 8u, "octal")
+            : (text, 10u, "decimal");
+        ulong n = 0;
+        foreach (var c in digits)
+        {
+            var d = c is >= '0' and <= '9' ? (uint)(c - '0') : c is >= 'a' and <= 'f' ? (uint)(c - 'a' + 10) : c is >= 'A' and <= 'F' ? (uint)(c - 'A' + 10) : 99u;
+            if (d >= radix)
+                return (false, 0);
+            n = n * radix + d;
+            if (n > uint.MaxValue)
+                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"{kind} number {text} overflows 32 bits");
+        }
+        return (true, (uint)n);
     }
 
     /// <summary><c>%d-%d</c>, or two service names around the first '-' (libpcap's pcap_nametoportrange).</summary>

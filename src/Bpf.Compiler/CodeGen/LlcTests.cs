@@ -60,7 +60,10 @@ internal static class LlcTests
             case LinkType.IEEE802_11_RADIO:
             case LinkType.IEEE802_11_RADIO_AVS:
             case LinkType.PPI:
-                return WirelessFields.DataFrameCheck(cx);
+                // The head tests the frame type field as a whole (data = 0b10); 1.10 tested its two bits.
+                return cx.Head
+                    ? cx.MCmp(OffsetBase.LinkHeader, 0, Opcodes.B, 0x08, 0x0c)
+                    : WirelessFields.DataFrameCheck(cx);
             default:
                 throw cx.NotOnLinkType("llc", $"'llc' not supported for {cx.LinkTypeDescription}");
         }

@@ -27,7 +27,8 @@ internal static class MacAddresses
             case DirQualifier.Or:
                 return Or(FixedHostOp(cx, mac, DirQualifier.Src, srcOff, dstOff, suffix), FixedHostOp(cx, mac, DirQualifier.Dst, srcOff, dstOff, suffix));
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, QualifierNames.MacOnly80211(dir, suffix) ?? "syntax error in filter expression");
+                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    (cx.Head ? QualifierNames.HeadWirelessOnly(dir) : QualifierNames.MacOnly80211(dir, suffix)) ?? "syntax error in filter expression");
         }
     }
 

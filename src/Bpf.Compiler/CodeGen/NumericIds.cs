@@ -167,7 +167,9 @@ internal static class NumericIds
                 throw cx.Error(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
         }
         if (q.Addr != AddrQualifier.Net)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, "Mask syntax for networks only");
+            throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head
+                ? $"'{q.Addr.ToString().ToLowerInvariant()}' is not a valid qualifier for '{(maskText != null ? $"{address} mask {maskText}" : $"{address}/{maskLength}")}'"
+                : "Mask syntax for networks only");
         return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr, "net <IPv4 prefix>");
     }
 
@@ -199,7 +201,8 @@ internal static class NumericIds
             case AddrQualifier.Default:
             case AddrQualifier.Host:
                 if (maskLength != 128)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, "Mask syntax for networks only");
+                    throw cx.Error(FilterErrorKind.InvalidQualifier,
+                        cx.Head ? $"'host' is not a valid qualifier for '{address}/{maskLength}'" : "Mask syntax for networks only");
                 return Hosts.Host6(cx, a, m, q.Proto, q.Dir, q.Addr);
             case AddrQualifier.Net:
                 return Hosts.Host6(cx, a, m, q.Proto, q.Dir, q.Addr);

@@ -91,8 +91,10 @@ internal static class Protochain
         var fix4 = Add(s, St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.Ah));
         if (fix3 != null)
             fix3.JumpFalse = fix4;
-        fix4.JumpTrue = Add(s, St(Opcodes.Misc | Opcodes.Txa));
-        Add(s, St(Opcodes.Ld | Opcodes.Ind | Opcodes.B, nl));
+        // 1.10 copied X to A first, which the load overwrites; the head starts with the load.
+        var copy = cx.Head ? null : Add(s, St(Opcodes.Misc | Opcodes.Txa));
+        var load = Add(s, St(Opcodes.Ld | Opcodes.Ind | Opcodes.B, nl));
+        fix4.JumpTrue = copy ?? load;
         Add(s, St(Opcodes.St, (uint)reg2));
         Add(s, St(Opcodes.Misc | Opcodes.Txa));
         Add(s, St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 1));

@@ -108,7 +108,7 @@ internal static class Protocols
             ProtoQualifier.IP => cx.LinkProto(EtherType.IP),
             ProtoQualifier.Arp => cx.LinkProto(EtherType.Arp),
             ProtoQualifier.Rarp => cx.LinkProto(EtherType.RevArp),
-            ProtoQualifier.Link => throw cx.Error(FilterErrorKind.InvalidQualifier, "link layer applied in wrong context"),
+            ProtoQualifier.Link => throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head ? "'link' cannot be used as an abbreviation" : "link layer applied in wrong context"),
             ProtoQualifier.Atalk => cx.LinkProto(EtherType.Atalk),
             ProtoQualifier.Aarp => cx.LinkProto(EtherType.Aarp),
             ProtoQualifier.Decnet => cx.LinkProto(EtherType.Dn),

@@ -67,6 +67,18 @@ internal static class QualifierNames
         _ => null,
     };
 
+    /// <summary>The head's assert_nonwlan_dqual: its one error for an 802.11-only direction on any host; null for src/dst/and/or.</summary>
+    public static string? HeadWirelessOnly(DirQualifier dir) => dir switch
+    {
+        DirQualifier.Addr1 => "'addr1' is valid for 802.11 syntax only",
+        DirQualifier.Addr2 => "'addr2' is valid for 802.11 syntax only",
+        DirQualifier.Addr3 => "'addr3' is valid for 802.11 syntax only",
+        DirQualifier.Addr4 => "'addr4' is valid for 802.11 syntax only",
+        DirQualifier.Ra => "'ra' is valid for 802.11 syntax only",
+        DirQualifier.Ta => "'ta' is valid for 802.11 syntax only",
+        _ => null,
+    };
+
     /// <summary>The error for an 802.11-only direction on a MAC address of another link type; null for src/dst/and/or.</summary>
     public static string? MacOnly80211(DirQualifier dir, string suffix) => dir switch
     {
