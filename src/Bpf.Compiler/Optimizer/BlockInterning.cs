@@ -24,12 +24,19 @@ internal static class BlockInterning
     public static void Run(Block root)
     {
         var order = GraphWalk.PostOrder(root);
-        var classOf = new Dictionary<Block, int>(order.Count, ReferenceEqualityComparer.Instance);
+        var maxId = 0;
+        foreach (var b in order)
+        {
+            maxId = Math.Max(maxId, b.Id);
+        }
+
+        // By block id (ids are distinct: the flow graph's numbering or a fresh one).
+        var classOf = new int[maxId + 1];
         var classes = new Dictionary<Key, int>(order.Count);
         var representative = new List<Block>();
         foreach (var b in order)
         {
-            var key = new Key(b, b.True is null ? -1 : classOf[b.True], b.False is null ? -1 : classOf[b.False]);
+            var key = new Key(b, b.True is null ? -1 : classOf[b.True.Id], b.False is null ? -1 : classOf[b.False.Id]);
             if (classes.TryGetValue(key, out var c))
             {
                 if (b.Id > representative[c].Id)
@@ -44,15 +51,15 @@ internal static class BlockInterning
                 representative.Add(b);
             }
 
-            classOf.Add(b, c);
+            classOf[b.Id] = c;
         }
 
         foreach (var b in order)
         {
             if (b.True is not null)
             {
-                b.True = representative[classOf[b.True]];
-                b.False = representative[classOf[b.False!]];
+                b.True = representative[classOf[b.True.Id]];
+                b.False = representative[classOf[b.False!.Id]];
             }
         }
     }

@@ -16,10 +16,17 @@ internal sealed class DominatorTree
     /// <summary>The parent of a node not in the tree (not reached this time).</summary>
     public const int Absent = -2;
 
+    /// <summary>Depth differences up to which <see cref="IsAncestorOrSelf"/> walks rather than numbering the tree.</summary>
+    private const int ShortWalk = 32;
+
     private readonly int[] _parent;
     private readonly int[] _depth;
     private readonly int[] _enter;
     private readonly int[] _exit;
+    private readonly List<int> _roots = [];
+    private readonly Stack<(int Node, bool Leaving)> _stack = new();
+    private int[]? _firstChild;
+    private int[]? _nextSibling;
     private bool _numbered;
 
     /// <summary>An empty forest over <paramref name="size"/> nodes.</summary>
@@ -96,6 +103,23 @@ internal sealed class DominatorTree
     /// <summary>True when <paramref name="ancestor"/> dominates <paramref name="node"/> (or is it); both in the tree.</summary>
     public bool IsAncestorOrSelf(int ancestor, int node)
     {
+        var up = _depth[node] - _depth[ancestor];
+        if (up < 0)
+        {
+            return false;
+        }
+
+        if (!_numbered && up <= ShortWalk)
+        {
+            // Close in depth (all pairs in small graphs): walking up is cheaper than numbering the tree.
+            while (up-- > 0)
+            {
+                node = _parent[node];
+            }
+
+            return node == ancestor;
+        }
+
         Number();
         return _enter[ancestor] <= _enter[node] && _exit[node] <= _exit[ancestor];
     }
@@ -105,6 +129,13 @@ internal sealed class DominatorTree
     {
         Number();
         return _enter[node];
+    }
+
+    /// <summary>The depth-first exit time of <paramref name="node"/>: descendants exit before ancestors.</summary>
+    public int Exit(int node)
+    {
+        Number();
+        return _exit[node];
     }
 
     /// <summary>The nodes of the tree in depth-first entry order.</summary>
@@ -134,10 +165,11 @@ internal sealed class DominatorTree
         }
 
         var n = _parent.Length;
-        var firstChild = new int[n];
-        var nextSibling = new int[n];
+        var firstChild = _firstChild ??= new int[n];
+        var nextSibling = _nextSibling ??= new int[n];
         Array.Fill(firstChild, None);
-        var roots = new List<int>();
+        var roots = _roots;
+        roots.Clear();
         for (var i = n - 1; i >= 0; i--)
         {
             var p = _parent[i];
@@ -160,7 +192,7 @@ internal sealed class DominatorTree
         // Pre-order and post-order numbers: a is an ancestor of n exactly when it comes before n in
         // the first and after it in the second.
         int pre = 0, post = 0;
-        var stack = new Stack<(int Node, bool Leaving)>();
+        var stack = _stack;
         for (var r = roots.Count - 1; r >= 0; r--)
         {
             stack.Push((roots[r], false));

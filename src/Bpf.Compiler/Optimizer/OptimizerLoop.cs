@@ -68,10 +68,11 @@ internal static class OptimizerLoop
         }
 
         InEdges.Find(graph);
+        var runs = new ChainRuns(graph);
         foreach (var b in graph.BottomUp(1))
         {
-            Pullups.Or(graph, b);
-            Pullups.And(graph, b);
+            Pullups.Or(graph, runs, b);
+            Pullups.And(graph, runs, b);
         }
     }
 }

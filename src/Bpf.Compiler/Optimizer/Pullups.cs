@@ -13,16 +13,16 @@ namespace Bpf.Compiler.Optimizer;
 internal static class Pullups
 {
     /// <summary>The "or" form: the chain follows false edges; every member shares b's true target.</summary>
-    public static void Or(FlowGraph graph, BlockState b) => Pull(graph, b, shared: true);
+    public static void Or(FlowGraph graph, ChainRuns runs, BlockState b) => Pull(graph, runs, b, shared: true);
 
     /// <summary>The "and" form: the chain follows true edges; every member shares b's false target.</summary>
-    public static void And(FlowGraph graph, BlockState b) => Pull(graph, b, shared: false);
+    public static void And(FlowGraph graph, ChainRuns runs, BlockState b) => Pull(graph, runs, b, shared: false);
 
     /// <summary>
     /// <paramref name="shared"/> names the edge (true for "or") whose target all chain members
     /// share; the chain runs along the other edge.
     /// </summary>
-    private static void Pull(FlowGraph graph, BlockState b, bool shared)
+    private static void Pull(FlowGraph graph, ChainRuns runs, BlockState b, bool shared)
     {
         var first = b.InEdges;
         if (first is null)
@@ -55,7 +55,14 @@ internal static class Pullups
                 break;
             }
 
-            diff = new Slot(diff.Target!, !shared);
+            // The whole run of blocks testing this A value (one step in libpcap): every member of it
+            // has A == val, so the walk either passes all of it or stops (returns) inside it.
+            if (!runs.AllDominatedBy(diff.Target!, shared, b.Block, out var last))
+            {
+                return;
+            }
+
+            diff = new Slot(last, !shared);
             atTop = false;
         }
 
@@ -72,10 +79,16 @@ internal static class Pullups
                 break;
             }
 
-            same = new Slot(same.Target!, !shared);
+            if (!runs.AllDominatedBy(same.Target!, shared, b.Block, out var last))
+            {
+                return;
+            }
+
+            same = new Slot(last, !shared);
         }
 
         var pull = same.Target!;
+        runs.Pulling(pull, same.Owner, atTop ? null : diff.Owner, b, shared);
         same.Target = Get(pull, !shared);
         Set(pull, !shared, diff.Target);
         if (atTop)

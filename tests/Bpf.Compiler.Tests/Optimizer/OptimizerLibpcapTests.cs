@@ -88,6 +88,31 @@ public class OptimizerLibpcapTests(ITestOutputHelper output)
         Check(Enumerable.Range(0, 150).Select(_ => gen.Expression(3)).ToList().Select(e => Compare(linkType, e.Text, e.Ast)));
     }
 
+    public static TheoryData<string, int> ChainJoiners() => new()
+    {
+        { "or", 201 }, { "and", 202 }, { "or", 203 }, { "and not", 204 }, { "or not", 205 },
+    };
+
+    /// <summary>
+    /// Long chains over a few fields in random order (generated block lists): the pullups move long
+    /// runs of tests of one field past the others, pass after pass, and jump threading then folds them.
+    /// </summary>
+    [LibpcapTheory]
+    [MemberData(nameof(ChainJoiners))]
+    public void LongChains_MatchLibpcapOptimized(string joiner, int seed)
+    {
+        var random = new Random(seed);
+        string[] fields = ["src host 10.0.0.{0}", "dst host 10.0.1.{0}", "host 10.1.{0}.1", "port {0}", "src port {0}", "net 10.{0}.0.0/16", "ip proto {0}"];
+        var chains = Enumerable.Range(0, 6).Select(_ =>
+        {
+            var pick = fields.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToArray();
+            var terms = Enumerable.Range(0, random.Next(20, 120))
+                .Select(_ => string.Format(System.Globalization.CultureInfo.InvariantCulture, pick[random.Next(pick.Length)], random.Next(1, 250)));
+            return string.Join($" {joiner} ", terms);
+        }).ToList();
+        Check(chains.Select(text => Compare(LinkType.EN10MB, text, FilterParser.Parse(text))));
+    }
+
     private void Check(IEnumerable<Outcome?> outcomes)
     {
         var all = outcomes.Where(o => o != null).Select(o => o!).ToList();
