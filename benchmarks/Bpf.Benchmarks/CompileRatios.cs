@@ -67,14 +67,20 @@ internal static class CompileRatios
         }
         var clock = Stopwatch.StartNew();
         long compiles = 0;
+        var spent = new double[corpus.Length];
         while (clock.Elapsed.TotalSeconds < seconds)
             foreach (var o in options)
-                foreach (var row in corpus)
+                for (int i = 0; i < corpus.Length; i++)
                 {
-                    Ours(row, o);
+                    long t0 = Stopwatch.GetTimestamp();
+                    Ours(corpus[i], o);
+                    spent[i] += Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
                     compiles++;
                 }
-        Console.WriteLine($"{compiles} compiles in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / compiles:F1} us each (mean)");
+        foreach (var i in Enumerable.Range(0, corpus.Length).OrderByDescending(i => spent[i]).Take(8))
+            Console.WriteLine($"  {100 * spent[i] / spent.Sum(),5:F1}% of the time: {corpus[i].LinkType}: {corpus[i].Expression}");
+        Console.WriteLine($"{compiles} compiles in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / compiles:F1} us each (mean); " +
+            $"GCs gen0/1/2 {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, GC pauses {GC.GetTotalPauseDuration().TotalSeconds:F2} s");
         return 0;
     }
 
