@@ -52,6 +52,16 @@ internal static class Peephole
             n.Code = Opcodes.Misc | Opcodes.Tax;
         }
 
+        // Default mode: add #a; add #b  ->  add #(a + b) (modulo 2^32, as the additions are). The
+        // head's vxlan offsets are built this way (add #22; add #8; add #12).
+        if (graph.Head && s.Code == (Opcodes.Alu | Opcodes.Add | Opcodes.K) && n.Code == (Opcodes.Alu | Opcodes.Add | Opcodes.K))
+        {
+            n.K = unchecked(s.K + n.K);
+            s.Code = Stmt.Nop;
+            graph.Changed();
+            return;
+        }
+
         // ld #k; tax  ->  ldx #k; txa
         if (s.Code == (Opcodes.Ld | Opcodes.Imm) && n.Code == (Opcodes.Misc | Opcodes.Tax))
         {

@@ -63,4 +63,19 @@ public class OptimizerCorrectionTests
         Assert.Equal(0u, new BpfInterpreter(optimized).Run(other, (uint)other.Length));
         Assert.Equal(0u, new BpfInterpreter(unoptimized).Run(other, (uint)other.Length));
     }
+
+    [Theory]
+    [InlineData("IPV4", "vxlan and ip6")]
+    [InlineData("EN10MB", "vxlan and arp")]
+    [InlineData("RAW", "vxlan 100 and tcp port 80")]
+    public void DefaultMode_FoldsConsecutiveConstantAdds(string linkTypeName, string expression)
+    {
+        var linkType = Enum.Parse<LinkType>(linkTypeName);
+        var unoptimized = FilterCompiler.Compile(expression, linkType, options: new CompilerOptions { Optimize = false }).ToArray();
+        var optimized = FilterCompiler.Compile(expression, linkType).ToArray();
+        const ushort addK = Opcodes.Alu | Opcodes.Add | Opcodes.K;
+        static bool HasAddPair(Instruction[] p) => p.Zip(p.Skip(1)).Any(t => t.First.Code == addK && t.Second.Code == addK);
+        Assert.True(HasAddPair(unoptimized), "the generator's program should have an add #a; add #b pair");
+        Assert.False(HasAddPair(optimized), string.Join("\n", optimized));
+    }
 }
