@@ -13,7 +13,8 @@ within a round. libpcap is quadratic by design: a run over --libpcap-cap seconds
 of that shape are not tried. With --mode 1.10 the programs are also compared with libpcap's
 (instruction-identical or not).
 
-Prints one row per chain (min and median over the rounds, max RSS), then per shape the growth of
+Prints one row per chain (min and median over the rounds, max RSS; "warm" is the user+sys CPU of one
+more compile of the same chain in the same process, from a run with three), then per shape the growth of
 our median wall and user time from each size to the next (2.0 for a doubling is linear), with
 `uptime` before and after.
 """
@@ -83,9 +84,9 @@ def timed(command, stdin_text=None, timeout=None, memory_mb=None):
     return done.stdout, seconds, user + system, rss, status
 
 
-def ours(bpf, mode, expression):
-    out, wall, cpu, rss, status = timed([bpf, "compile", "--batch", "--libpcap", mode], f"EN10MB\t262144\t{expression}\n")
-    kind, _, body = out.strip().partition("\t")
+def ours(bpf, mode, expression, repeat=1):
+    out, wall, cpu, rss, status = timed([bpf, "compile", "--batch", "--libpcap", mode], f"EN10MB\t262144\t{expression}\n" * repeat)
+    kind, _, body = out.strip().split("\n")[0].partition("\t")
     if kind != "ok":
         return dict(wall=wall, cpu=cpu, rss=rss, size=None, hash=None, error=body or status)
     fields = body.split(",")
@@ -124,7 +125,7 @@ def main():
     shapes = a.shapes.split(",")
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     print(f"bpf: {a.bpf} (--libpcap {a.mode}); libpcap: system libpcap.so.0.8, cap {a.libpcap_cap} s / {a.libpcap_memory} MB")
-    print(f"{'chain':<16} {'ours wall min/med s':>19} {'user+sys min/med s':>19} {'RSS MB':>7} {'insns':>6} | "
+    print(f"{'chain':<16} {'ours wall min/med s':>19} {'user+sys min/med s':>19} {'warm min/med s':>15} {'RSS MB':>7} {'insns':>6} | "
           f"{'libpcap wall min/med':>20} {'user+sys min/med':>17} {'RSS MB':>7} {'insns':>6}  same")
     curve = {}
     for shape in shapes:
@@ -138,6 +139,10 @@ def main():
             try:
                 for _ in range(a.rounds):
                     mine.append(ours(a.bpf, a.mode, expression))
+                    # The same compile twice more in the same process: the difference is the warm compile
+                    # (no process start, no JIT of the compiler), as a program compiling at run time sees it.
+                    thrice = ours(a.bpf, a.mode, expression, repeat=3)
+                    mine[-1]["warm"] = max(0.0, (thrice["cpu"] - mine[-1]["cpu"]) / 2)
                     if not (a.no_libpcap or libpcap_gave_up):
                         result = libpcap(path, a.libpcap_cap, a.libpcap_memory)
                         theirs.append(result)
@@ -148,7 +153,7 @@ def main():
             last = mine[-1]
             size = last["size"] if last["error"] is None else f"error: {last['error']}"
             row = (f"{shape + '-' + str(terms):<16} {minmed([m['wall'] for m in mine]):>19} {minmed([m['cpu'] for m in mine]):>19} "
-                   f"{max(m['rss'] for m in mine):7.0f} {size!s:>6} | ")
+                   f"{minmed([m['warm'] for m in mine]):>15} {max(m['rss'] for m in mine):7.0f} {size!s:>6} | ")
             finished = [t for t in theirs if not t.get("stopped")]
             if finished:
                 t = finished[-1]
@@ -164,11 +169,12 @@ def main():
                 row += "not run" + (" (a smaller chain was stopped)" if libpcap_gave_up else "")
             print(row, flush=True)
             curve.setdefault(shape, []).append((terms, statistics.median(m["wall"] for m in mine),
-                                                statistics.median(m["cpu"] for m in mine), max(m["rss"] for m in mine)))
-    print("growth of our median (wall / user+sys / RSS) from each size to the next:")
+                                                statistics.median(m["cpu"] for m in mine),
+                                                max(statistics.median(m["warm"] for m in mine), 1e-3), max(m["rss"] for m in mine)))
+    print("growth of our median (wall / user+sys / warm / RSS) from each size to the next (x2.00 = linear for a doubling):")
     for shape, points in curve.items():
-        steps = [f"{n0}->{n1}: x{w1 / w0:.2f} / x{c1 / c0:.2f} / x{r1 / r0:.2f}"
-                 for (n0, w0, c0, r0), (n1, w1, c1, r1) in zip(points, points[1:])]
+        steps = [f"{n0}->{n1}: x{w1 / w0:.2f} / x{c1 / c0:.2f} / x{h1 / h0:.2f} / x{r1 / r0:.2f}"
+                 for (n0, w0, c0, h0, r0), (n1, w1, c1, h1, r1) in zip(points, points[1:])]
         print(f"  {shape:<10} " + ", ".join(steps))
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 

@@ -41,7 +41,10 @@ internal sealed class Block
 
     private static long s_walks;
 
-    /// <summary>A mark no block carries yet (unique across threads: a graph may be walked on another thread than the one that built it).</summary>
+    /// <summary>
+    /// A mark no block carries yet (unique across threads: a graph may be walked on another thread than
+    /// the one that built it). Always positive: a pass may park other data in negative marks.
+    /// </summary>
     public static long NewWalk() => Interlocked.Increment(ref s_walks);
 
     /// <summary>True when the block ends in a return.</summary>

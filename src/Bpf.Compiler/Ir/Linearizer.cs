@@ -28,10 +28,7 @@ internal static class Linearizer
     {
         ArgumentNullException.ThrowIfNull(root);
         var order = PostOrder(root);
-        var index = new Dictionary<Block, int>(order.Count, ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < order.Count; i++)
-            index[order[i]] = i;
-        var layout = new Layout(order, index);
+        var layout = new Layout(order);
         while (layout.Place() && layout.MarkLongBranches())
         {
         }
@@ -66,16 +63,39 @@ internal static class Linearizer
         return order;
     }
 
-    private sealed class Layout(List<Block> order, Dictionary<Block, int> index)
+    private sealed class Layout
     {
-        public readonly List<Block> Order = order;
-        public readonly int[] Offset = new int[order.Count];
-        public readonly int[] Length = order.Select(StatementCount).ToArray();
-        public readonly bool[] LongTrue = new bool[order.Count];
-        public readonly bool[] LongFalse = new bool[order.Count];
-        public readonly int[] TrueIndex = order.Select(b => b.True == null ? -1 : index[b.True]).ToArray();
-        public readonly int[] FalseIndex = order.Select(b => b.False == null ? -1 : index[b.False]).ToArray();
+        public readonly List<Block> Order;
+        public readonly int[] Offset;
+        public readonly int[] Length;
+        public readonly bool[] LongTrue;
+        public readonly bool[] LongFalse;
+        public readonly int[] TrueIndex;
+        public readonly int[] FalseIndex;
         public int Count;
+
+        // A block's position is parked in its WalkMark as -(position + 1) (walk marks are positive,
+        // so no walk mistakes it for its own): no block-to-index dictionary.
+        public Layout(List<Block> order)
+        {
+            Order = order;
+            var n = order.Count;
+            Offset = new int[n];
+            Length = new int[n];
+            LongTrue = new bool[n];
+            LongFalse = new bool[n];
+            TrueIndex = new int[n];
+            FalseIndex = new int[n];
+            for (var i = 0; i < n; i++)
+                order[i].WalkMark = -(i + 1);
+            for (var i = 0; i < n; i++)
+            {
+                var b = order[i];
+                Length[i] = StatementCount(b);
+                TrueIndex[i] = b.True == null ? -1 : (int)(-b.True.WalkMark - 1);
+                FalseIndex[i] = b.False == null ? -1 : (int)(-b.False.WalkMark - 1);
+            }
+        }
 
         public int Size(int i) => Length[i] + 1 + (LongTrue[i] ? 1 : 0) + (LongFalse[i] ? 1 : 0);
 
