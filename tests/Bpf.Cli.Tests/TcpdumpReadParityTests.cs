@@ -111,10 +111,14 @@ public sealed class TcpdumpReadParityTests : IDisposable
             }
             var verdicts = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(packets.Count, verdicts.Length);
+            // Where the head's optimizer changes what the filter means ('vxlan and arp': its -O and -O0
+            // disagree on the packet), we keep the meaning: the head's -O0 answer is then ours.
+            var unoptimized = head.CompileForFile(input, expression, optimize: false, out _);
             for (var i = 0; i < packets.Count; i++)
             {
                 var expected = head.Filter(program, packets[i].Data, packets[i].WireLength);
-                if (uint.Parse(verdicts[i], CultureInfo.InvariantCulture) != expected)
+                var actual = uint.Parse(verdicts[i], CultureInfo.InvariantCulture);
+                if (actual != expected && (unoptimized is null || head.Filter(unoptimized, packets[i].Data, packets[i].WireLength) != actual))
                 {
                     failures.Add($"'{expression}': packet {i}: bpf {verdicts[i]}, the head {expected}");
                     break;
