@@ -11,21 +11,25 @@ namespace Bpf.Compiler.Syntax;
 /// </summary>
 internal static class ArithSyntax
 {
+    /// <summary>The binary arithmetic operator a punctuation token spells, or null.</summary>
+    internal static ArithOperator? OperatorOf(string text) => text switch
+    {
+        "+" => ArithOperator.Add,
+        "-" => ArithOperator.Subtract,
+        "*" => ArithOperator.Multiply,
+        "/" => ArithOperator.Divide,
+        "%" => ArithOperator.Modulo,
+        "&" => ArithOperator.And,
+        "|" => ArithOperator.Or,
+        "^" => ArithOperator.Xor,
+        "<<" => ArithOperator.LeftShift,
+        ">>" => ArithOperator.RightShift,
+        _ => null,
+    };
+
     private static readonly Parser<Token, (ArithOperator Operator, int Position)> BinaryOperator =
-        Tok.Match(t => t.Kind == TokenKind.Punct && t.Text is "+" or "-" or "*" or "/" or "%" or "&" or "|" or "^" or "<<" or ">>", "arithmetic operator")
-            .Select(t => (t.Text switch
-            {
-                "+" => ArithOperator.Add,
-                "-" => ArithOperator.Subtract,
-                "*" => ArithOperator.Multiply,
-                "/" => ArithOperator.Divide,
-                "%" => ArithOperator.Modulo,
-                "&" => ArithOperator.And,
-                "|" => ArithOperator.Or,
-                "^" => ArithOperator.Xor,
-                "<<" => ArithOperator.LeftShift,
-                _ => ArithOperator.RightShift,
-            }, t.Position))
+        Tok.Match(t => t.Kind == TokenKind.Punct && OperatorOf(t.Text) is not null, "arithmetic operator")
+            .Select(t => (OperatorOf(t.Text)!.Value, t.Position))
             .Labelled("arithmetic operator");
 
     /// <summary><c>arth</c>: an arithmetic expression.</summary>

@@ -530,18 +530,5 @@ internal sealed class PredictiveParser
         return null;
     }
 
-    private static ArithOperator? BinaryOperator(string text) => text switch
-    {
-        "+" => ArithOperator.Add,
-        "-" => ArithOperator.Subtract,
-        "*" => ArithOperator.Multiply,
-        "/" => ArithOperator.Divide,
-        "%" => ArithOperator.Modulo,
-        "&" => ArithOperator.And,
-        "|" => ArithOperator.Or,
-        "^" => ArithOperator.Xor,
-        "<<" => ArithOperator.LeftShift,
-        ">>" => ArithOperator.RightShift,
-        _ => null,
-    };
+    private static ArithOperator? BinaryOperator(string text) => ArithSyntax.OperatorOf(text);
 }
