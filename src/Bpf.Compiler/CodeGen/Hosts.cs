@@ -201,15 +201,15 @@ internal static class Hosts
     /// </summary>
     public static Cond HeadDecnetHost(CodeGenContext cx, string? text, uint v, Qualifiers q)
     {
-        if (q.Dir is not (DirQualifier.Src or DirQualifier.Dst or DirQualifier.And or DirQualifier.Or or DirQualifier.Default))
-            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{q.Dir.ToString().ToLowerInvariant()}' is valid for 802.11 syntax only");
+        if (QualifierNames.HeadWirelessOnly(q.Dir) is { } wireless)
+            throw cx.Error(FilterErrorKind.InvalidQualifier, wireless);
         if (q.Addr is not (AddrQualifier.Default or AddrQualifier.Host))
             throw cx.Error(FilterErrorKind.InvalidQualifier, $"'decnet' is not a valid qualifier for '{q.Addr.ToString().ToLowerInvariant()}'");
         if (text == null)
             throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{v}'");
         var addr = HeadAtoDn(text) ?? throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{text}'");
         var b0 = cx.LinkProto(EtherType.Dn);
-        return And(b0, HeadDecnetHostOp(cx, addr, q.Dir));
+        return And(b0, DecnetHostOp(cx, addr, q.Dir));
     }
 
     // pcapint_atodn: exactly AREA.NODE in decimal, area <= 63, node <= 1023.
@@ -232,49 +232,11 @@ internal static class Hosts
         return (area << 10) | node;
     }
 
-    private static Cond HeadDecnetHostOp(CodeGenContext cx, uint addr, DirQualifier dir)
-    {
-        uint offsetSh, offsetLh;
-        switch (dir)
-        {
-            case DirQualifier.Dst:
-                offsetSh = 1;
-                offsetLh = 7;
-                break;
-            case DirQualifier.Src:
-                offsetSh = 3;
-                offsetLh = 15;
-                break;
-            default:
-                return BothDirections(dir, d => HeadDecnetHostOp(cx, addr, d));
-        }
-        // DECnet addresses are little-endian on the wire.
-        var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));
-        // Long header with padding, long header, short header with padding, short header.
-        var tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8106, 0xff07);
-        var b1 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetLh, Opcodes.H, swapped));
-        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x06, 0x07);
-        var b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetLh, Opcodes.H, swapped));
-        b1 = Or(b2, b1);
-        if (dir == DirQualifier.Dst)
-            b2 = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x81020000 | swapped, 0xff07ffff);
-        else
-        {
-            tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8102, 0xff07);
-            b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetSh, Opcodes.H, swapped));
-        }
-        b1 = Or(b2, b1);
-        if (dir == DirQualifier.Dst)
-            b2 = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x02000000 | (swapped << 8), 0x07ffff00);
-        else
-        {
-            tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x07);
-            b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
-        }
-        return Or(b2, b1);
-    }
-
-    /// <summary>A DECnet node address in the short or long data-packet header (libpcap's gen_dnhostop).</summary>
+    /// <summary>
+    /// A DECnet node address in the short or long data-packet header (libpcap's gen_dnhostop). 1.10
+    /// tests the DECnet EtherType in each direction; the head's caller tests it once, and the head
+    /// compares a destination in a short header with its flags in one 32-bit load.
+    /// </summary>
     private static Cond DecnetHostOp(CodeGenContext cx, uint addr, DirQualifier dir)
     {
         uint offsetSh, offsetLh;
@@ -298,19 +260,22 @@ internal static class Hosts
         }
         // DECnet addresses are little-endian on the wire.
         var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));
-        var b0 = cx.LinkProto(EtherType.Dn);
+        var b0 = cx.Head ? null : cx.LinkProto(EtherType.Dn);
         // Long header with padding, long header, short header with padding, short header.
         var tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8106, 0xff07);
         var b1 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetLh, Opcodes.H, swapped));
-        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x06, 0x7);
+        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x06, 0x07);
         var b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetLh, Opcodes.H, swapped));
         b1 = Or(b2, b1);
-        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8102, 0xff07);
-        b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetSh, Opcodes.H, swapped));
+        var wordDst = cx.Head && dir == DirQualifier.Dst;
+        b2 = wordDst
+            ? cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x81020000 | swapped, 0xff07ffff)
+            : And(cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8102, 0xff07), cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetSh, Opcodes.H, swapped));
         b1 = Or(b2, b1);
-        tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x7);
-        b2 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
+        b2 = wordDst
+            ? cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x02000000 | (swapped << 8), 0x07ffff00)
+            : And(cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x07), cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
         b1 = Or(b2, b1);
-        return And(b0, b1);
+        return b0 == null ? b1 : And(b0, b1);
     }
 }
