@@ -24,6 +24,14 @@ internal sealed class AbsOffset
     /// <summary>A copy (libpcap assigns these structs by value).</summary>
     public AbsOffset Clone() => new() { ConstantPart = ConstantPart, IsVariable = IsVariable, Reg = Reg };
 
+    /// <summary>Makes this offset wholly variable: the value in scratch register <paramref name="reg"/>, no constant part.</summary>
+    public void SetVariable(int reg)
+    {
+        Reg = reg;
+        IsVariable = true;
+        ConstantPart = 0;
+    }
+
     /// <summary>Copies <paramref name="other"/>'s fields into this one.</summary>
     public void CopyFrom(AbsOffset other)
     {

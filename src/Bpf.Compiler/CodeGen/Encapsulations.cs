@@ -277,15 +277,11 @@ internal static class Encapsulations
         cx.PushLinkHeader(LinkType.EN10MB, true, 0, cx.AllocReg());
         s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
         s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
-        cx.OffLinkType.Reg = cx.AllocReg();
-        cx.OffLinkType.IsVariable = true;
-        cx.OffLinkType.ConstantPart = 0;
+        cx.OffLinkType.SetVariable(cx.AllocReg());
         s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
         s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
         s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
-        cx.OffLinkPl.Reg = cx.AllocReg();
-        cx.OffLinkPl.IsVariable = true;
-        cx.OffLinkPl.ConstantPart = 0;
+        cx.OffLinkPl.SetVariable(cx.AllocReg());
         s.Add(new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg));
         cx.OffNl = 0;
         return s;
@@ -300,9 +296,7 @@ internal static class Encapsulations
             new(Opcodes.Misc | Opcodes.Tax),
             new(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2),
         };
-        cx.OffLinkType.Reg = cx.AllocReg();
-        cx.OffLinkType.IsVariable = true;
-        cx.OffLinkType.ConstantPart = 0;
+        cx.OffLinkType.SetVariable(cx.AllocReg());
         s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
         s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
         s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0x3f));
@@ -323,9 +317,7 @@ internal static class Encapsulations
         s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
         s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
         s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
-        cx.OffLinkPl.Reg = cx.AllocReg();
-        cx.OffLinkPl.IsVariable = true;
-        cx.OffLinkPl.ConstantPart = 0;
+        cx.OffLinkPl.SetVariable(cx.AllocReg());
         var stx = new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg);
         s.Add(stx);
         proto.JumpFalse = stx;
