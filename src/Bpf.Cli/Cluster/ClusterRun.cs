@@ -36,12 +36,7 @@ internal static class ClusterRun
             packets += result.Packets;
             damage = Damage(result, items[i], inputs[i], packets);
         }
-        context.Out.Write(job.Print(table));
-        job.Draw(table, inputs);
-        if (damage is null)
-            return Program.ExitOk;
-        context.Error.WriteLine($"bpf stats: {damage}");
-        return Program.ExitInput;
+        return job.Finish(table, inputs, damage, context);
     }
 
     public static int Filter(ClusterSettings cluster, IReadOnlyList<string> inputs, FilterJob job, string? outputDirectory,

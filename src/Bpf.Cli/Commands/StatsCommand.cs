@@ -71,12 +71,7 @@ internal sealed class StatsCommand : IVerb
             return ClusterRun.Stats(cluster, inputs, job, ClusterArguments.ForSilos(parse), context);
 
         var (table, failure) = job.Count(inputs, context);
-        context.Out.Write(job.Print(table));
-        job.Draw(table, inputs);
-        if (failure is null)
-            return Program.ExitOk;
-        context.Error.WriteLine($"bpf stats: {failure}");
-        return Program.ExitInput;
+        return job.Finish(table, inputs, failure, context);
     }
 
     /// <summary>What to run on every file, from the verb's options (a silo reads a cluster job's arguments with this too).</summary>
@@ -160,9 +155,23 @@ internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup F
     /// <summary>Plot wire bytes, not packets (<c>--plot-bytes</c>).</summary>
     public bool PlotBytes { get; init; }
 
-    /// <summary>Draws the IO graph of <paramref name="table"/> when <c>--plot</c> asked for one.</summary>
+    /// <summary>
+    /// The end of a run, local or on the cluster: prints <paramref name="table"/> (whatever was counted,
+    /// also after damage), draws the IO graph, and reports <paramref name="failure"/>; the exit code.
+    /// </summary>
     /// <exception cref="InputException">More points a line than <see cref="IoGraph.MaxBuckets"/>.</exception>
-    public void Draw(StatsTable table, IReadOnlyList<string> inputs)
+    public int Finish(StatsTable table, IReadOnlyList<string> inputs, string? failure, CliContext context)
+    {
+        context.Out.Write(Print(table));
+        Draw(table, inputs);
+        if (failure is null)
+            return Program.ExitOk;
+        context.Error.WriteLine($"bpf stats: {failure}");
+        return Program.ExitInput;
+    }
+
+    /// <summary>Draws the IO graph of <paramref name="table"/> when <c>--plot</c> asked for one.</summary>
+    private void Draw(StatsTable table, IReadOnlyList<string> inputs)
     {
         if (Plot is null)
             return;
@@ -177,7 +186,7 @@ internal sealed record StatsJob(IReadOnlyList<string> Expressions, FilterGroup F
     }
 
     /// <summary>The table as the chosen <c>--format</c> prints it.</summary>
-    public string Print(StatsTable table) => Format switch
+    private string Print(StatsTable table) => Format switch
     {
         "csv" => table.ToCsv(Expressions),
         "json" => table.ToJson(Expressions),
