@@ -54,7 +54,7 @@ internal static partial class Lexer
     private static Regex s_escapedId => EscapedIdPattern();
     private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
     private const string SingleCharOperators = "+-*/%:[]!<>()&|^=";
-    private static readonly string[] s_singleCharOperators = [.. SingleCharOperators.Select(c => c.ToString())];
+    private static readonly string[] s_singleCharOperators = ["+", "-", "*", "/", "%", ":", "[", "]", "!", "<", ">", "(", ")", "&", "|", "^", "="];
 
     /// <summary>
     /// Scans the whole expression. The list ends with an <see cref="TokenKind.End"/> token, or with a
