@@ -26,14 +26,14 @@ internal sealed class FlowGraph
         Edges = new Edge[2 * n];
         EdgeCodes = new int[2 * n];
         ExitA = new uint[n];
-        Levels = new List<BlockState>[n];
+        _byLevel = new BlockState[n];
+        _levelStart = new int[n + 2];
         for (var i = 0; i < n; i++)
         {
             var state = new BlockState(order[i], n);
             Blocks[i] = state;
             Edges[state.True.Id] = state.True;
             Edges[state.False.Id] = state.False;
-            Levels[i] = [];
         }
 
         BlockDominators = new DominatorTree(n);
@@ -91,11 +91,58 @@ internal sealed class FlowGraph
     /// <summary>One int per block for the analyses' working state.</summary>
     public int[] Scratch { get; }
 
+    // The level lists, flat: the blocks of level l are _byLevel[_levelStart[l].._levelStart[l + 1]].
+    private readonly BlockState[] _byLevel;
+    private readonly int[] _levelStart;
+
+    /// <summary>A list the analyses reuse for walks over the graph.</summary>
+    public List<Ir.Block> WalkOrder { get; } = [];
+
+    /// <summary>The pending definitions of <see cref="DeadStores"/>, reused block after block.</summary>
+    public Stmt?[] PendingDefinitions { get; } = new Stmt?[Atoms.Count];
+
     /// <summary>
-    /// The reachable blocks of each level, in libpcap's list order (the reverse of finishing order),
-    /// as computed by <see cref="Levels"/>'s pass at the start of the current iteration.
+    /// The reachable blocks of <paramref name="level"/>, in libpcap's list order (the reverse of
+    /// finishing order), as computed by <see cref="GraphLevels"/> at the start of the current iteration.
     /// </summary>
-    public List<BlockState>[] Levels { get; }
+    public ReadOnlySpan<BlockState> Level(int level) =>
+        _byLevel.AsSpan(_levelStart[level], _levelStart[level + 1] - _levelStart[level]);
+
+    /// <summary>
+    /// Sets the level lists from <paramref name="finished"/> (reachable blocks in finishing order,
+    /// their <see cref="BlockState.Level"/> set, the root's the highest): libpcap pushes each finished
+    /// block on the front of its level's list.
+    /// </summary>
+    public void SetLevels(List<Block> finished)
+    {
+        var start = _levelStart;
+        var maxLevel = this[Root].Level;
+        Array.Clear(start, 0, maxLevel + 2);
+        foreach (var block in finished)
+        {
+            start[this[block].Level + 1]++;
+        }
+
+        for (var level = 1; level <= maxLevel + 1; level++)
+        {
+            start[level] += start[level - 1];
+        }
+
+        // start[l] is now where level l begins; each placement moves it on by one, so afterwards
+        // start[l] is where level l + 1 begins: shifted back below.
+        for (var i = finished.Count - 1; i >= 0; i--)
+        {
+            var b = this[finished[i]];
+            _byLevel[start[b.Level]++] = b;
+        }
+
+        for (var level = maxLevel + 1; level > 0; level--)
+        {
+            start[level] = start[level - 1];
+        }
+
+        start[0] = 0;
+    }
 
     /// <summary>The root's level at the start of the current iteration.</summary>
     public int MaxLevel => this[Root].Level;
@@ -145,9 +192,9 @@ internal sealed class FlowGraph
     {
         for (var level = MaxLevel; level >= from; level--)
         {
-            foreach (var b in Levels[level])
+            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
             {
-                yield return b;
+                yield return _byLevel[i];
             }
         }
     }
@@ -157,9 +204,9 @@ internal sealed class FlowGraph
     {
         for (var level = from; level <= MaxLevel; level++)
         {
-            foreach (var b in Levels[level])
+            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
             {
-                yield return b;
+                yield return _byLevel[i];
             }
         }
     }

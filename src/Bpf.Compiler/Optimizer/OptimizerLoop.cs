@@ -47,11 +47,15 @@ internal static class OptimizerLoop
     /// <summary>One pass over the levelled graph (libpcap's <c>opt_blks</c>).</summary>
     public static void OptimizeBlocks(FlowGraph graph, bool doStmts)
     {
-        graph.Values = new ValueTable();
+        graph.Values.Reset();
         InEdges.Find(graph);
-        foreach (var b in graph.TopDown())
+        var maxLevel = graph.MaxLevel;
+        for (var level = maxLevel; level >= 0; level--)
         {
-            BlockValues.Run(graph, b, doStmts);
+            foreach (var b in graph.Level(level))
+            {
+                BlockValues.Run(graph, b, doStmts);
+            }
         }
 
         // Once statements are being rewritten, moving branches cannot help any more.
@@ -61,18 +65,24 @@ internal static class OptimizerLoop
         }
 
         var deciding = new DecidingEdges(graph);
-        foreach (var b in graph.BottomUp(1))
+        for (var level = 1; level <= maxLevel; level++)
         {
-            JumpThreading.Run(graph, deciding, b.True);
-            JumpThreading.Run(graph, deciding, b.False);
+            foreach (var b in graph.Level(level))
+            {
+                JumpThreading.Run(graph, deciding, b.True);
+                JumpThreading.Run(graph, deciding, b.False);
+            }
         }
 
         InEdges.Find(graph);
         var runs = new ChainRuns(graph);
-        foreach (var b in graph.BottomUp(1))
+        for (var level = 1; level <= maxLevel; level++)
         {
-            Pullups.Or(graph, runs, b);
-            Pullups.And(graph, runs, b);
+            foreach (var b in graph.Level(level))
+            {
+                Pullups.Or(graph, runs, b);
+                Pullups.And(graph, runs, b);
+            }
         }
     }
 }
