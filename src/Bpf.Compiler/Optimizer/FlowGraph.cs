@@ -13,9 +13,14 @@ internal sealed class FlowGraph
 {
     /// <summary>Numbers the blocks reachable from <paramref name="root"/> and allocates their state.</summary>
     public FlowGraph(Block root)
+        : this(root, GraphWalk.PreOrder(root))
+    {
+    }
+
+    /// <summary>As <see cref="FlowGraph(Block)"/>, given <paramref name="order"/>, the blocks reachable from <paramref name="root"/> in pre-order.</summary>
+    public FlowGraph(Block root, List<Block> order)
     {
         Root = root;
-        var order = GraphWalk.PreOrder(root);
         for (var i = 0; i < order.Count; i++)
         {
             order[i].Id = i;
@@ -36,8 +41,8 @@ internal sealed class FlowGraph
             Edges[state.False.Id] = state.False;
         }
 
-        BlockDominators = new DominatorTree(n);
-        EdgeDominators = new DominatorTree(2 * n);
+        BlockDominators = DominatorTree.For(0, n);
+        EdgeDominators = DominatorTree.For(1, 2 * n);
         Scratch = new int[n];
     }
 
@@ -148,7 +153,7 @@ internal sealed class FlowGraph
     public int MaxLevel => this[Root].Level;
 
     /// <summary>The value numbers of the current <see cref="OptimizerLoop.OptimizeBlocks"/> sweep.</summary>
-    public ValueTable Values { get; set; } = new();
+    public ValueTable Values { get; set; } = ValueTable.ForThread();
 
     /// <summary>
     /// Optimize as the head libpcap does where its optimizer differs from 1.10.3's (the

@@ -19,6 +19,12 @@ internal sealed class ValueTable
 
     private const int InitialCapacity = 64;
 
+    /// <summary>The most values a per-thread table (<see cref="ForThread"/>) keeps its arrays for.</summary>
+    private const int PooledCapacity = 1 << 14;
+
+    [ThreadStatic]
+    private static ValueTable? t_table;
+
     // By value number: the key (code, v0, v1), whether it is a known constant, and the constant.
     private int[] _codes = new int[InitialCapacity];
     private uint[] _v0 = new uint[InitialCapacity];
@@ -28,6 +34,23 @@ internal sealed class ValueTable
     // Open addressing: slot -> value number, 0 = empty. Kept at most half full.
     private int[] _slots = new int[2 * InitialCapacity];
     private int _count = 1;
+
+    /// <summary>
+    /// This thread's table, reset: every compile on the thread reuses it (compiles do not nest, and
+    /// each pass resets it again).
+    /// </summary>
+    public static ValueTable ForThread()
+    {
+        var table = t_table;
+        if (table is null || table._codes.Length > PooledCapacity)
+        {
+            // A huge graph's table is not kept alive after its compile.
+            table = t_table = new ValueTable();
+        }
+
+        table.Reset();
+        return table;
+    }
 
     /// <summary>Forgets every number (the start of a pass); the arrays are kept.</summary>
     public void Reset()
