@@ -27,10 +27,10 @@ internal sealed class DominatorTree
     private static DominatorTree?[]? t_trees;
 
     // Arrays of at least _size entries; only the first _size are in use.
-    private int[] _parent;
-    private int[] _depth;
-    private int[] _enter;
-    private int[] _exit;
+    private readonly int[] _parent;
+    private readonly int[] _depth;
+    private readonly int[] _enter;
+    private readonly int[] _exit;
     private int _size;
     private readonly List<int> _roots = [];
     private readonly Stack<(int Node, bool Leaving)> _stack = new();

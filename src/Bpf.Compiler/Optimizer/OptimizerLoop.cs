@@ -14,6 +14,9 @@ internal static class OptimizerLoop
     /// </summary>
     public const int MaxBranchOnlyPasses = 100;
 
+    /// <summary>Graphs of at most this many blocks pull up block by block (<see cref="ChainRuns"/> only for bigger ones).</summary>
+    private const int SmallGraph = 64;
+
     /// <summary>Iterates until a pass changes nothing (or only shuffles branches for too long).</summary>
     public static void Run(FlowGraph graph, bool doStmts)
     {
@@ -23,9 +26,16 @@ internal static class OptimizerLoop
             graph.Done = true;
             graph.NonBranchMovementPerformed = false;
             GraphLevels.Find(graph);
-            Dominators.FindBlockDominators(graph);
             UseDef.Find(graph);
-            Dominators.FindEdgeDominators(graph);
+
+            // Only jump threading and pullups ask about dominators, and they do not run once
+            // statements are rewritten (libpcap computes them anyway).
+            if (!doStmts)
+            {
+                Dominators.FindBlockDominators(graph);
+                Dominators.FindEdgeDominators(graph);
+            }
+
             OptimizeBlocks(graph, doStmts);
             if (graph.Done)
             {
@@ -75,7 +85,9 @@ internal static class OptimizerLoop
         }
 
         InEdges.Find(graph);
-        var runs = new ChainRuns(graph);
+        // Runs pay off on long chains; a small graph's walks are short (and numbering the dominator
+        // tree for them cost more than the walks).
+        var runs = graph.Blocks.Length <= SmallGraph ? null : new ChainRuns(graph);
         for (var level = 1; level <= maxLevel; level++)
         {
             foreach (var b in graph.Level(level))
