@@ -42,6 +42,7 @@ internal static class BlockOptimizer
         var graph = new FlowGraph(root, blocks) { Head = !libpcapOnly };
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);
+        graph.Release();
         BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
         if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))

@@ -23,7 +23,7 @@ internal static class Dominators
         var tree = graph.BlockDominators;
         tree.Clear();
         var meet = graph.Scratch;
-        Array.Fill(meet, DominatorTree.Absent);
+        Array.Fill(meet, DominatorTree.Absent, 0, graph.Blocks.Length);
         var root = graph.Root;
         for (var level = graph.MaxLevel; level > 0; level--)
         {
@@ -47,7 +47,7 @@ internal static class Dominators
         var tree = graph.EdgeDominators;
         tree.Clear();
         var meet = graph.Scratch;
-        Array.Fill(meet, DominatorTree.Absent);
+        Array.Fill(meet, DominatorTree.Absent, 0, graph.Blocks.Length);
         var root = graph.Root;
         for (var level = graph.MaxLevel; level > 0; level--)
         {

@@ -29,13 +29,42 @@ internal sealed class FlowGraph
         var n = order.Count;
         Blocks = new BlockState[n];
         Edges = new Edge[2 * n];
-        EdgeCodes = new int[2 * n];
-        ExitA = new uint[n];
-        _byLevel = new BlockState[n];
-        _levelStart = new int[n + 2];
+
+        // This thread's arrays and block states when free (see Release), else new ones.
+        var ws = t_workspace;
+        if (ws is not null && n <= PooledBlocks)
+        {
+            t_workspace = null;
+            ws.Prepare(n);
+            _workspace = ws;
+        }
+        else
+        {
+            ws = new Workspace();
+            ws.Prepare(n);
+            _workspace = n <= PooledBlocks ? ws : null;
+        }
+
+        EdgeCodes = ws.EdgeCodes;
+        ExitA = ws.ExitA;
+        Scratch = ws.Scratch;
+        WalkOrder = ws.WalkOrder;
+        PendingDefinitions = ws.PendingDefinitions;
+        _byLevel = ws.ByLevel;
+        _levelStart = ws.LevelStart;
+        var states = ws.States;
         for (var i = 0; i < n; i++)
         {
-            var state = new BlockState(order[i], n);
+            var state = states[i];
+            if (state is null)
+            {
+                state = states[i] = new BlockState(order[i], n);
+            }
+            else
+            {
+                state.Reset(order[i], n);
+            }
+
             Blocks[i] = state;
             Edges[state.True.Id] = state.True;
             Edges[state.False.Id] = state.False;
@@ -43,7 +72,71 @@ internal sealed class FlowGraph
 
         BlockDominators = DominatorTree.For(0, n);
         EdgeDominators = DominatorTree.For(1, 2 * n);
-        Scratch = new int[n];
+    }
+
+    /// <summary>The most blocks whose states and arrays a thread keeps for its next compile.</summary>
+    private const int PooledBlocks = 1024;
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    private Workspace? _workspace;
+
+    /// <summary>
+    /// Hands this graph's block states and arrays to the next graph built on this thread. The graph
+    /// must not be used afterwards. (A graph never released just leaves them to the collector.)
+    /// </summary>
+    public void Release()
+    {
+        if (_workspace is { } ws)
+        {
+            _workspace = null;
+            t_workspace = ws;
+        }
+    }
+
+    /// <summary>
+    /// What a flow graph allocates per block, kept across compiles on one thread: at most one graph
+    /// uses it at a time (taken in the constructor, given back by <see cref="Release"/>).
+    /// </summary>
+    private sealed class Workspace
+    {
+        public BlockState?[] States { get; private set; } = [];
+
+        public List<Block> WalkOrder { get; } = [];
+
+        public Stmt?[] PendingDefinitions { get; } = new Stmt?[Atoms.Count];
+
+        public int[] EdgeCodes { get; private set; } = [];
+
+        public uint[] ExitA { get; private set; } = [];
+
+        public int[] Scratch { get; private set; } = [];
+
+        public BlockState[] ByLevel { get; private set; } = [];
+
+        public int[] LevelStart { get; private set; } = [];
+
+        /// <summary>Room for <paramref name="n"/> blocks; the per-id arrays zeroed as new ones would be.</summary>
+        public void Prepare(int n)
+        {
+            if (States.Length < n)
+            {
+                var size = Math.Max(n, 2 * States.Length);
+                var states = new BlockState?[size];
+                Array.Copy(States, states, States.Length);
+                States = states;
+                EdgeCodes = new int[2 * size];
+                ExitA = new uint[size];
+                Scratch = new int[size];
+                ByLevel = new BlockState[size];
+                LevelStart = new int[size + 2];
+                return;
+            }
+
+            Array.Clear(EdgeCodes, 0, 2 * n);
+            Array.Clear(ExitA, 0, n);
+        }
     }
 
     /// <summary>
@@ -100,11 +193,11 @@ internal sealed class FlowGraph
     private readonly BlockState[] _byLevel;
     private readonly int[] _levelStart;
 
-    /// <summary>A list the analyses reuse for walks over the graph.</summary>
-    public List<Ir.Block> WalkOrder { get; } = [];
+    /// <summary>A list the analyses reuse for walks over the graph (left empty after each).</summary>
+    public List<Block> WalkOrder { get; }
 
     /// <summary>The pending definitions of <see cref="DeadStores"/>, reused block after block.</summary>
-    public Stmt?[] PendingDefinitions { get; } = new Stmt?[Atoms.Count];
+    public Stmt?[] PendingDefinitions { get; }
 
     /// <summary>
     /// The reachable blocks of <paramref name="level"/>, in libpcap's list order (the reverse of
