@@ -13,28 +13,34 @@ internal static class DeadStores
     /// <summary>Removes the dead definitions of <paramref name="b"/>.</summary>
     public static void Run(FlowGraph graph, BlockState b)
     {
-        // last[atom] is meaningful for the atoms in pending only (a bit per atom), so it needs no clearing.
+        // last[atom] (the defining statement's index) is meaningful for the atoms in pending only
+        // (a bit per atom), so it needs no clearing.
         var last = graph.PendingDefinitions;
+        var stmts = b.Block.Stmts;
         var pending = 0;
-        foreach (var s in b.Block.Stmts)
+        for (var i = 0; i < stmts.Count; i++)
         {
-            pending = Visit(graph, s, last, pending);
+            pending = Visit(graph, stmts, i, stmts[i], last, pending);
         }
 
-        pending = Visit(graph, b.Block.Branch, last, pending);
+        pending = Visit(graph, stmts, -1, b.Block.Branch, last, pending);
         pending &= ~b.LiveOut;
         for (var atom = 0; pending != 0; atom++, pending >>= 1)
         {
             if ((pending & 1) != 0)
             {
-                last[atom]!.Code = Stmt.Nop;
+                stmts[last[atom]].Code = Stmt.Nop;
                 graph.Changed();
             }
         }
     }
 
-    /// <summary>libpcap's <c>deadstmt</c>: a use clears the pending definition, a redefinition kills it.</summary>
-    private static int Visit(FlowGraph graph, Stmt s, Stmt?[] last, int pending)
+    /// <summary>
+    /// libpcap's <c>deadstmt</c> for <paramref name="s"/>, statement <paramref name="index"/> of
+    /// <paramref name="stmts"/> (-1 for the branch, which defines nothing): a use clears the pending
+    /// definition, a redefinition kills it.
+    /// </summary>
+    private static int Visit(FlowGraph graph, List<Stmt> stmts, int index, Stmt s, int[] last, int pending)
     {
         var atom = Atoms.Use(s);
         if (atom == Atoms.AX)
@@ -52,10 +58,10 @@ internal static class DeadStores
             if (Atoms.Contains(pending, atom))
             {
                 graph.Changed();
-                last[atom]!.Code = Stmt.Nop;
+                stmts[last[atom]].Code = Stmt.Nop;
             }
 
-            last[atom] = s;
+            last[atom] = index;
             pending |= Atoms.Mask(atom);
         }
 
