@@ -1,5 +1,5 @@
 using Bpf.Compiler.Ir;
-
+using System.Runtime.InteropServices;
 using Bpf.Vm;
 
 namespace Bpf.Compiler.Optimizer;
@@ -30,11 +30,23 @@ internal sealed class DecidingEdges
     private readonly FlowGraph _graph;
     private long _stepsLeft;
 
-    /// <summary>Dominating edges by opcode, A value, operand value and sense: they decide the target's test outright.</summary>
-    private KeyedAncestors<(int Code, uint A, uint Operand, bool Sense)>? _same;
+    /// <summary>
+    /// Dominating edges grouped by opcode, A value, operand value and sense (group 2g for the true
+    /// sense and 2g+1 for the false one of key g): they decide the target's test outright.
+    /// </summary>
+    private KeyedAncestors? _same;
 
-    /// <summary>Taken "jeq #k" edges by A value: any other constant's equality then fails.</summary>
-    private KeyedAncestors<uint>? _equalTaken;
+    /// <summary>Key numbers of (opcode, A value, operand value), made with the index.</summary>
+    private Dictionary<UInt128, int>? _keys;
+
+    /// <summary>By block id, its key number, or -1 when none of its edges is in the tree.</summary>
+    private int[]? _keyOfBlock;
+
+    /// <summary>Taken "jeq #k" edges grouped by A value: any other constant's equality then fails.</summary>
+    private KeyedAncestors? _equalTaken;
+
+    /// <summary>Group numbers of <see cref="_equalTaken"/> by A value.</summary>
+    private Dictionary<uint, int>? _equalKeys;
 
     /// <summary>Answers for the edge dominators of <paramref name="graph"/> as of now.</summary>
     public DecidingEdges(FlowGraph graph)
@@ -100,8 +112,68 @@ internal sealed class DecidingEdges
         var graph = _graph;
         var tree = graph.EdgeDominators;
         var codes = graph.EdgeCodes;
-        _same = new(tree, _ => true, k => (Math.Abs(codes[k]), graph.ExitA[From(k)], Operand(k), codes[k] >= 0));
-        _equalTaken = new(tree, k => codes[k] == JeqK, k => graph.ExitA[From(k)]);
+        var n = graph.Blocks.Length;
+        var keys = new Dictionary<UInt128, int>();
+        var equalKeys = new Dictionary<uint, int>();
+        var keyOfBlock = new int[n];
+        Array.Fill(keyOfBlock, -1);
+        var same = new int[tree.Size];
+        var equal = new int[tree.Size];
+        for (var k = 0; k < same.Length; k++)
+        {
+            same[k] = equal[k] = -1;
+            if (!tree.Contains(k))
+            {
+                continue;
+            }
+
+            var from = From(k);
+            var a = graph.ExitA[from];
+            if (keyOfBlock[from] < 0)
+            {
+                ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(
+                    keys, Key(Math.Abs(codes[k]), a, graph.Blocks[from].BranchOperandValue), out var exists);
+                if (!exists)
+                {
+                    key = keys.Count - 1;
+                }
+
+                keyOfBlock[from] = key;
+            }
+
+            same[k] = 2 * keyOfBlock[from] + (codes[k] >= 0 ? 0 : 1);
+            if (codes[k] == JeqK)
+            {
+                ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(equalKeys, a, out var exists);
+                if (!exists)
+                {
+                    group = equalKeys.Count - 1;
+                }
+
+                equal[k] = group;
+            }
+        }
+
+        _keys = keys;
+        _keyOfBlock = keyOfBlock;
+        _equalKeys = equalKeys;
+        _same = new(tree, same, 2 * keys.Count);
+        _equalTaken = new(tree, equal, equalKeys.Count);
+    }
+
+    private static UInt128 Key(int code, uint a, uint operand) => new((ulong)(uint)code << 32 | a, operand);
+
+    /// <summary>The key number of <paramref name="child"/>'s test as the index numbered it, or -1 when no dominator has it.</summary>
+    private int KeyOf(Block child, uint a, uint operand)
+    {
+        // The child's own edges carry its key when they are in the tree and its code is the one they were numbered with.
+        var id = child.Id;
+        if (_keyOfBlock![id] >= 0 && _graph.EdgeCodes[id] == child.Branch.Code)
+        {
+            return _keyOfBlock[id];
+        }
+
+        return _keys!.TryGetValue(Key(child.Branch.Code, a, operand), out var key) ? key : -1;
     }
 
     private int Lookup(Edge edge, Block child)
@@ -115,27 +187,34 @@ internal sealed class DecidingEdges
         var best = int.MaxValue;
 
         // The same test with the same operand: the dominator's sense is the outcome.
-        if (trueOk)
+        if (trueOk || falseOk)
         {
-            best = _same!.Lowest((code, a, operand, true), edge.Id);
-        }
+            var key = KeyOf(child, a, operand);
+            if (key >= 0)
+            {
+                if (trueOk)
+                {
+                    best = _same!.Lowest(2 * key, edge.Id);
+                }
 
-        if (falseOk)
-        {
-            best = Math.Min(best, _same!.Lowest((code, a, operand, false), edge.Id));
+                if (falseOk)
+                {
+                    best = Math.Min(best, _same!.Lowest(2 * key + 1, edge.Id));
+                }
+            }
         }
 
         // A taken "jeq" with another constant decides a "jeq" false (with the same constant, true:
         // counted above when allowed).
-        if (code == JeqK && falseOk)
+        if (code == JeqK && falseOk && _equalKeys!.TryGetValue(a, out var equal))
         {
             if (trueOk)
             {
-                best = Math.Min(best, _equalTaken!.Lowest(a, edge.Id));
+                best = Math.Min(best, _equalTaken!.Lowest(equal, edge.Id));
             }
             else
             {
-                for (var k = _equalTaken!.Nearest(a, edge.Id); k != DominatorTree.None; k = _equalTaken.Up(k))
+                for (var k = _equalTaken!.Nearest(equal, edge.Id); k != DominatorTree.None; k = _equalTaken.Up(k))
                 {
                     if (Operand(k) != operand)
                     {
