@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -19,6 +21,12 @@ namespace Bpf.Compiler.Optimizer;
 /// </remarks>
 internal sealed class ChainRuns
 {
+    /// <summary>
+    /// Each graph's run arrays, kept across its passes (on a 2,000-term chain two 46,000-entry
+    /// arrays a pass, on the large-object heap).
+    /// </summary>
+    private static readonly ConditionalWeakTable<FlowGraph, Run?[][]> Arrays = [];
+
     private readonly FlowGraph _graph;
     private readonly Stack<Block> _pending = new();
     private Run?[]? _orRuns;
@@ -27,11 +35,21 @@ internal sealed class ChainRuns
     /// <summary>Runs over <paramref name="graph"/>, built as the pullups ask.</summary>
     public ChainRuns(FlowGraph graph) => _graph = graph;
 
-    /// <summary>By block id, the run along "or" chains (members share the true target); allocated on first use.</summary>
-    private Run?[] Or => _orRuns ??= new Run?[_graph.Blocks.Length];
+    /// <summary>By block id, the run along "or" chains (members share the true target); made on first use.</summary>
+    private Run?[] Or => _orRuns ??= Empty(0);
 
     /// <summary>By block id, the run along "and" chains (members share the false target).</summary>
-    private Run?[] And => _andRuns ??= new Run?[_graph.Blocks.Length];
+    private Run?[] And => _andRuns ??= Empty(1);
+
+    /// <summary>The graph's run array <paramref name="which"/>, emptied (the previous pass's runs are stale).</summary>
+    private Run?[] Empty(int which)
+    {
+        var n = _graph.Blocks.Length;
+        var arrays = Arrays.GetValue(_graph, _ => new Run?[2][]);
+        var runs = arrays[which] ??= new Run?[n];
+        Array.Clear(runs);
+        return runs;
+    }
 
     /// <summary>
     /// For the run from <paramref name="start"/> along the chain whose members share the

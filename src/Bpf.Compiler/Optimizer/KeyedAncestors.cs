@@ -9,31 +9,36 @@ namespace Bpf.Compiler.Optimizer;
 /// Keys are group numbers 0..groups-1 chosen by the caller (numbered once per pass), and every
 /// group's members sit in one flat array sorted by entry time: on a 2,000-term port chain this index
 /// is rebuilt for ~92,000 edges in each of 15 passes, and dictionaries of tuple keys to lists made
-/// it the largest term of jump threading (15% of a compile, profile of 2026-12-02).
+/// it the largest term of jump threading (15% of a compile, profile of 2026-12-02). The arrays are
+/// kept from one build to the next: each build's were ~4 MB of large-object-heap allocations there.
 /// </remarks>
 internal sealed class KeyedAncestors
 {
-    private readonly DominatorTree _tree;
-    private readonly int[] _start;
-    private readonly int[] _members;
-    private readonly int[] _memberEnter;
-    private readonly int[] _up;
-    private readonly int[] _lowest;
+    private DominatorTree? _tree;
+    private int[] _start = [];
+    private int[] _fill = [];
+    private int[] _members = [];
+    private int[] _memberEnter = [];
+    private int[] _up = [];
+    private int[] _lowest = [];
+    private int[] _order = [];
 
     /// <summary>
     /// Groups the nodes of <paramref name="tree"/> by <paramref name="groupOf"/> (by node: a group
-    /// below <paramref name="groups"/>, or -1 to leave the node out).
+    /// below <paramref name="groups"/>, or -1 to leave the node out), replacing the previous grouping
+    /// (its arrays are reused: the index is rebuilt every pass of a graph).
     /// </summary>
-    public KeyedAncestors(DominatorTree tree, int[] groupOf, int groups)
+    public void Build(DominatorTree tree, int[] groupOf, int groups)
     {
         _tree = tree;
         var size = tree.Size;
-        _up = new int[size];
-        _lowest = new int[size];
+        var up = _up = Fit(_up, size);
+        var lowest = _lowest = Fit(_lowest, size);
 
         // Nodes by entry time (ancestors before descendants), and the size of each group.
-        var order = new int[size];
-        var start = new int[groups + 1];
+        var order = _order = Fit(_order, size);
+        var start = _start = Fit(_start, groups + 1);
+        Array.Clear(start, 0, groups + 1);
         var count = 0;
         for (var node = 0; node < size; node++)
         {
@@ -55,12 +60,10 @@ internal sealed class KeyedAncestors
 
         // Filled in entry order, so every group's slice stays sorted by entry time, and a node's
         // ancestors in its group are already in place when it is added.
-        var members = new int[start[groups]];
-        var memberEnter = new int[members.Length];
-        var fill = start[..groups];
-        _start = start;
-        _members = members;
-        _memberEnter = memberEnter;
+        var members = _members = Fit(_members, start[groups]);
+        var memberEnter = _memberEnter = Fit(_memberEnter, start[groups]);
+        var fill = _fill = Fit(_fill, groups);
+        Array.Copy(start, fill, groups);
         for (var enter = 0; enter < count; enter++)
         {
             var node = order[enter];
@@ -70,14 +73,17 @@ internal sealed class KeyedAncestors
                 continue;
             }
 
-            var up = Nearest(start[g], fill[g], tree.Parent(node));
-            _up[node] = up;
-            _lowest[node] = up == DominatorTree.None ? node : Math.Min(node, _lowest[up]);
+            var nearest = Nearest(start[g], fill[g], tree.Parent(node));
+            up[node] = nearest;
+            lowest[node] = nearest == DominatorTree.None ? node : Math.Min(node, lowest[nearest]);
             members[fill[g]] = node;
             memberEnter[fill[g]] = enter;
             fill[g]++;
         }
     }
+
+    /// <summary><paramref name="array"/> when it holds <paramref name="length"/> items, else a new one (contents undefined).</summary>
+    internal static int[] Fit(int[] array, int length) => array.Length >= length ? array : new int[length];
 
     /// <summary>The nearest ancestor of <paramref name="node"/> (or itself) in <paramref name="group"/>, or <see cref="DominatorTree.None"/>.</summary>
     public int Nearest(int group, int node) =>
@@ -106,7 +112,8 @@ internal sealed class KeyedAncestors
 
         // The last member entered no later than node: node's nearest such ancestor if it is one at all,
         // otherwise a descendant of that ancestor (entered between it and node), whose chain leads to it.
-        var enter = _tree.Enter(node);
+        var tree = _tree!;
+        var enter = tree.Enter(node);
         int lo = from, hi = to - 1, found = -1;
         var memberEnter = _memberEnter;
         while (lo <= hi)
@@ -124,7 +131,7 @@ internal sealed class KeyedAncestors
         }
 
         var a = found < 0 ? DominatorTree.None : _members[found];
-        while (a != DominatorTree.None && !_tree.IsAncestorOrSelf(a, node))
+        while (a != DominatorTree.None && !tree.IsAncestorOrSelf(a, node))
         {
             a = _up[a];
         }
