@@ -1,6 +1,8 @@
-using Bpf.Compiler.Ir;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+
+using Bpf.Compiler.Ir;
+
 using Bpf.Vm;
 
 namespace Bpf.Compiler.Optimizer;
