@@ -20,40 +20,35 @@ namespace Bpf.Compiler.Optimizer;
 /// </remarks>
 internal static class BlockInterning
 {
+    /// <summary>The most blocks whose arrays a thread keeps for the next compile.</summary>
+    private const int PooledBlocks = 1 << 14;
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
     /// <summary>Redirects every edge between reachable blocks into a duplicate block to its representative.</summary>
     public static void Run(Block root)
     {
-        var order = GraphWalk.PostOrder(root);
+        var ws = t_workspace ?? new Workspace();
+        t_workspace = null;
+        var order = GraphWalk.PostOrder(root, ws.Order);
         var maxId = 0;
         foreach (var b in order)
         {
             maxId = Math.Max(maxId, b.Id);
         }
 
-        // By block id (ids are distinct: the flow graph's numbering or a fresh one).
-        var classOf = new int[maxId + 1];
-        var classes = new Dictionary<Key, int>(order.Count);
-        var representative = new List<Block>();
+        ws.Prepare(maxId + 1, order.Count);
+
+        // By block id (ids are distinct: the flow graph's numbering or a fresh one). Every entry read
+        // is a successor's, written earlier in post-order.
+        var classOf = ws.ClassOf;
         foreach (var b in order)
         {
-            var key = new Key(b, b.True is null ? -1 : classOf[b.True.Id], b.False is null ? -1 : classOf[b.False.Id]);
-            if (classes.TryGetValue(key, out var c))
-            {
-                if (b.Id > representative[c].Id)
-                {
-                    representative[c] = b;
-                }
-            }
-            else
-            {
-                c = representative.Count;
-                classes.Add(key, c);
-                representative.Add(b);
-            }
-
-            classOf[b.Id] = c;
+            classOf[b.Id] = ws.Classify(b, b.True is null ? -1 : classOf[b.True.Id], b.False is null ? -1 : classOf[b.False.Id]);
         }
 
+        var representative = ws.Representative;
         foreach (var b in order)
         {
             if (b.True is not null)
@@ -62,41 +57,122 @@ internal static class BlockInterning
                 b.False = representative[classOf[b.False!.Id]];
             }
         }
+
+        ws.Release(order.Count);
+        if (order.Count <= PooledBlocks)
+        {
+            order.Clear();
+            t_workspace = ws;
+        }
     }
 
     /// <summary>
-    /// What <see cref="Equal"/> compares, with the successors' classes in place of the successors
-    /// (equal successors once merged), hashable.
+    /// The classes of one sweep: an open-addressing table over (statements without NOPs, branch,
+    /// successor classes), arrays indexed by class; reused by the next sweep on the thread.
     /// </summary>
-    private readonly struct Key(Block b, int trueClass, int falseClass) : IEquatable<Key>
+    private sealed class Workspace
     {
-        private readonly Block _block = b;
-        private readonly int _trueClass = trueClass;
-        private readonly int _falseClass = falseClass;
-        private readonly int _hash = HashCode.Combine(b.Branch.Code, b.Branch.K, trueClass, falseClass, StatementsHash(b.Stmts));
+        public List<Block> Order { get; } = [];
 
-        public bool Equals(Key other) =>
-            _hash == other._hash && _trueClass == other._trueClass && _falseClass == other._falseClass
-            && _block.Branch.Code == other._block.Branch.Code && _block.Branch.K == other._block.Branch.K
-            && SameStatements(_block.Stmts, other._block.Stmts);
+        public int[] ClassOf { get; private set; } = new int[64];
 
-        public override bool Equals(object? obj) => obj is Key other && Equals(other);
+        public Block?[] Representative { get; private set; } = new Block?[64];
 
-        public override int GetHashCode() => _hash;
+        private int[] _hash = new int[64];
+        private int[] _trueClass = new int[64];
+        private int[] _falseClass = new int[64];
 
-        private static int StatementsHash(List<Stmt> stmts)
+        // Slot -> class + 1, 0 = empty; at most half full.
+        private int[] _slots = new int[128];
+        private int _count;
+
+        public void Prepare(int ids, int blocks)
         {
-            var hash = new HashCode();
-            foreach (var s in stmts)
+            if (ClassOf.Length < ids)
+            {
+                ClassOf = new int[Math.Max(ids, 2 * ClassOf.Length)];
+            }
+
+            if (Representative.Length < blocks)
+            {
+                var size = Math.Max(blocks, 2 * Representative.Length);
+                Representative = new Block?[size];
+                _hash = new int[size];
+                _trueClass = new int[size];
+                _falseClass = new int[size];
+            }
+
+            var slots = 2 * blocks <= _slots.Length ? _slots.Length : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * blocks));
+            if (slots != _slots.Length)
+            {
+                _slots = new int[slots];
+            }
+            else
+            {
+                Array.Clear(_slots);
+            }
+
+            _count = 0;
+        }
+
+        /// <summary>The class of <paramref name="b"/>, whose successors' classes are given; a new class when none is equal.</summary>
+        public int Classify(Block b, int trueClass, int falseClass)
+        {
+            var hash = Hash(b, trueClass, falseClass);
+            var mask = _slots.Length - 1;
+            var i = hash & mask;
+            while (true)
+            {
+                var c = _slots[i] - 1;
+                if (c < 0)
+                {
+                    break;
+                }
+
+                var member = Representative[c]!;
+                if (_hash[c] == hash && _trueClass[c] == trueClass && _falseClass[c] == falseClass
+                    && member.Branch.Code == b.Branch.Code && member.Branch.K == b.Branch.K
+                    && SameStatements(member.Stmts, b.Stmts))
+                {
+                    if (b.Id > member.Id)
+                    {
+                        Representative[c] = b;
+                    }
+
+                    return c;
+                }
+
+                i = (i + 1) & mask;
+            }
+
+            var added = _count++;
+            _slots[i] = added + 1;
+            _hash[added] = hash;
+            _trueClass[added] = trueClass;
+            _falseClass[added] = falseClass;
+            Representative[added] = b;
+            return added;
+        }
+
+        /// <summary>Drops the references to the graph's blocks.</summary>
+        public void Release(int blocks) => Array.Clear(Representative, 0, Math.Min(blocks, Representative.Length));
+
+        private static int Hash(Block b, int trueClass, int falseClass)
+        {
+            var h = ((uint)b.Branch.Code * 0x9E3779B1u) ^ b.Branch.K;
+            h = (h * 0x85EBCA77u) ^ (uint)trueClass;
+            h = (h * 0xC2B2AE3Du) ^ (uint)falseClass;
+            foreach (var s in b.Stmts)
             {
                 if (s.Code != Stmt.Nop)
                 {
-                    hash.Add(s.Code);
-                    hash.Add(s.K);
+                    h = ((h * 0x9E3779B1u) ^ s.Code) * 0x85EBCA77u ^ s.K;
                 }
             }
 
-            return hash.ToHashCode();
+            h ^= h >> 15;
+            h *= 0x2C1B3C6Du;
+            return (int)(h ^ (h >> 12));
         }
     }
 

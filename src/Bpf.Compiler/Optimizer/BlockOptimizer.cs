@@ -33,15 +33,16 @@ internal static class BlockOptimizer
     public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
         var blocks = GraphWalk.PreOrder(root);
-        if (blocks.Any(b => b.Stmts.Any(s => s.JumpTrue is not null || s.JumpFalse is not null)))
+        if (HasInBlockJumps(blocks))
         {
             return root;
         }
 
         FlowGraph.CheckMemory(blocks.Count, memoryBudget);
-        var graph = new FlowGraph(root) { Head = !libpcapOnly };
+        var graph = new FlowGraph(root, blocks) { Head = !libpcapOnly };
         OptimizerLoop.Run(graph, doStmts: false);
         OptimizerLoop.Run(graph, doStmts: true);
+        graph.Release();
         BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
         if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
@@ -59,6 +60,22 @@ internal static class BlockOptimizer
         }
 
         return newRoot;
+    }
+
+    private static bool HasInBlockJumps(List<Block> blocks)
+    {
+        foreach (var b in blocks)
+        {
+            foreach (var s in b.Stmts)
+            {
+                if (s.JumpTrue is not null || s.JumpFalse is not null)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Numbers the blocks reachable from <paramref name="root"/> 0..n-1 in depth-first pre-order.</summary>

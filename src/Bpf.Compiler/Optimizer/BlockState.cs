@@ -18,8 +18,24 @@ internal sealed class BlockState
         False = new Edge(blockCount + block.Id, block, isTrue: false);
     }
 
+    /// <summary>Makes this the fresh state of <paramref name="block"/> in a graph of <paramref name="blockCount"/> blocks (reuse across compiles).</summary>
+    public void Reset(Block block, int blockCount)
+    {
+        Block = block;
+        True.Reset(block.Id, block);
+        False.Reset(blockCount + block.Id, block);
+        Level = 0;
+        InEdges = null;
+        Array.Clear(ExitValues);
+        BranchOperandValue = 0;
+        Defined = 0;
+        KilledBeforeUse = 0;
+        LiveIn = 0;
+        LiveOut = 0;
+    }
+
     /// <summary>The block.</summary>
-    public Block Block { get; }
+    public Block Block { get; private set; }
 
     /// <summary>Distance from the leaves: 0 for returns, 1 + the deeper successor's level otherwise.</summary>
     public int Level { get; set; }

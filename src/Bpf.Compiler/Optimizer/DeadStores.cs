@@ -13,7 +13,8 @@ internal static class DeadStores
     /// <summary>Removes the dead definitions of <paramref name="b"/>.</summary>
     public static void Run(FlowGraph graph, BlockState b)
     {
-        var last = new Stmt?[Atoms.Count];
+        var last = graph.PendingDefinitions;
+        Array.Clear(last);
         foreach (var s in b.Block.Stmts)
         {
             Visit(graph, s, last);

@@ -19,10 +19,19 @@ internal sealed class DominatorTree
     /// <summary>Depth differences up to which <see cref="IsAncestorOrSelf"/> walks rather than numbering the tree.</summary>
     private const int ShortWalk = 32;
 
+    /// <summary>The most nodes a per-thread tree (<see cref="For"/>) keeps arrays for.</summary>
+    private const int PooledSize = 1 << 14;
+
+    // Two trees per thread (block and edge dominators), reused by every compile on it (see For).
+    [ThreadStatic]
+    private static DominatorTree?[]? t_trees;
+
+    // Arrays of at least _size entries; only the first _size are in use.
     private readonly int[] _parent;
     private readonly int[] _depth;
     private readonly int[] _enter;
     private readonly int[] _exit;
+    private int _size;
     private readonly List<int> _roots = [];
     private readonly Stack<(int Node, bool Leaving)> _stack = new();
     private int[]? _firstChild;
@@ -36,16 +45,45 @@ internal sealed class DominatorTree
         _depth = new int[size];
         _enter = new int[size];
         _exit = new int[size];
+        _size = size;
         Clear();
     }
 
+    /// <summary>
+    /// This thread's tree number <paramref name="slot"/> (0 or 1), emptied and resized to
+    /// <paramref name="size"/> nodes: a compile's optimizer reuses the arrays of the previous one on
+    /// the same thread instead of allocating two trees per compile. A compile owns its thread's trees
+    /// until it finishes (compiles do not nest).
+    /// </summary>
+    public static DominatorTree For(int slot, int size)
+    {
+        if (size > PooledSize)
+        {
+            // A huge graph's arrays are not kept alive after its compile.
+            return new DominatorTree(size);
+        }
+
+        var trees = t_trees ??= new DominatorTree?[2];
+        var tree = trees[slot];
+        if (tree is null || tree._parent.Length < size)
+        {
+            // Grown by half again so a sequence of slightly larger graphs does not reallocate each time.
+            tree = new DominatorTree(Math.Min(PooledSize, Math.Max(size, tree is null ? 0 : tree._parent.Length + (tree._parent.Length >> 1))));
+            trees[slot] = tree;
+        }
+
+        tree._size = size;
+        tree.Clear();
+        return tree;
+    }
+
     /// <summary>Number of nodes.</summary>
-    public int Size => _parent.Length;
+    public int Size => _size;
 
     /// <summary>Removes every node.</summary>
     public void Clear()
     {
-        Array.Fill(_parent, Absent);
+        Array.Fill(_parent, Absent, 0, _size);
         _numbered = false;
     }
 
@@ -142,9 +180,9 @@ internal sealed class DominatorTree
     public int[] EntryOrder()
     {
         Number();
-        var order = new int[_parent.Length];
+        var order = new int[_size];
         var count = 0;
-        for (var i = 0; i < _parent.Length; i++)
+        for (var i = 0; i < _size; i++)
         {
             if (Contains(i))
             {
@@ -164,10 +202,16 @@ internal sealed class DominatorTree
             return;
         }
 
-        var n = _parent.Length;
-        var firstChild = _firstChild ??= new int[n];
-        var nextSibling = _nextSibling ??= new int[n];
-        Array.Fill(firstChild, None);
+        var n = _size;
+        if (_firstChild is null || _firstChild.Length < n)
+        {
+            _firstChild = new int[_parent.Length];
+            _nextSibling = new int[_parent.Length];
+        }
+
+        var firstChild = _firstChild;
+        var nextSibling = _nextSibling!;
+        Array.Fill(firstChild, None, 0, n);
         var roots = _roots;
         roots.Clear();
         for (var i = n - 1; i >= 0; i--)

@@ -23,19 +23,18 @@ internal static class Dominators
         var tree = graph.BlockDominators;
         tree.Clear();
         var meet = graph.Scratch;
-        Array.Fill(meet, DominatorTree.Absent);
+        Array.Fill(meet, DominatorTree.Absent, 0, graph.Blocks.Length);
         var root = graph.Root;
-        foreach (var b in graph.TopDown())
+        for (var level = graph.MaxLevel; level > 0; level--)
         {
-            var block = b.Block;
-            if (block.True is null)
+            // Levels above 0 hold the jumps.
+            foreach (var b in graph.Level(level))
             {
-                continue;
+                var block = b.Block;
+                tree.Add(block.Id, block == root ? DominatorTree.None : meet[block.Id]);
+                Meet(tree, meet, block.True!, block.Id);
+                Meet(tree, meet, block.False!, block.Id);
             }
-
-            tree.Add(block.Id, block == root ? DominatorTree.None : meet[block.Id]);
-            Meet(tree, meet, block.True, block.Id);
-            Meet(tree, meet, block.False!, block.Id);
         }
     }
 
@@ -48,22 +47,21 @@ internal static class Dominators
         var tree = graph.EdgeDominators;
         tree.Clear();
         var meet = graph.Scratch;
-        Array.Fill(meet, DominatorTree.Absent);
+        Array.Fill(meet, DominatorTree.Absent, 0, graph.Blocks.Length);
         var root = graph.Root;
-        foreach (var b in graph.TopDown())
+        for (var level = graph.MaxLevel; level > 0; level--)
         {
-            var block = b.Block;
-            if (block.True is null)
+            foreach (var b in graph.Level(level))
             {
-                continue;
-            }
+                var block = b.Block;
 
-            // Both edges of a block have the same dominators besides themselves: those of all edges into it.
-            var parent = block == root ? DominatorTree.None : meet[block.Id];
-            tree.Add(b.True.Id, parent);
-            tree.Add(b.False.Id, parent);
-            Meet(tree, meet, block.True, b.True.Id);
-            Meet(tree, meet, block.False!, b.False.Id);
+                // Both edges of a block have the same dominators besides themselves: those of all edges into it.
+                var parent = block == root ? DominatorTree.None : meet[block.Id];
+                tree.Add(b.True.Id, parent);
+                tree.Add(b.False.Id, parent);
+                Meet(tree, meet, block.True!, b.True.Id);
+                Meet(tree, meet, block.False!, b.False.Id);
+            }
         }
     }
 

@@ -12,10 +12,10 @@ namespace Bpf.Compiler.Optimizer;
 internal sealed class Edge(int id, Block from, bool isTrue)
 {
     /// <summary>The edge number (its node in <see cref="FlowGraph.EdgeDominators"/>).</summary>
-    public int Id { get; } = id;
+    public int Id { get; private set; } = id;
 
     /// <summary>The block the edge leaves (libpcap: <c>pred</c>).</summary>
-    public Block From { get; } = from;
+    public Block From { get; private set; } = from;
 
     /// <summary>True for the jump-if-true edge.</summary>
     public bool IsTrue { get; } = isTrue;
@@ -39,4 +39,12 @@ internal sealed class Edge(int id, Block from, bool isTrue)
 
     /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
     public Edge? NextIn { get; set; }
+
+    /// <summary>Makes this edge number <paramref name="id"/> leaving <paramref name="from"/> (a block state reused across compiles).</summary>
+    public void Reset(int id, Block from)
+    {
+        Id = id;
+        From = from;
+        NextIn = null;
+    }
 }

@@ -13,9 +13,14 @@ internal sealed class FlowGraph
 {
     /// <summary>Numbers the blocks reachable from <paramref name="root"/> and allocates their state.</summary>
     public FlowGraph(Block root)
+        : this(root, GraphWalk.PreOrder(root))
+    {
+    }
+
+    /// <summary>As <see cref="FlowGraph(Block)"/>, given <paramref name="order"/>, the blocks reachable from <paramref name="root"/> in pre-order.</summary>
+    public FlowGraph(Block root, List<Block> order)
     {
         Root = root;
-        var order = GraphWalk.PreOrder(root);
         for (var i = 0; i < order.Count; i++)
         {
             order[i].Id = i;
@@ -24,21 +29,114 @@ internal sealed class FlowGraph
         var n = order.Count;
         Blocks = new BlockState[n];
         Edges = new Edge[2 * n];
-        EdgeCodes = new int[2 * n];
-        ExitA = new uint[n];
-        Levels = new List<BlockState>[n];
+
+        // This thread's arrays and block states when free (see Release), else new ones.
+        var ws = t_workspace;
+        if (ws is not null && n <= PooledBlocks)
+        {
+            t_workspace = null;
+            ws.Prepare(n);
+            _workspace = ws;
+        }
+        else
+        {
+            ws = new Workspace();
+            ws.Prepare(n);
+            _workspace = n <= PooledBlocks ? ws : null;
+        }
+
+        EdgeCodes = ws.EdgeCodes;
+        ExitA = ws.ExitA;
+        Scratch = ws.Scratch;
+        WalkOrder = ws.WalkOrder;
+        PendingDefinitions = ws.PendingDefinitions;
+        _byLevel = ws.ByLevel;
+        _levelStart = ws.LevelStart;
+        var states = ws.States;
         for (var i = 0; i < n; i++)
         {
-            var state = new BlockState(order[i], n);
+            var state = states[i];
+            if (state is null)
+            {
+                state = states[i] = new BlockState(order[i], n);
+            }
+            else
+            {
+                state.Reset(order[i], n);
+            }
+
             Blocks[i] = state;
             Edges[state.True.Id] = state.True;
             Edges[state.False.Id] = state.False;
-            Levels[i] = [];
         }
 
-        BlockDominators = new DominatorTree(n);
-        EdgeDominators = new DominatorTree(2 * n);
-        Scratch = new int[n];
+        BlockDominators = DominatorTree.For(0, n);
+        EdgeDominators = DominatorTree.For(1, 2 * n);
+    }
+
+    /// <summary>The most blocks whose states and arrays a thread keeps for its next compile.</summary>
+    private const int PooledBlocks = 1024;
+
+    [ThreadStatic]
+    private static Workspace? t_workspace;
+
+    private Workspace? _workspace;
+
+    /// <summary>
+    /// Hands this graph's block states and arrays to the next graph built on this thread. The graph
+    /// must not be used afterwards. (A graph never released just leaves them to the collector.)
+    /// </summary>
+    public void Release()
+    {
+        if (_workspace is { } ws)
+        {
+            _workspace = null;
+            t_workspace = ws;
+        }
+    }
+
+    /// <summary>
+    /// What a flow graph allocates per block, kept across compiles on one thread: at most one graph
+    /// uses it at a time (taken in the constructor, given back by <see cref="Release"/>).
+    /// </summary>
+    private sealed class Workspace
+    {
+        public BlockState?[] States { get; private set; } = [];
+
+        public List<Block> WalkOrder { get; } = [];
+
+        public Stmt?[] PendingDefinitions { get; } = new Stmt?[Atoms.Count];
+
+        public int[] EdgeCodes { get; private set; } = [];
+
+        public uint[] ExitA { get; private set; } = [];
+
+        public int[] Scratch { get; private set; } = [];
+
+        public BlockState[] ByLevel { get; private set; } = [];
+
+        public int[] LevelStart { get; private set; } = [];
+
+        /// <summary>Room for <paramref name="n"/> blocks; the per-id arrays zeroed as new ones would be.</summary>
+        public void Prepare(int n)
+        {
+            if (States.Length < n)
+            {
+                var size = Math.Max(n, 2 * States.Length);
+                var states = new BlockState?[size];
+                Array.Copy(States, states, States.Length);
+                States = states;
+                EdgeCodes = new int[2 * size];
+                ExitA = new uint[size];
+                Scratch = new int[size];
+                ByLevel = new BlockState[size];
+                LevelStart = new int[size + 2];
+                return;
+            }
+
+            Array.Clear(EdgeCodes, 0, 2 * n);
+            Array.Clear(ExitA, 0, n);
+        }
     }
 
     /// <summary>
@@ -91,17 +189,64 @@ internal sealed class FlowGraph
     /// <summary>One int per block for the analyses' working state.</summary>
     public int[] Scratch { get; }
 
+    // The level lists, flat: the blocks of level l are _byLevel[_levelStart[l].._levelStart[l + 1]].
+    private readonly BlockState[] _byLevel;
+    private readonly int[] _levelStart;
+
+    /// <summary>A list the analyses reuse for walks over the graph (left empty after each).</summary>
+    public List<Block> WalkOrder { get; }
+
+    /// <summary>The pending definitions of <see cref="DeadStores"/>, reused block after block.</summary>
+    public Stmt?[] PendingDefinitions { get; }
+
     /// <summary>
-    /// The reachable blocks of each level, in libpcap's list order (the reverse of finishing order),
-    /// as computed by <see cref="Levels"/>'s pass at the start of the current iteration.
+    /// The reachable blocks of <paramref name="level"/>, in libpcap's list order (the reverse of
+    /// finishing order), as computed by <see cref="GraphLevels"/> at the start of the current iteration.
     /// </summary>
-    public List<BlockState>[] Levels { get; }
+    public ReadOnlySpan<BlockState> Level(int level) =>
+        _byLevel.AsSpan(_levelStart[level], _levelStart[level + 1] - _levelStart[level]);
+
+    /// <summary>
+    /// Sets the level lists from <paramref name="finished"/> (reachable blocks in finishing order,
+    /// their <see cref="BlockState.Level"/> set, the root's the highest): libpcap pushes each finished
+    /// block on the front of its level's list.
+    /// </summary>
+    public void SetLevels(List<Block> finished)
+    {
+        var start = _levelStart;
+        var maxLevel = this[Root].Level;
+        Array.Clear(start, 0, maxLevel + 2);
+        foreach (var block in finished)
+        {
+            start[this[block].Level + 1]++;
+        }
+
+        for (var level = 1; level <= maxLevel + 1; level++)
+        {
+            start[level] += start[level - 1];
+        }
+
+        // start[l] is now where level l begins; each placement moves it on by one, so afterwards
+        // start[l] is where level l + 1 begins: shifted back below.
+        for (var i = finished.Count - 1; i >= 0; i--)
+        {
+            var b = this[finished[i]];
+            _byLevel[start[b.Level]++] = b;
+        }
+
+        for (var level = maxLevel + 1; level > 0; level--)
+        {
+            start[level] = start[level - 1];
+        }
+
+        start[0] = 0;
+    }
 
     /// <summary>The root's level at the start of the current iteration.</summary>
     public int MaxLevel => this[Root].Level;
 
     /// <summary>The value numbers of the current <see cref="OptimizerLoop.OptimizeBlocks"/> sweep.</summary>
-    public ValueTable Values { get; set; } = new();
+    public ValueTable Values { get; set; } = ValueTable.ForThread();
 
     /// <summary>
     /// Optimize as the head libpcap does where its optimizer differs from 1.10.3's (the
@@ -145,9 +290,9 @@ internal sealed class FlowGraph
     {
         for (var level = MaxLevel; level >= from; level--)
         {
-            foreach (var b in Levels[level])
+            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
             {
-                yield return b;
+                yield return _byLevel[i];
             }
         }
     }
@@ -157,9 +302,9 @@ internal sealed class FlowGraph
     {
         for (var level = from; level <= MaxLevel; level++)
         {
-            foreach (var b in Levels[level])
+            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
             {
-                yield return b;
+                yield return _byLevel[i];
             }
         }
     }

@@ -8,26 +8,17 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class GraphLevels
 {
-    /// <summary>Recomputes <see cref="FlowGraph.Levels"/> and <see cref="BlockState.Level"/>.</summary>
+    /// <summary>Recomputes <see cref="FlowGraph.Level"/> and <see cref="BlockState.Level"/>.</summary>
     public static void Find(FlowGraph graph)
     {
-        foreach (List<BlockState> list in graph.Levels)
-        {
-            list.Clear();
-        }
-
-        var finished = GraphWalk.PostOrder(graph.Root);
+        var finished = GraphWalk.PostOrder(graph.Root, graph.WalkOrder);
         foreach (var block in finished)
         {
             var b = graph[block];
             b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
         }
 
-        // libpcap pushes each finished block on the front of its level's list.
-        for (var i = finished.Count - 1; i >= 0; i--)
-        {
-            var b = graph[finished[i]];
-            graph.Levels[b.Level].Add(b);
-        }
+        graph.SetLevels(finished);
+        finished.Clear();
     }
 }

@@ -55,9 +55,12 @@ internal static class GraphWalk
     /// The blocks reachable from <paramref name="root"/> in post-order (libpcap's <c>find_levels_r</c>:
     /// a block is finished after both successors).
     /// </summary>
-    public static List<Block> PostOrder(Block root)
+    public static List<Block> PostOrder(Block root) => PostOrder(root, []);
+
+    /// <summary><see cref="PostOrder(Block)"/> into <paramref name="order"/> (cleared first), which it returns.</summary>
+    public static List<Block> PostOrder(Block root, List<Block> order)
     {
-        var order = new List<Block>();
+        order.Clear();
         var mark = Block.NewWalk();
         var stack = t_stack ??= new Block?[64];
         var steps = t_steps ??= new int[64];

@@ -51,7 +51,7 @@ internal static class ImpliedTestFolding
         }
 
         var s = falseSide ? b.False! : b.True!;
-        if (s == b || !IsConstantTest(s) || s.Stmts.Any(x => x.Code != Stmt.Nop))
+        if (s == b || !IsConstantTest(s) || Peephole.NextReal(s.Stmts, 0) >= 0)
         {
             return false;
         }

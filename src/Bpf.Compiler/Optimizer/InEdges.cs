@@ -18,7 +18,7 @@ internal static class InEdges
 
         for (var level = graph.MaxLevel; level > 0; level--)
         {
-            foreach (var b in graph.Levels[level])
+            foreach (var b in graph.Level(level))
             {
                 Link(graph, b.True);
                 Link(graph, b.False);

@@ -14,6 +14,9 @@ internal static class OptimizerLoop
     /// </summary>
     public const int MaxBranchOnlyPasses = 100;
 
+    /// <summary>Graphs of at most this many blocks pull up block by block (<see cref="ChainRuns"/> only for bigger ones).</summary>
+    private const int SmallGraph = 64;
+
     /// <summary>Iterates until a pass changes nothing (or only shuffles branches for too long).</summary>
     public static void Run(FlowGraph graph, bool doStmts)
     {
@@ -23,9 +26,16 @@ internal static class OptimizerLoop
             graph.Done = true;
             graph.NonBranchMovementPerformed = false;
             GraphLevels.Find(graph);
-            Dominators.FindBlockDominators(graph);
             UseDef.Find(graph);
-            Dominators.FindEdgeDominators(graph);
+
+            // Only jump threading and pullups ask about dominators, and they do not run once
+            // statements are rewritten (libpcap computes them anyway).
+            if (!doStmts)
+            {
+                Dominators.FindBlockDominators(graph);
+                Dominators.FindEdgeDominators(graph);
+            }
+
             OptimizeBlocks(graph, doStmts);
             if (graph.Done)
             {
@@ -47,11 +57,15 @@ internal static class OptimizerLoop
     /// <summary>One pass over the levelled graph (libpcap's <c>opt_blks</c>).</summary>
     public static void OptimizeBlocks(FlowGraph graph, bool doStmts)
     {
-        graph.Values = new ValueTable();
+        graph.Values.Reset();
         InEdges.Find(graph);
-        foreach (var b in graph.TopDown())
+        var maxLevel = graph.MaxLevel;
+        for (var level = maxLevel; level >= 0; level--)
         {
-            BlockValues.Run(graph, b, doStmts);
+            foreach (var b in graph.Level(level))
+            {
+                BlockValues.Run(graph, b, doStmts);
+            }
         }
 
         // Once statements are being rewritten, moving branches cannot help any more.
@@ -61,18 +75,26 @@ internal static class OptimizerLoop
         }
 
         var deciding = new DecidingEdges(graph);
-        foreach (var b in graph.BottomUp(1))
+        for (var level = 1; level <= maxLevel; level++)
         {
-            JumpThreading.Run(graph, deciding, b.True);
-            JumpThreading.Run(graph, deciding, b.False);
+            foreach (var b in graph.Level(level))
+            {
+                JumpThreading.Run(graph, deciding, b.True);
+                JumpThreading.Run(graph, deciding, b.False);
+            }
         }
 
         InEdges.Find(graph);
-        var runs = new ChainRuns(graph);
-        foreach (var b in graph.BottomUp(1))
+        // Runs pay off on long chains; a small graph's walks are short (and numbering the dominator
+        // tree for them cost more than the walks).
+        var runs = graph.Blocks.Length <= SmallGraph ? null : new ChainRuns(graph);
+        for (var level = 1; level <= maxLevel; level++)
         {
-            Pullups.Or(graph, runs, b);
-            Pullups.And(graph, runs, b);
+            foreach (var b in graph.Level(level))
+            {
+                Pullups.Or(graph, runs, b);
+                Pullups.And(graph, runs, b);
+            }
         }
     }
 }

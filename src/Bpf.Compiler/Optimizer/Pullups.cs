@@ -13,16 +13,17 @@ namespace Bpf.Compiler.Optimizer;
 internal static class Pullups
 {
     /// <summary>The "or" form: the chain follows false edges; every member shares b's true target.</summary>
-    public static void Or(FlowGraph graph, ChainRuns runs, BlockState b) => Pull(graph, runs, b, shared: true);
+    public static void Or(FlowGraph graph, ChainRuns? runs, BlockState b) => Pull(graph, runs, b, shared: true);
 
     /// <summary>The "and" form: the chain follows true edges; every member shares b's false target.</summary>
-    public static void And(FlowGraph graph, ChainRuns runs, BlockState b) => Pull(graph, runs, b, shared: false);
+    public static void And(FlowGraph graph, ChainRuns? runs, BlockState b) => Pull(graph, runs, b, shared: false);
 
     /// <summary>
     /// <paramref name="shared"/> names the edge (true for "or") whose target all chain members
-    /// share; the chain runs along the other edge.
+    /// share; the chain runs along the other edge. Without <paramref name="runs"/> (small graphs) the
+    /// walks go block by block, as libpcap's.
     /// </summary>
-    private static void Pull(FlowGraph graph, ChainRuns runs, BlockState b, bool shared)
+    private static void Pull(FlowGraph graph, ChainRuns? runs, BlockState b, bool shared)
     {
         var first = b.InEdges;
         if (first is null)
@@ -58,7 +59,7 @@ internal static class Pullups
 
             // The whole run of blocks testing this A value (one step in libpcap): every member of it
             // has A == val, so the walk either passes all of it or stops (returns) inside it.
-            if (!runs.AllDominatedBy(diff.Target!, shared, b.Block, out var last))
+            if (!Step(runs, diff.Target!, shared, b.Block, out var last))
             {
                 return;
             }
@@ -80,7 +81,7 @@ internal static class Pullups
                 break;
             }
 
-            if (!runs.AllDominatedBy(same.Target!, shared, b.Block, out var last))
+            if (!Step(runs, same.Target!, shared, b.Block, out var last))
             {
                 return;
             }
@@ -89,7 +90,7 @@ internal static class Pullups
         }
 
         var pull = same.Target!;
-        runs.Pulling(pull, same.Owner, atTop ? null : diff.Owner, b, shared);
+        runs?.Pulling(pull, same.Owner, atTop ? null : diff.Owner, b, shared);
         same.Target = Get(pull, !shared);
         Set(pull, !shared, diff.Target);
         if (atTop)
@@ -105,6 +106,21 @@ internal static class Pullups
         }
 
         graph.Done = false;
+    }
+
+    /// <summary>
+    /// The walk's step from <paramref name="start"/> (a chain member, so dominated): its whole run
+    /// when <paramref name="runs"/> are kept, else the block alone.
+    /// </summary>
+    private static bool Step(ChainRuns? runs, Block start, bool shared, Block dominator, out Block last)
+    {
+        if (runs is null)
+        {
+            last = start;
+            return true;
+        }
+
+        return runs.AllDominatedBy(start, shared, dominator, out last);
     }
 
     private static bool IsChainMember(FlowGraph graph, Block? candidate, BlockState b, Block sharedTarget, bool shared) =>

@@ -13,16 +13,23 @@ internal static class UseDef
     /// <summary>Recomputes def/kill/in-use/out-use of every levelled block.</summary>
     public static void Find(FlowGraph graph)
     {
-        foreach (var b in graph.TopDown())
+        var maxLevel = graph.MaxLevel;
+        for (var level = maxLevel; level >= 0; level--)
         {
-            ComputeLocal(b);
-            b.LiveOut = 0;
+            foreach (var b in graph.Level(level))
+            {
+                ComputeLocal(b);
+                b.LiveOut = 0;
+            }
         }
 
-        foreach (var b in graph.BottomUp(1))
+        for (var level = 1; level <= maxLevel; level++)
         {
-            b.LiveOut |= graph[b.Block.True!].LiveIn | graph[b.Block.False!].LiveIn;
-            b.LiveIn |= b.LiveOut & ~b.KilledBeforeUse;
+            foreach (var b in graph.Level(level))
+            {
+                b.LiveOut |= graph[b.Block.True!].LiveIn | graph[b.Block.False!].LiveIn;
+                b.LiveIn |= b.LiveOut & ~b.KilledBeforeUse;
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public class AnalysisTests
         Assert.Equal(2, graph[a].Level);
         Assert.Equal(2, graph[b].Level);
         Assert.Equal(3, graph.MaxLevel);
-        Assert.Equal(graph.Blocks.Length, graph.Levels.Sum(l => l.Count));
+        Assert.Equal(graph.Blocks.Length, Enumerable.Range(0, graph.MaxLevel + 1).Sum(l => graph.Level(l).Length));
     }
 
     [Fact]
