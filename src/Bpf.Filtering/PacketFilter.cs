@@ -21,14 +21,17 @@ namespace Bpf.Filtering;
 /// </example>
 public sealed class PacketFilter
 {
-    private readonly BpfFilterDelegate _run;
+    // Taken from the runner on the first single-packet call: on the JIT, that call compiles the
+    // single-packet method, which a caller running only batches never needs.
+    private BpfFilterDelegate? _run;
 
     private PacketFilter(BpfRunner runner, FilterEngine engine)
     {
         Runner = runner;
         Engine = engine;
-        _run = runner.AsDelegate();
     }
+
+    private BpfFilterDelegate RunDelegate => _run ??= Runner.AsDelegate();
 
     /// <summary>The program the filter runs.</summary>
     public BpfProgram Program => Runner.Program;
@@ -83,10 +86,10 @@ public sealed class PacketFilter
         return engine switch
         {
             FilterEngine.Interpreter => new PacketFilter(new BpfInterpreter(runnable), FilterEngine.Interpreter),
-            FilterEngine.Jit when RuntimeFeature.IsDynamicCodeSupported => new PacketFilter(BpfJit.Compile(runnable), FilterEngine.Jit),
+            FilterEngine.Jit when RuntimeFeature.IsDynamicCodeSupported && BpfJit.IsSupported => new PacketFilter(new JitOnUse(runnable, fallBack: false), FilterEngine.Jit),
             FilterEngine.Jit => throw new NotSupportedException("dynamic code is not supported on this runtime: the BPF JIT cannot run"),
-            _ => RuntimeFeature.IsDynamicCodeSupported && TryJit(runnable) is { } jit
-                ? new PacketFilter(jit, FilterEngine.Jit)
+            _ => RuntimeFeature.IsDynamicCodeSupported && BpfJit.IsSupported
+                ? new PacketFilter(new JitOnUse(runnable, fallBack: true), FilterEngine.Jit)
                 : new PacketFilter(new BpfInterpreter(runnable), FilterEngine.Interpreter),
         };
     }
@@ -95,16 +98,16 @@ public sealed class PacketFilter
     /// Runs the filter over the captured bytes of a packet that was <paramref name="wireLength"/> bytes
     /// on the wire; returns what libpcap's <c>bpf_filter</c> returns (bytes to keep, 0 = reject).
     /// </summary>
-    public uint Run(ReadOnlySpan<byte> packet, uint wireLength) => _run(packet, wireLength);
+    public uint Run(ReadOnlySpan<byte> packet, uint wireLength) => RunDelegate(packet, wireLength);
 
     /// <summary>True when the filter accepts <paramref name="packet"/>, captured whole (wire length = its length).</summary>
-    public bool Matches(ReadOnlySpan<byte> packet) => _run(packet, (uint)packet.Length) != 0;
+    public bool Matches(ReadOnlySpan<byte> packet) => RunDelegate(packet, (uint)packet.Length) != 0;
 
     /// <summary>True when the filter accepts a packet captured as <paramref name="packet"/> and <paramref name="wireLength"/> bytes long on the wire.</summary>
-    public bool Matches(ReadOnlySpan<byte> packet, uint wireLength) => _run(packet, wireLength) != 0;
+    public bool Matches(ReadOnlySpan<byte> packet, uint wireLength) => RunDelegate(packet, wireLength) != 0;
 
     /// <summary>The filter as a delegate, the cheapest call from a hot loop (the JIT's code itself).</summary>
-    public BpfFilterDelegate AsDelegate() => _run;
+    public BpfFilterDelegate AsDelegate() => RunDelegate;
 
     /// <summary>
     /// Runs the filter over every packet of a batch, writing each result to <paramref name="verdicts"/>;
@@ -117,20 +120,42 @@ public sealed class PacketFilter
     /// <summary>The batch entry as a delegate (the JIT's emitted batch loop itself).</summary>
     public BpfBatchFilter AsBatchDelegate() => Runner.AsBatchDelegate();
 
-    // The fallback policy, in one place: the JIT where dynamic code is compiled and the JIT builds the
-    // program; otherwise (NativeAOT, an interpreting runtime, a JIT bug) the interpreter, same results.
+    /// <summary>
+    /// The JIT's runner, each method compiled by the .NET JIT when first used: the single-packet one on
+    /// the first <see cref="BpfRunner.Run"/> or <see cref="BpfRunner.AsDelegate"/>, the batch loop on the
+    /// first batch. A caller that only runs batches (or, like <c>bpf stats</c>, only reads the program to
+    /// compile several filters into one method) pays no compile it does not use. The fallback policy,
+    /// in one place: with <paramref name="fallBack"/> (<see cref="FilterEngine.Auto"/>), should the
+    /// runtime refuse the emitted code (a JIT bug), that method runs on the interpreter instead, same results.
+    /// </summary>
     [RequiresDynamicCode("Compiles the program to IL.")]
-    private static BpfRunner? TryJit(RunnableProgram program)
+    private sealed class JitOnUse(RunnableProgram program, bool fallBack) : BpfRunner(program)
     {
-        if (!BpfJit.IsSupported)
-            return null;
-        try
+        private readonly RunnableProgram _runnable = program;
+        private BpfRunner? _single;
+        private BpfBatchFilter? _batch;
+
+        private BpfRunner Single => _single ?? LazyInitializer.EnsureInitialized(ref _single, () => Jit(BpfJit.Compile, p => new BpfInterpreter(p)));
+
+        public override uint Run(ReadOnlySpan<byte> packet, uint wireLength) => Single.Run(packet, wireLength);
+
+        public override BpfFilterDelegate AsDelegate() => Single.AsDelegate();
+
+        public override int RunBatch(ReadOnlySpan<PacketSlice> packets, Span<uint> verdicts) => AsBatchDelegate()(packets, verdicts);
+
+        public override BpfBatchFilter AsBatchDelegate() =>
+            _batch ?? LazyInitializer.EnsureInitialized(ref _batch, () => Jit(BpfJit.CompileBatch, p => new BpfInterpreter(p).AsBatchDelegate()));
+
+        private T Jit<T>(Func<RunnableProgram, T> jit, Func<RunnableProgram, T> interpret)
         {
-            return BpfJit.Compile(program);
-        }
-        catch (Exception e) when (e is InvalidProgramException or NotSupportedException)
-        {
-            return null;
+            try
+            {
+                return jit(_runnable);
+            }
+            catch (Exception e) when (fallBack && e is InvalidProgramException or NotSupportedException)
+            {
+                return interpret(_runnable);
+            }
         }
     }
 

@@ -52,7 +52,24 @@ public static class BpfJit
     /// <exception cref="BpfValidationException">The program cannot run (libpcap's rules, executable opcodes, no jump to itself).</exception>
     /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
     /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
-    public static BpfBatchFilter CompileBatch(BpfProgram program) => Compile(RunnableProgram.Validate(program)).AsBatchDelegate();
+    public static BpfBatchFilter CompileBatch(BpfProgram program) => CompileBatch(RunnableProgram.Validate(program));
+
+    /// <summary>
+    /// Compiles a validated program into a <see cref="BpfBatchFilter"/> alone, to machine code now: no
+    /// single-packet method is made (a caller that only runs batches pays one .NET JIT compile, not two).
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
+    /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
+    /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
+    public static BpfBatchFilter CompileBatch(RunnableProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (!IsSupported)
+            throw new NotSupportedException("dynamic code is not compiled on this runtime: the BPF JIT cannot run");
+        var batch = EmitBatch(program.Program);
+        RuntimeHelpers.PrepareDelegate(batch);
+        return batch;
+    }
 
     /// <summary>Emits the batch loop of an already validated program.</summary>
     internal static BpfBatchFilter EmitBatch(BpfProgram program)

@@ -66,8 +66,11 @@ public class CaptureCommandTests
         AssertCounters(stderr.ToString(), PacketsIn(file.Path, port));
     }
 
-    [RootFact]
-    public void Capture_Sigterm_StopsCleanly_PrintsTheCounters_LeavesAValidFile()
+    // SIGINT is what Ctrl-C sends the process (Program.Main registers for it, not Console.CancelKeyPress).
+    [RootTheory]
+    [InlineData(SigTerm)]
+    [InlineData(SigInt)]
+    public void Capture_SigtermOrSigint_StopsCleanly_PrintsTheCounters_LeavesAValidFile(int signal)
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
@@ -84,8 +87,8 @@ public class CaptureCommandTests
         {
             WaitFor(() => { lock (stderr) return stderr.ToString().Contains("listening on lo", StringComparison.Ordinal); }, null);
             SendSome(port);
-            Assert.Equal(0, kill(process.Id, SigTerm));
-            Assert.True(process.WaitForExit(10_000), "capture did not stop after SIGTERM");
+            Assert.Equal(0, kill(process.Id, signal));
+            Assert.True(process.WaitForExit(10_000), $"capture did not stop after signal {signal}");
             process.WaitForExit(); // the asynchronous reads finish
             Assert.Equal(0, process.ExitCode);
             string text;
@@ -101,6 +104,7 @@ public class CaptureCommandTests
     }
 
     private const int SigTerm = 15;
+    private const int SigInt = 2;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);

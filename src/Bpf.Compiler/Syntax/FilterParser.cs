@@ -48,25 +48,6 @@ internal static class FilterParser
         Parser.Try(PNumId),
         PId.Between(Tok.LParen, Tok.RParen));
 
-    /// <summary>The one-word direction qualifiers (<c>src</c> and <c>dst</c> have their own rule: <c>src or dst</c>).</summary>
-    internal static readonly (string Name, DirQualifier Value)[] Directions =
-    [
-        ("addr1", DirQualifier.Addr1), ("addr2", DirQualifier.Addr2), ("addr3", DirQualifier.Addr3),
-        ("addr4", DirQualifier.Addr4), ("ra", DirQualifier.Ra), ("ta", DirQualifier.Ta),
-    ];
-
-    /// <summary><c>aqual</c>.</summary>
-    internal static readonly (string Name, AddrQualifier Value)[] AddressTypes =
-    [
-        ("host", AddrQualifier.Host), ("net", AddrQualifier.Net), ("port", AddrQualifier.Port), ("portrange", AddrQualifier.PortRange),
-    ];
-
-    /// <summary>The qualifiers that stand alone after a protocol: <c>proto</c>, <c>protochain</c>, <c>gateway</c>.</summary>
-    internal static readonly (string Name, AddrQualifier Value)[] ProtocolQualifiers =
-    [
-        ("proto", AddrQualifier.Proto), ("protochain", AddrQualifier.Protochain), ("gateway", AddrQualifier.Gateway),
-    ];
-
     private static readonly Parser<Token, DirQualifier> DQual = Parser.OneOf(
         Tok.Keyword("src").Then(Parser.OneOf(
             Parser.Try(Tok.Or.Then(Tok.Keyword("dst"))).WithResult(DirQualifier.Or),
@@ -76,10 +57,10 @@ internal static class FilterParser
             Parser.Try(Tok.Or.Then(Tok.Keyword("src"))).WithResult(DirQualifier.Or),
             Parser.Try(Tok.And.Then(Tok.Keyword("src"))).WithResult(DirQualifier.And),
             Parser<Token>.Return(DirQualifier.Dst))),
-        Tok.KeywordTable("direction", Directions).Select(d => d.Value));
+        Tok.KeywordTable("direction", GrammarTables.Directions).Select(d => d.Value));
 
     private static readonly Parser<Token, AddrQualifier> AQual =
-        Tok.KeywordTable("'host', 'net', 'port' or 'portrange'", AddressTypes).Select(a => a.Value);
+        Tok.KeywordTable("'host', 'net', 'port' or 'portrange'", GrammarTables.AddressTypes).Select(a => a.Value);
 
     /// <summary><c>head</c>: the qualifiers before an id.</summary>
     private static readonly Parser<Token, Qualifiers> Head =
@@ -88,7 +69,7 @@ internal static class FilterParser
             Parser.OneOf(
                 Parser.Map((dir, addr) => new Qualifiers(default, dir, addr.GetValueOrDefault()), DQual, AQual.Optional()),
                 AQual.Select(addr => new Qualifiers(default, default, addr)),
-                Tok.KeywordTable("'proto', 'protochain' or 'gateway'", ProtocolQualifiers)
+                Tok.KeywordTable("'proto', 'protochain' or 'gateway'", GrammarTables.ProtocolQualifiers)
                     .Select(a => new Qualifiers(default, default, a.Value))))
         .Labelled("qualifiers");
 

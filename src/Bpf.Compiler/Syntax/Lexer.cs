@@ -46,13 +46,15 @@ internal static partial class Lexer
     private static partial Regex EscapedIdPattern();
 
     private static Regex s_aid => AidPattern();
-    private static readonly Regex[] s_mac = [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
+    // A property, not a field: a field would make the class constructor build every MAC pattern (and
+    // load the regex engine) on the first compile, which seldom meets a MAC address.
+    private static Regex[] s_mac => [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
     private static Regex s_hid => HidPattern();
     private static Regex s_bogusEther => BogusEtherPattern();
     private static Regex s_escapedId => EscapedIdPattern();
     private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
     private const string SingleCharOperators = "+-*/%:[]!<>()&|^=";
-    private static readonly string[] s_singleCharOperators = [.. SingleCharOperators.Select(c => c.ToString())];
+    private static readonly string[] s_singleCharOperators = ["+", "-", "*", "/", "%", ":", "[", "]", "!", "<", ">", "(", ")", "&", "|", "^", "="];
 
     /// <summary>
     /// Scans the whole expression. The list ends with an <see cref="TokenKind.End"/> token, or with a

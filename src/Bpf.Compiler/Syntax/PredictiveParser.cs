@@ -19,10 +19,10 @@ internal sealed class PredictiveParser
     // Deeper nesting goes to the combinator grammar, which has the stack guard.
     private const int MaxDepth = 100;
 
-    private static readonly Dictionary<string, ProtoQualifier> s_protoNames = Tok.ProtoNames.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, DirQualifier> s_directions = FilterParser.Directions.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, AddrQualifier> s_addressTypes = FilterParser.AddressTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, AddrQualifier> s_protocolQualifiers = FilterParser.ProtocolQualifiers.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, ProtoQualifier> s_protoNames = GrammarTables.ProtoNames.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, DirQualifier> s_directions = GrammarTables.Directions.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, AddrQualifier> s_addressTypes = GrammarTables.AddressTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
+    private static readonly Dictionary<string, AddrQualifier> s_protocolQualifiers = GrammarTables.ProtocolQualifiers.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
 
     private static readonly Qualifiers Unbound = Qualifiers.Undefined;
 

@@ -50,26 +50,8 @@ internal static class Tok
     public static readonly Parser<Token, Token> PNum = Parser.Rec<Token, Token>(() =>
         Num.Or(PNum!.Between(LParen, RParen))).Labelled("number");
 
-    /// <summary>The protocol names of <c>pname</c>, by canonical keyword.</summary>
-    public static readonly (string Name, ProtoQualifier Value)[] ProtoNames =
-    [
-        ("link", ProtoQualifier.Link), ("ip", ProtoQualifier.IP), ("arp", ProtoQualifier.Arp),
-        ("rarp", ProtoQualifier.Rarp), ("sctp", ProtoQualifier.Sctp), ("tcp", ProtoQualifier.Tcp),
-        ("udp", ProtoQualifier.Udp), ("icmp", ProtoQualifier.Icmp), ("igmp", ProtoQualifier.Igmp),
-        ("igrp", ProtoQualifier.Igrp), ("pim", ProtoQualifier.Pim), ("vrrp", ProtoQualifier.Vrrp),
-        ("carp", ProtoQualifier.Carp), ("atalk", ProtoQualifier.Atalk), ("aarp", ProtoQualifier.Aarp),
-        ("decnet", ProtoQualifier.Decnet), ("lat", ProtoQualifier.Lat), ("sca", ProtoQualifier.Sca),
-        ("mopdl", ProtoQualifier.Mopdl), ("moprc", ProtoQualifier.Moprc), ("ip6", ProtoQualifier.IPv6),
-        ("icmp6", ProtoQualifier.Icmpv6), ("ah", ProtoQualifier.Ah), ("esp", ProtoQualifier.Esp),
-        ("iso", ProtoQualifier.Iso), ("esis", ProtoQualifier.Esis), ("isis", ProtoQualifier.Isis),
-        ("l1", ProtoQualifier.IsisL1), ("l2", ProtoQualifier.IsisL2), ("iih", ProtoQualifier.IsisIih),
-        ("lsp", ProtoQualifier.IsisLsp), ("snp", ProtoQualifier.IsisSnp), ("psnp", ProtoQualifier.IsisPsnp),
-        ("csnp", ProtoQualifier.IsisCsnp), ("clnp", ProtoQualifier.Clnp), ("stp", ProtoQualifier.Stp),
-        ("ipx", ProtoQualifier.Ipx), ("netbeui", ProtoQualifier.Netbeui), ("radio", ProtoQualifier.Radio),
-    ];
-
     /// <summary><c>pname</c>: a protocol name.</summary>
-    public static readonly Parser<Token, (ProtoQualifier Value, int Position)> PName = KeywordTable("protocol name", ProtoNames);
+    public static readonly Parser<Token, (ProtoQualifier Value, int Position)> PName = KeywordTable("protocol name", GrammarTables.ProtoNames);
 
     /// <summary><c>relop</c> (<c>&gt; &gt;= =</c>) and <c>irelop</c> (<c>&lt;= &lt; !=</c>, reversed).</summary>
     public static readonly Parser<Token, (RelationTest Test, bool Reversed, int Position)> RelOp =

@@ -72,30 +72,97 @@ internal sealed class BatchLoop
     /// </summary>
     public SplitPlan? PlanSplit(IReadOnlyList<Instruction[]> programs)
     {
-        Flows = [.. programs.Select(p => ValueFlow.Analyze(p, BasicBlock.Split(p)))];
-        // Per (value, constant) of a jeq: how many programs make it.
-        var users = new Dictionary<(PacketValue Value, uint K), int>();
+        // Plain loops, no LINQ over value tuples: every generic instantiation here would be compiled by
+        // the .NET JIT at run time (ReadyToRun has no code for them), on a start-up's critical path.
+        var flows = new ValueFlow[programs.Count];
+        for (var f = 0; f < programs.Count; f++)
+            flows[f] = ValueFlow.Analyze(programs[f], BasicBlock.Split(programs[f]));
+        Flows = flows;
+        // Per (value, constant) of a jeq, in the order first met: how many programs make it.
+        var users = new List<SharedTest>();
+        var mine = new List<SharedTest>();
         for (var f = 0; f < programs.Count; f++)
         {
-            var tests = new HashSet<(PacketValue, uint)>();
+            mine.Clear();
             for (var i = 0; i < programs[f].Length; i++)
-                if (Flows[f].TestAt(programs[f], i) is { Op: Opcodes.Jeq } test && test.Value.Kind == PacketValueKind.Absolute
-                    && (ulong)test.Value.Offset + test.Value.Size <= int.MaxValue)
-                    tests.Add((test.Value, test.K));
-            foreach (var test in tests)
-                users[test] = users.GetValueOrDefault(test) + 1;
+                if (flows[f].TestAt(programs[f], i) is { Op: Opcodes.Jeq } test && test.Value.Kind == PacketValueKind.Absolute
+                    && (ulong)test.Value.Offset + test.Value.Size <= int.MaxValue && IndexOf(mine, test.Value, test.K) < 0)
+                    mine.Add(new SharedTest(test.Value, test.K, 1));
+            foreach (var test in mine)
+            {
+                var at = IndexOf(users, test.Value, test.K);
+                if (at < 0)
+                    users.Add(test);
+                else
+                    users[at] = users[at] with { Users = users[at].Users + 1 };
+            }
         }
-        var best = users.Where(u => u.Value >= 2)
-            .GroupBy(u => u.Key.Value)
-            .Select(g => (Value: g.Key, Tests: g.OrderByDescending(u => u.Value).ThenBy(u => u.Key.K).Take(MaxSplitConstants).ToList()))
-            .OrderByDescending(g => g.Tests.Sum(u => u.Value)).ThenBy(g => g.Value.Offset)
-            .FirstOrDefault();
-        if (best.Tests is null)
+        // The value whose (at most MaxSplitConstants) most shared constants are shared most; ties: the
+        // smaller offset, then the value met first.
+        uint[]? constants = null;
+        var bestValue = PacketValue.None;
+        var bestScore = 0;
+        for (var v = 0; v < users.Count; v++)
+        {
+            var value = users[v].Value;
+            if (users[v].Users < 2 || FirstShared(users, value) != v)
+                continue;
+            var (chosen, score) = MostShared(users, value);
+            if (score > bestScore || (score == bestScore && value.Offset < bestValue.Offset))
+                (constants, bestValue, bestScore) = (chosen, value, score);
+        }
+        if (constants is null)
             return null;
-        var constants = best.Tests.Select(u => u.Key.K).ToArray();
-        if ((long)programs.Sum(p => p.Length) * (constants.Length + 1) > MaxSplitInstructions)
+        long total = 0;
+        foreach (var program in programs)
+            total += program.Length;
+        if (total * (constants.Length + 1) > MaxSplitInstructions)
             return null;
-        return new SplitPlan(best.Value, constants, _il.DeclareLocal(typeof(uint)));
+        return new SplitPlan(bestValue, constants, _il.DeclareLocal(typeof(uint)));
+    }
+
+    private readonly record struct SharedTest(PacketValue Value, uint K, int Users);
+
+    private static int IndexOf(List<SharedTest> tests, PacketValue value, uint k)
+    {
+        for (var i = 0; i < tests.Count; i++)
+            if (tests[i].Value == value && tests[i].K == k)
+                return i;
+        return -1;
+    }
+
+    // The index of the first test of value shared by two or more programs.
+    private static int FirstShared(List<SharedTest> tests, PacketValue value)
+    {
+        for (var i = 0; i < tests.Count; i++)
+            if (tests[i].Users >= 2 && tests[i].Value == value)
+                return i;
+        return -1;
+    }
+
+    // The value's shared constants, most users first (ties: the smaller constant), at most
+    // MaxSplitConstants of them, and how many programs make those tests in total.
+    private static (uint[] Constants, int Score) MostShared(List<SharedTest> tests, PacketValue value)
+    {
+        var chosen = new List<uint>();
+        var score = 0;
+        while (chosen.Count < MaxSplitConstants)
+        {
+            var pick = -1;
+            for (var i = 0; i < tests.Count; i++)
+            {
+                var t = tests[i];
+                if (t.Users < 2 || t.Value != value || chosen.Contains(t.K))
+                    continue;
+                if (pick < 0 || t.Users > tests[pick].Users || (t.Users == tests[pick].Users && t.K < tests[pick].K))
+                    pick = i;
+            }
+            if (pick < 0)
+                break;
+            chosen.Add(tests[pick].K);
+            score += tests[pick].Users;
+        }
+        return ([.. chosen], score);
     }
 
     /// <summary>
