@@ -10,14 +10,13 @@ namespace Bpf.Compiler.CodeGen;
 /// </summary>
 internal static class Flow
 {
-    /// <summary>A new block ending in <paramref name="code"/> with operand <paramref name="k"/>, after <paramref name="stmts"/>.</summary>
-    public static Cond NewBlock(ushort code, uint k = 0, List<Stmt>? stmts = null)
-    {
-        var block = new Block(new Stmt(code, k));
-        if (stmts != null)
-            block.Stmts.AddRange(stmts);
-        return new Cond(block);
-    }
+    /// <summary>
+    /// A new block ending in <paramref name="code"/> with operand <paramref name="k"/>, after
+    /// <paramref name="stmts"/>: the block takes the list itself (every caller builds a fresh one and
+    /// hands it over), as libpcap's new_block takes the slist.
+    /// </summary>
+    public static Cond NewBlock(ushort code, uint k = 0, List<Stmt>? stmts = null) =>
+        new(stmts is null ? new Block(new Stmt(code, k)) : new Block(new Stmt(code, k), stmts));
 
     /// <summary>A conditional jump block (<c>JMP(code)</c>) comparing A with <paramref name="k"/>.</summary>
     public static Cond Jump(ushort test, uint k, List<Stmt>? stmts = null) =>

@@ -12,6 +12,13 @@ internal sealed class Block
     /// <summary>Creates a block ending in <paramref name="branch"/>.</summary>
     public Block(Stmt branch) => Branch = branch;
 
+    /// <summary>Creates a block of <paramref name="stmts"/> (the list itself, not a copy) ending in <paramref name="branch"/>.</summary>
+    public Block(Stmt branch, List<Stmt> stmts)
+    {
+        Branch = branch;
+        Stmts = stmts;
+    }
+
     /// <summary>A number unique within one graph (assigned by whoever numbers the graph).</summary>
     public int Id { get; set; }
 

@@ -42,6 +42,15 @@ internal static class Linearizer
         var order = new List<Block>();
         var mark = Block.NewWalk();
         root.WalkMark = mark;
+        if (PostOrderShallow(root, mark, order, 0))
+        {
+            return order;
+        }
+
+        // Too deep to recurse: again with an explicit stack, under a new mark.
+        order.Clear();
+        mark = Block.NewWalk();
+        root.WalkMark = mark;
         var stack = new Stack<(Block Block, int Step)>();
         stack.Push((root, 0));
         while (stack.Count > 0)
@@ -61,6 +70,30 @@ internal static class Linearizer
             }
         }
         return order;
+    }
+
+    /// <summary>
+    /// <see cref="PostOrder"/> by recursion (no stores of blocks into a heap stack) while the graph is
+    /// at most 200 deep; false (order incomplete) beyond.
+    /// </summary>
+    private static bool PostOrderShallow(Block b, long mark, List<Block> order, int depth)
+    {
+        if (depth > 200)
+            return false;
+        if (b.False is { } f && f.WalkMark != mark)
+        {
+            f.WalkMark = mark;
+            if (!PostOrderShallow(f, mark, order, depth + 1))
+                return false;
+        }
+        if (b.True is { } t && t.WalkMark != mark)
+        {
+            t.WalkMark = mark;
+            if (!PostOrderShallow(t, mark, order, depth + 1))
+                return false;
+        }
+        order.Add(b);
+        return true;
     }
 
     private sealed class Layout

@@ -49,22 +49,23 @@ internal static class BlockValues
 
     private static void InheritValues(FlowGraph graph, BlockState b)
     {
+        var values = b.ExitValues.AsSpan(0, Atoms.Count);
         var first = b.InEdges;
         if (first is null)
         {
-            Array.Clear(b.ExitValues);
+            values.Clear();
             return;
         }
 
-        Array.Copy(graph[first.From].ExitValues, b.ExitValues, Atoms.Count);
+        graph[first.From].ExitValues.AsSpan(0, Atoms.Count).CopyTo(values);
         for (Edge? p = first.NextIn; p is not null; p = p.NextIn)
         {
-            var other = graph[p.From].ExitValues;
-            for (var i = 0; i < Atoms.Count; i++)
+            var other = graph[p.From].ExitValues.AsSpan(0, Atoms.Count);
+            for (var i = 0; i < values.Length; i++)
             {
-                if (b.ExitValues[i] != other[i])
+                if (values[i] != other[i])
                 {
-                    b.ExitValues[i] = ValueTable.Unknown;
+                    values[i] = ValueTable.Unknown;
                 }
             }
         }

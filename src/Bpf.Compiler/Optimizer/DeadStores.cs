@@ -13,48 +13,58 @@ internal static class DeadStores
     /// <summary>Removes the dead definitions of <paramref name="b"/>.</summary>
     public static void Run(FlowGraph graph, BlockState b)
     {
+        // last[atom] (the defining statement's index) is meaningful for the atoms in pending only
+        // (a bit per atom), so it needs no clearing.
         var last = graph.PendingDefinitions;
-        Array.Clear(last);
-        foreach (var s in b.Block.Stmts)
+        var stmts = b.Block.Stmts;
+        var pending = 0;
+        for (var i = 0; i < stmts.Count; i++)
         {
-            Visit(graph, s, last);
+            pending = Visit(graph, stmts, i, stmts[i], last, pending);
         }
 
-        Visit(graph, b.Block.Branch, last);
-        for (var atom = 0; atom < Atoms.Count; atom++)
+        pending = Visit(graph, stmts, -1, b.Block.Branch, last, pending);
+        pending &= ~b.LiveOut;
+        for (var atom = 0; pending != 0; atom++, pending >>= 1)
         {
-            if (last[atom] is { } s && !Atoms.Contains(b.LiveOut, atom))
+            if ((pending & 1) != 0)
             {
-                s.Code = Stmt.Nop;
+                stmts[last[atom]].Code = Stmt.Nop;
                 graph.Changed();
             }
         }
     }
 
-    /// <summary>libpcap's <c>deadstmt</c>: a use clears the pending definition, a redefinition kills it.</summary>
-    private static void Visit(FlowGraph graph, Stmt s, Stmt?[] last)
+    /// <summary>
+    /// libpcap's <c>deadstmt</c> for <paramref name="s"/>, statement <paramref name="index"/> of
+    /// <paramref name="stmts"/> (-1 for the branch, which defines nothing): a use clears the pending
+    /// definition, a redefinition kills it.
+    /// </summary>
+    private static int Visit(FlowGraph graph, List<Stmt> stmts, int index, Stmt s, int[] last, int pending)
     {
         var atom = Atoms.Use(s);
         if (atom == Atoms.AX)
         {
-            last[Atoms.X] = null;
-            last[Atoms.A] = null;
+            pending &= ~(Atoms.Mask(Atoms.X) | Atoms.Mask(Atoms.A));
         }
         else if (atom >= 0)
         {
-            last[atom] = null;
+            pending &= ~Atoms.Mask(atom);
         }
 
         atom = Atoms.Def(s);
         if (atom >= 0)
         {
-            if (last[atom] is { } dead)
+            if (Atoms.Contains(pending, atom))
             {
                 graph.Changed();
-                dead.Code = Stmt.Nop;
+                stmts[last[atom]].Code = Stmt.Nop;
             }
 
-            last[atom] = s;
+            last[atom] = index;
+            pending |= Atoms.Mask(atom);
         }
+
+        return pending;
     }
 }

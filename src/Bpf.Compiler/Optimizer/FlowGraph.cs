@@ -105,7 +105,7 @@ internal sealed class FlowGraph
 
         public List<Block> WalkOrder { get; } = [];
 
-        public Stmt?[] PendingDefinitions { get; } = new Stmt?[Atoms.Count];
+        public int[] PendingDefinitions { get; } = new int[Atoms.Count];
 
         public int[] EdgeCodes { get; private set; } = [];
 
@@ -197,7 +197,7 @@ internal sealed class FlowGraph
     public List<Block> WalkOrder { get; }
 
     /// <summary>The pending definitions of <see cref="DeadStores"/>, reused block after block.</summary>
-    public Stmt?[] PendingDefinitions { get; }
+    public int[] PendingDefinitions { get; }
 
     /// <summary>
     /// The reachable blocks of <paramref name="level"/>, in libpcap's list order (the reverse of
@@ -277,6 +277,18 @@ internal sealed class FlowGraph
 
         return tree.Contains(dominator.Id) && tree.IsAncestorOrSelf(dominator.Id, block.Id);
     }
+
+    /// <summary>
+    /// Set by the changes libpcap does not count as progress (a <c>jset #0</c> made unconditional,
+    /// a jump on a constant X rewritten to one on k): the graph changed although <see cref="Done"/> stayed set.
+    /// </summary>
+    public bool SilentChange { get; set; }
+
+    /// <summary>
+    /// True when the last pass of <see cref="OptimizerLoop.Run"/> changed nothing at all, so its levels,
+    /// use-def sets and in-edges still describe the graph.
+    /// </summary>
+    public bool AnalysesCurrent { get; set; }
 
     /// <summary>Records a change that is not only branch movement.</summary>
     public void Changed()

@@ -1,3 +1,5 @@
+using Bpf.Compiler.Ir;
+
 using Bpf.Vm;
 
 namespace Bpf.Compiler.Optimizer;
@@ -8,17 +10,55 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class GraphLevels
 {
+    /// <summary>Depth up to which the walk recurses (see <see cref="GraphWalk"/>); deeper graphs take the explicit stack.</summary>
+    private const int ShallowDepth = 200;
+
     /// <summary>Recomputes <see cref="FlowGraph.Level"/> and <see cref="BlockState.Level"/>.</summary>
     public static void Find(FlowGraph graph)
     {
-        var finished = GraphWalk.PostOrder(graph.Root, graph.WalkOrder);
-        foreach (var block in finished)
+        var finished = graph.WalkOrder;
+        finished.Clear();
+        if (!Shallow(graph, graph.Root, Block.NewWalk(), finished, 0))
         {
-            var b = graph[block];
-            b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
+            GraphWalk.PostOrder(graph.Root, finished);
+            foreach (var block in finished)
+            {
+                var b = graph[block];
+                b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
+            }
         }
 
         graph.SetLevels(finished);
         finished.Clear();
+    }
+
+    /// <summary>
+    /// find_levels_r: levels in post-order (true successor first), the finished blocks appended to
+    /// <paramref name="finished"/>; false (incomplete) when deeper than <see cref="ShallowDepth"/>.
+    /// </summary>
+    private static bool Shallow(FlowGraph graph, Block block, long mark, List<Block> finished, int depth)
+    {
+        if (depth > ShallowDepth)
+        {
+            return false;
+        }
+
+        block.WalkMark = mark;
+        var level = 0;
+        if (block.True is { } t)
+        {
+            var f = block.False!;
+            if ((t.WalkMark != mark && !Shallow(graph, t, mark, finished, depth + 1))
+                || (f.WalkMark != mark && !Shallow(graph, f, mark, finished, depth + 1)))
+            {
+                return false;
+            }
+
+            level = Math.Max(graph[t].Level, graph[f].Level) + 1;
+        }
+
+        graph[block].Level = level;
+        finished.Add(block);
+        return true;
     }
 }

@@ -22,6 +22,12 @@ internal static class GraphWalk
     public static List<Block> PreOrder(Block root)
     {
         var order = new List<Block>();
+        if (PreOrderShallow(root, Block.NewWalk(), order, 0))
+        {
+            return order;
+        }
+
+        order.Clear();
         var mark = Block.NewWalk();
         var stack = t_stack ??= new Block?[64];
         int top = 0, deepest = 0;
@@ -60,6 +66,12 @@ internal static class GraphWalk
     /// <summary><see cref="PostOrder(Block)"/> into <paramref name="order"/> (cleared first), which it returns.</summary>
     public static List<Block> PostOrder(Block root, List<Block> order)
     {
+        order.Clear();
+        if (PostOrderShallow(root, Block.NewWalk(), order, 0))
+        {
+            return order;
+        }
+
         order.Clear();
         var mark = Block.NewWalk();
         var stack = t_stack ??= new Block?[64];
@@ -105,5 +117,55 @@ internal static class GraphWalk
 
         Array.Clear(stack, 0, deepest);
         return order;
+    }
+
+    /// <summary>
+    /// Depth up to which the walks recurse (cheaper than the explicit stack: no stores of blocks into a
+    /// heap array); a deeper graph is walked again with the stack, from scratch under a new mark.
+    /// </summary>
+    private const int ShallowDepth = 200;
+
+    /// <summary>The recursive pre-order walk; false (order incomplete) when deeper than <see cref="ShallowDepth"/>.</summary>
+    private static bool PreOrderShallow(Block b, long mark, List<Block> order, int depth)
+    {
+        if (depth > ShallowDepth)
+        {
+            return false;
+        }
+
+        b.WalkMark = mark;
+        order.Add(b);
+        if (b.True is { } t && t.WalkMark != mark && !PreOrderShallow(t, mark, order, depth + 1))
+        {
+            return false;
+        }
+
+        return b.False is not { } f || f.WalkMark == mark || PreOrderShallow(f, mark, order, depth + 1);
+    }
+
+    /// <summary>The recursive post-order walk; false (order incomplete) when deeper than <see cref="ShallowDepth"/>.</summary>
+    private static bool PostOrderShallow(Block b, long mark, List<Block> order, int depth)
+    {
+        if (depth > ShallowDepth)
+        {
+            return false;
+        }
+
+        b.WalkMark = mark;
+        if (b.True is { } t)
+        {
+            if (t.WalkMark != mark && !PostOrderShallow(t, mark, order, depth + 1))
+            {
+                return false;
+            }
+
+            if (b.False is { } f && f.WalkMark != mark && !PostOrderShallow(f, mark, order, depth + 1))
+            {
+                return false;
+            }
+        }
+
+        order.Add(b);
+        return true;
     }
 }

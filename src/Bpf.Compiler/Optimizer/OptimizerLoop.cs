@@ -21,12 +21,20 @@ internal static class OptimizerLoop
     public static void Run(FlowGraph graph, bool doStmts)
     {
         var branchOnlyPasses = 0;
+
+        // After a pass that changed nothing (the end of the first loop, usually), the levels, use-def
+        // sets and in-edges it computed still hold: the next loop's first pass starts from them.
+        var current = graph.AnalysesCurrent;
         while (true)
         {
             graph.Done = true;
             graph.NonBranchMovementPerformed = false;
-            GraphLevels.Find(graph);
-            UseDef.Find(graph);
+            graph.SilentChange = false;
+            if (!current)
+            {
+                GraphLevels.Find(graph);
+                UseDef.Find(graph);
+            }
 
             // Only jump threading and pullups ask about dominators, and they do not run once
             // statements are rewritten (libpcap computes them anyway).
@@ -36,9 +44,11 @@ internal static class OptimizerLoop
                 Dominators.FindEdgeDominators(graph);
             }
 
-            OptimizeBlocks(graph, doStmts);
+            OptimizeBlocks(graph, doStmts, inEdgesCurrent: current);
+            current = false;
             if (graph.Done)
             {
+                graph.AnalysesCurrent = !graph.SilentChange;
                 return;
             }
 
@@ -49,16 +59,21 @@ internal static class OptimizerLoop
             else if (++branchOnlyPasses >= MaxBranchOnlyPasses)
             {
                 graph.Done = true;
+                graph.AnalysesCurrent = false;
                 return;
             }
         }
     }
 
     /// <summary>One pass over the levelled graph (libpcap's <c>opt_blks</c>).</summary>
-    public static void OptimizeBlocks(FlowGraph graph, bool doStmts)
+    public static void OptimizeBlocks(FlowGraph graph, bool doStmts, bool inEdgesCurrent = false)
     {
         graph.Values.Reset();
-        InEdges.Find(graph);
+        if (!inEdgesCurrent)
+        {
+            InEdges.Find(graph);
+        }
+
         var maxLevel = graph.MaxLevel;
         for (var level = maxLevel; level >= 0; level--)
         {

@@ -164,6 +164,7 @@ internal static class Peephole
         {
             if (branch.K == 0)
             {
+                graph.SilentChange |= block.True != block.False;
                 block.True = block.False;
             }
             else if (branch.K == 0xffffffffu && graph.Head)
@@ -175,6 +176,7 @@ internal static class Peephole
             }
             else if (branch.K == 0xffffffffu)
             {
+                graph.SilentChange |= block.True != block.False;
                 block.False = block.True;
             }
         }
@@ -182,6 +184,7 @@ internal static class Peephole
         var xval = b.ExitValues[Atoms.X];
         if (vt.IsConst(xval) && Opcodes.SrcOf(branch.Code) == Opcodes.X)
         {
+            graph.SilentChange = true;
             branch.Code = (ushort)(branch.Code & ~Opcodes.X);
             branch.K = vt.ConstValue(xval);
         }
