@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -30,11 +33,14 @@ internal sealed class DecidingEdges
     private readonly FlowGraph _graph;
     private long _stepsLeft;
 
-    /// <summary>Dominating edges by opcode, A value, operand value and sense: they decide the target's test outright.</summary>
-    private KeyedAncestors<(int Code, uint A, uint Operand, bool Sense)>? _same;
+    /// <summary>
+    /// Each graph's index, kept across its passes so that rebuilding it reuses the arrays (on a
+    /// 2,000-term chain ~4 MB of large-object-heap arrays a pass, which cost gen2 collections).
+    /// </summary>
+    private static readonly ConditionalWeakTable<FlowGraph, Index> Indexes = [];
 
-    /// <summary>Taken "jeq #k" edges by A value: any other constant's equality then fails.</summary>
-    private KeyedAncestors<uint>? _equalTaken;
+    /// <summary>This pass's index, once built.</summary>
+    private Index? _index;
 
     /// <summary>Answers for the edge dominators of <paramref name="graph"/> as of now.</summary>
     public DecidingEdges(FlowGraph graph)
@@ -50,7 +56,7 @@ internal sealed class DecidingEdges
     /// </summary>
     public int First(Edge edge, Block child)
     {
-        if (_same is null)
+        if (_index is null)
         {
             var found = Walk(edge, child);
             if (found != Unfinished)
@@ -97,16 +103,15 @@ internal sealed class DecidingEdges
 
     private void BuildIndex()
     {
-        var graph = _graph;
-        var tree = graph.EdgeDominators;
-        var codes = graph.EdgeCodes;
-        _same = new(tree, _ => true, k => (Math.Abs(codes[k]), graph.ExitA[From(k)], Operand(k), codes[k] >= 0));
-        _equalTaken = new(tree, k => codes[k] == JeqK, k => graph.ExitA[From(k)]);
+        var index = Indexes.GetValue(_graph, _ => new Index());
+        index.Build(_graph);
+        _index = index;
     }
 
     private int Lookup(Edge edge, Block child)
     {
         var graph = _graph;
+        var index = _index!;
         var code = child.Branch.Code;
         var a = graph.ExitA[child.Id];
         var operand = graph[child].BranchOperandValue;
@@ -115,27 +120,34 @@ internal sealed class DecidingEdges
         var best = int.MaxValue;
 
         // The same test with the same operand: the dominator's sense is the outcome.
-        if (trueOk)
+        if (trueOk || falseOk)
         {
-            best = _same!.Lowest((code, a, operand, true), edge.Id);
-        }
+            var key = index.KeyOf(graph, child, a, operand);
+            if (key >= 0)
+            {
+                if (trueOk)
+                {
+                    best = index.Same.Lowest(2 * key, edge.Id);
+                }
 
-        if (falseOk)
-        {
-            best = Math.Min(best, _same!.Lowest((code, a, operand, false), edge.Id));
+                if (falseOk)
+                {
+                    best = Math.Min(best, index.Same.Lowest(2 * key + 1, edge.Id));
+                }
+            }
         }
 
         // A taken "jeq" with another constant decides a "jeq" false (with the same constant, true:
         // counted above when allowed).
-        if (code == JeqK && falseOk)
+        if (code == JeqK && falseOk && index.EqualKeys.TryGetValue(a, out var equal))
         {
             if (trueOk)
             {
-                best = Math.Min(best, _equalTaken!.Lowest(a, edge.Id));
+                best = Math.Min(best, index.EqualTaken.Lowest(equal, edge.Id));
             }
             else
             {
-                for (var k = _equalTaken!.Nearest(a, edge.Id); k != DominatorTree.None; k = _equalTaken.Up(k))
+                for (var k = index.EqualTaken.Nearest(equal, edge.Id); k != DominatorTree.None; k = index.EqualTaken.Up(k))
                 {
                     if (Operand(k) != operand)
                     {
@@ -157,7 +169,100 @@ internal sealed class DecidingEdges
         target is not null && !JumpThreading.UseConflict(_graph, from, target) && !JumpThreading.SkipConflict(_graph, from, child, target);
 
     /// <summary>The block edge <paramref name="k"/> leaves (true edges are numbered 0..n-1, false edges n..2n-1).</summary>
-    private int From(int k) => k < _graph.Blocks.Length ? k : k - _graph.Blocks.Length;
+    private int From(int k) => From(_graph, k);
+
+    private static int From(FlowGraph graph, int k) => k < graph.Blocks.Length ? k : k - graph.Blocks.Length;
 
     private uint Operand(int k) => _graph.Blocks[From(k)].BranchOperandValue;
+
+    /// <summary>
+    /// The dominating edges of one pass grouped by what they decide, with the key numbers that name
+    /// the groups; rebuilt in place every pass.
+    /// </summary>
+    private sealed class Index
+    {
+        private readonly Dictionary<UInt128, int> _keys = [];
+        private int[] _keyOfBlock = [];
+        private int[] _sameGroup = [];
+        private int[] _equalGroup = [];
+
+        /// <summary>
+        /// Dominating edges grouped by opcode, A value, operand value and sense (group 2g for the true
+        /// sense and 2g+1 for the false one of key g): they decide the target's test outright.
+        /// </summary>
+        public KeyedAncestors Same { get; } = new();
+
+        /// <summary>Taken "jeq #k" edges grouped by A value: any other constant's equality then fails.</summary>
+        public KeyedAncestors EqualTaken { get; } = new();
+
+        /// <summary>Group numbers of <see cref="EqualTaken"/> by A value.</summary>
+        public Dictionary<uint, int> EqualKeys { get; } = [];
+
+        public void Build(FlowGraph graph)
+        {
+            var tree = graph.EdgeDominators;
+            var codes = graph.EdgeCodes;
+            var keys = _keys;
+            var equalKeys = EqualKeys;
+            keys.Clear();
+            equalKeys.Clear();
+            var keyOfBlock = _keyOfBlock = KeyedAncestors.Fit(_keyOfBlock, graph.Blocks.Length);
+            Array.Fill(keyOfBlock, -1);
+            var same = _sameGroup = KeyedAncestors.Fit(_sameGroup, tree.Size);
+            var equal = _equalGroup = KeyedAncestors.Fit(_equalGroup, tree.Size);
+            for (var k = 0; k < tree.Size; k++)
+            {
+                same[k] = equal[k] = -1;
+                if (!tree.Contains(k))
+                {
+                    continue;
+                }
+
+                var from = From(graph, k);
+                var a = graph.ExitA[from];
+                if (keyOfBlock[from] < 0)
+                {
+                    ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(
+                        keys, Key(Math.Abs(codes[k]), a, graph.Blocks[from].BranchOperandValue), out var exists);
+                    if (!exists)
+                    {
+                        key = keys.Count - 1;
+                    }
+
+                    keyOfBlock[from] = key;
+                }
+
+                same[k] = 2 * keyOfBlock[from] + (codes[k] >= 0 ? 0 : 1);
+                if (codes[k] == JeqK)
+                {
+                    ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(equalKeys, a, out var exists);
+                    if (!exists)
+                    {
+                        group = equalKeys.Count - 1;
+                    }
+
+                    equal[k] = group;
+                }
+            }
+
+            Same.Build(tree, same, 2 * keys.Count);
+            EqualTaken.Build(tree, equal, equalKeys.Count);
+        }
+
+        /// <summary>The key number of <paramref name="child"/>'s test, or -1 when no dominator has it.</summary>
+        public int KeyOf(FlowGraph graph, Block child, uint a, uint operand)
+        {
+            // The child's own edges carry its key when they are in the tree and its code is the one
+            // they were numbered with.
+            var id = child.Id;
+            if (_keyOfBlock[id] >= 0 && graph.EdgeCodes[id] == child.Branch.Code)
+            {
+                return _keyOfBlock[id];
+            }
+
+            return _keys.TryGetValue(Key(child.Branch.Code, a, operand), out var key) ? key : -1;
+        }
+
+        private static UInt128 Key(int code, uint a, uint operand) => new((ulong)(uint)code << 32 | a, operand);
+    }
 }

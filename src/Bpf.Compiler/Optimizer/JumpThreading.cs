@@ -1,3 +1,5 @@
+using System.Numerics;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -61,16 +63,7 @@ internal static class JumpThreading
     public static bool UseConflict(FlowGraph graph, Block b, Block succ)
     {
         var s = graph[succ];
-        var bVal = graph[b].ExitValues;
-        for (var atom = 0; atom < Atoms.Count; atom++)
-        {
-            if (Atoms.Contains(s.LiveOut, atom) && bVal[atom] != s.ExitValues[atom])
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return Differ(s.LiveOut, graph[b].ExitValues, s.ExitValues);
     }
 
     /// <summary>
@@ -96,11 +89,20 @@ internal static class JumpThreading
             return false;
         }
 
-        var bVal = graph[b].ExitValues;
-        var sVal = graph[skipped].ExitValues;
-        for (var atom = 0; atom < Atoms.Count; atom++)
+        return Differ(live, graph[b].ExitValues, graph[skipped].ExitValues);
+    }
+
+    /// <summary>
+    /// True when an atom of <paramref name="atoms"/> has different values in <paramref name="x"/> and
+    /// <paramref name="y"/>. Visits the set's members only: jump threading asks this for both outcomes
+    /// of every edge of every pass, and a set rarely holds more than A and X.
+    /// </summary>
+    private static bool Differ(int atoms, uint[] x, uint[] y)
+    {
+        for (var rest = (uint)atoms & ((1u << Atoms.Count) - 1); rest != 0; rest &= rest - 1)
         {
-            if (Atoms.Contains(live, atom) && bVal[atom] != sVal[atom])
+            var atom = BitOperations.TrailingZeroCount(rest);
+            if (x[atom] != y[atom])
             {
                 return true;
             }
@@ -123,14 +125,12 @@ internal static class JumpThreading
             return null;
         }
 
-        var c = graph[child];
-        var p = graph[dominator.From];
-        if (c.ExitValues[Atoms.A] != p.ExitValues[Atoms.A])
+        if (graph.ExitA[child.Id] != graph.ExitA[dominator.From.Id])
         {
             return null;
         }
 
-        if (c.BranchOperandValue == p.BranchOperandValue)
+        if (graph[child].BranchOperandValue == graph[dominator.From].BranchOperandValue)
         {
             return sense ? child.True : child.False;
         }

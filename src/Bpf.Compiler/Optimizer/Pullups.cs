@@ -31,11 +31,12 @@ internal static class Pullups
             return;
         }
 
-        // Every predecessor must leave the same A value.
-        var val = graph[first.From].ExitValues[Atoms.A];
+        // Every predecessor must leave the same A value (ExitA: the flat copy of every block's A on exit).
+        var exitA = graph.ExitA;
+        var val = exitA[first.From.Id];
         for (Edge? e = first.NextIn; e is not null; e = e.NextIn)
         {
-            if (graph[e.From].ExitValues[Atoms.A] != val)
+            if (exitA[e.From.Id] != val)
             {
                 return;
             }
@@ -51,7 +52,7 @@ internal static class Pullups
                 return;
             }
 
-            if (graph[diff.Target!].ExitValues[Atoms.A] != val)
+            if (exitA[diff.Target!.Id] != val)
             {
                 break;
             }
@@ -75,7 +76,7 @@ internal static class Pullups
                 return;
             }
 
-            if (graph[same.Target!].ExitValues[Atoms.A] == val)
+            if (exitA[same.Target!.Id] == val)
             {
                 break;
             }
