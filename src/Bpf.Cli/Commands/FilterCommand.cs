@@ -150,8 +150,6 @@ internal sealed class FilterCommand : IVerb
     }
 
     /// <summary>Runs on a worker: one verdict per packet, and the batch's counts.</summary>
-    // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void FilterBatch(PipelineItem<BatchVerdicts> item, PacketFilterCache filters)
     {
         var batch = item.Batch;

@@ -94,8 +94,6 @@ internal sealed class StatsCommand : IVerb
     }
 
     /// <summary>Runs on a worker: every filter over every packet of the batch, counted into the batch's own table.</summary>
-    // Runs for a whole file in a few calls: fully optimized from the start instead of waiting for tiering.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal static void CountBatch(PipelineItem<StatsBatch> item, FilterGroup filters)
     {
         var counts = item.State.Counts;

@@ -87,8 +87,6 @@ public sealed class PcapReader : CaptureFileReader
     public override int? FcsLength => Header.FcsLength;
 
     /// <inheritdoc />
-    // Fully optimized from the first call: a one-shot pass over a file never reaches tier 1 early enough.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool TryReadPacket(out CapturedPacket packet)
     {
         var buffer = Buffer;
