@@ -13,13 +13,16 @@ internal static class RunnableRules
     public static void Check(ReadOnlySpan<Instruction> program, List<ValidationDiagnostic> diagnostics)
     {
         LibpcapRules.Check(program, diagnostics);
-        var reported = diagnostics.Select(d => d.InstructionIndex).ToHashSet();
+        // Usually none: no set (and no LINQ, compiled at run time in a ReadyToRun build) then.
+        HashSet<int>? reported = null;
+        foreach (var diagnostic in diagnostics)
+            (reported ??= []).Add(diagnostic.InstructionIndex);
         var libpcapCount = diagnostics.Count;
         for (var i = 0; i < program.Length; i++)
         {
             var insn = program[i];
             // An instruction the libpcap rules already reject is reported once, by them.
-            if (reported.Contains(i))
+            if (reported is not null && reported.Contains(i))
                 continue;
             if (!ExecutableOpcodes.Contains(insn.Code))
                 diagnostics.Add(BpfValidator.At(ValidationErrorKind.UnknownOpcode, i, insn,
