@@ -26,15 +26,7 @@ public static class BpfJit
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
     /// <exception cref="NotSupportedException">Dynamic code is not compiled here (<see cref="IsSupported"/> is false).</exception>
     /// <exception cref="InvalidProgramException">The IL could not be built (a JIT bug: the interpreter still runs the program).</exception>
-    public static BpfRunner Compile(RunnableProgram program)
-    {
-        ArgumentNullException.ThrowIfNull(program);
-        if (!IsSupported)
-            throw new NotSupportedException("dynamic code is not compiled on this runtime: the BPF JIT cannot run");
-        var run = Emit(program.Program);
-        RuntimeHelpers.PrepareDelegate(run);
-        return new JitRunner(program, run);
-    }
+    public static BpfRunner Compile(RunnableProgram program) => new JitRunner(program, Prepared(program, Emit));
 
     /// <summary>Validates <paramref name="program"/> (<see cref="ValidationProfile.Runnable"/>) and compiles it like <see cref="Compile(RunnableProgram)"/>.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
@@ -61,14 +53,18 @@ public static class BpfJit
     /// <exception cref="ArgumentNullException"><paramref name="program"/> is null.</exception>
     /// <exception cref="NotSupportedException">Dynamic code is not compiled here.</exception>
     /// <exception cref="InvalidProgramException">The IL could not be built.</exception>
-    public static BpfBatchFilter CompileBatch(RunnableProgram program)
+    public static BpfBatchFilter CompileBatch(RunnableProgram program) => Prepared(program, EmitBatch);
+
+    // The checks every public compile makes, then the emitted method compiled to machine code now.
+    private static T Prepared<T>(RunnableProgram program, Func<BpfProgram, T> emit)
+        where T : Delegate
     {
         ArgumentNullException.ThrowIfNull(program);
         if (!IsSupported)
             throw new NotSupportedException("dynamic code is not compiled on this runtime: the BPF JIT cannot run");
-        var batch = EmitBatch(program.Program);
-        RuntimeHelpers.PrepareDelegate(batch);
-        return batch;
+        var method = emit(program.Program);
+        RuntimeHelpers.PrepareDelegate(method);
+        return method;
     }
 
     /// <summary>Emits the batch loop of an already validated program.</summary>
