@@ -296,28 +296,4 @@ internal sealed class FlowGraph
         NonBranchMovementPerformed = true;
         Done = false;
     }
-
-    /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, top level first.</summary>
-    public IEnumerable<BlockState> TopDown(int from = 0)
-    {
-        for (var level = MaxLevel; level >= from; level--)
-        {
-            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
-            {
-                yield return _byLevel[i];
-            }
-        }
-    }
-
-    /// <summary>All blocks of levels <paramref name="from"/>..<see cref="MaxLevel"/>, bottom level first.</summary>
-    public IEnumerable<BlockState> BottomUp(int from)
-    {
-        for (var level = from; level <= MaxLevel; level++)
-        {
-            for (var i = _levelStart[level]; i < _levelStart[level + 1]; i++)
-            {
-                yield return _byLevel[i];
-            }
-        }
-    }
 }
