@@ -46,9 +46,10 @@ internal static partial class Lexer
     private static partial Regex EscapedIdPattern();
 
     private static Regex s_aid => AidPattern();
-    // A property, not a field: a field would make the class constructor build every MAC pattern (and
-    // load the regex engine) on the first compile, which seldom meets a MAC address.
-    private static Regex[] s_mac => [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
+    // Made on first use, not by the class constructor: that would build every MAC pattern (and load the
+    // regex engine) on the first compile, which seldom meets a MAC address.
+    private static Regex[]? s_macPatterns;
+    private static Regex[] s_mac => s_macPatterns ??= [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
     private static Regex s_hid => HidPattern();
     private static Regex s_bogusEther => BogusEtherPattern();
     private static Regex s_escapedId => EscapedIdPattern();
