@@ -11,24 +11,7 @@ internal static class Corpus
     /// <summary>Set by <see cref="Program"/> so benchmark child processes, built elsewhere, find the file.</summary>
     public const string PathVariable = "BPF_BENCH_EN10MB";
 
-    public static string EthernetPath
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } fromEnvironment)
-                return fromEnvironment;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "data", "corpus", "EN10MB.pcap");
-                if (File.Exists(candidate))
-                    return candidate;
-            }
-            var fromCwd = Path.GetFullPath(Path.Combine("tests", "data", "corpus", "EN10MB.pcap"));
-            return File.Exists(fromCwd)
-                ? fromCwd
-                : throw new FileNotFoundException("run the benchmarks from the repository root", fromCwd);
-        }
-    }
+    public static string EthernetPath => RepositoryData.Find(PathVariable, folder: false, "tests", "data", "corpus", "EN10MB.pcap");
 
     /// <summary>Exactly <see cref="PacketsPerInvoke"/> packets and wire lengths, cycling through the file.</summary>
     public static (byte[][] Packets, uint[] WireLengths) Ethernet()

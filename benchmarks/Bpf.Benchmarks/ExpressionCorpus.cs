@@ -17,24 +17,7 @@ internal static class ExpressionCorpus
     /// <summary>Set by <see cref="Program"/> so benchmark child processes, built elsewhere, find the folder.</summary>
     public const string PathVariable = "BPF_BENCH_EXPRESSIONS";
 
-    public static string Folder
-    {
-        get
-        {
-            if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } fromEnvironment)
-                return fromEnvironment;
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "tests", "data", "expressions");
-                if (Directory.Exists(candidate))
-                    return candidate;
-            }
-            var fromCwd = Path.GetFullPath(Path.Combine("tests", "data", "expressions"));
-            return Directory.Exists(fromCwd)
-                ? fromCwd
-                : throw new DirectoryNotFoundException($"run the benchmarks from the repository root ({fromCwd} is missing)");
-        }
-    }
+    public static string Folder => RepositoryData.Find(PathVariable, folder: true, "tests", "data", "expressions");
 
     /// <summary>Every expression of the corpus with its link type.</summary>
     public static CorpusExpression[] Load()
