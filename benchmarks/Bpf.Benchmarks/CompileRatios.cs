@@ -20,6 +20,7 @@ internal static class CompileRatios
         int rounds = 5, repeats = 8;
         double profileSeconds = 0;
         bool typical = false;
+        string? dump = null;
         var modes = new List<LibpcapCompatibility> { LibpcapCompatibility.Head, LibpcapCompatibility.V1_10 };
         for (int i = 0; i < args.Length; i++)
         {
@@ -29,11 +30,12 @@ internal static class CompileRatios
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--profile": profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--typical": typical = true; break;
+                case "--dump": dump = args[++i]; break;
                 case "--mode":
                     modes = [args[++i] == "1.10" ? LibpcapCompatibility.V1_10 : LibpcapCompatibility.Head];
                     break;
                 default:
-                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--rounds N] [--repeats N] [--profile SECONDS [--typical]]");
+                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--rounds N] [--repeats N] [--dump FILE.tsv] [--profile SECONDS [--typical]]");
                     return 2;
             }
         }
@@ -41,7 +43,7 @@ internal static class CompileRatios
         if (profileSeconds > 0)
             return Profile(corpus, modes, profileSeconds, typical);
         foreach (var mode in modes)
-            Measure(corpus, mode, rounds, repeats);
+            Measure(corpus, mode, rounds, repeats, dump is null ? null : modes.Count == 1 ? dump : $"{dump}.{(mode == LibpcapCompatibility.Head ? "head" : "1.10")}");
         return 0;
     }
 
@@ -96,7 +98,7 @@ internal static class CompileRatios
         }
     }
 
-    private static void Measure(CorpusExpression[] corpus, LibpcapCompatibility mode, int rounds, int repeats)
+    private static void Measure(CorpusExpression[] corpus, LibpcapCompatibility mode, int rounds, int repeats, string? dump)
     {
         using var libpcap = mode == LibpcapCompatibility.Head ? LibpcapCompiler.Head() : LibpcapCompiler.System();
         var prepared = libpcap.Prepare(corpus);
@@ -162,6 +164,15 @@ internal static class CompileRatios
                 Console.WriteLine($"    {name,-8} {subset.Length,5}: pcap_compile {Median([.. subset.Select(i => theirsMedian[i])]):F2} us, ours {Median([.. subset.Select(i => oursMedian[i])]):F2} us, ratio {Median([.. subset.Select(i => ratioMedian[i])]):F2}");
         }
         Console.WriteLine($"  ours allocated per compile: {allocated / (double)compiles:F0} bytes (mean)");
+        if (dump is not null)
+        {
+            // One line per expression for a look at the distribution: whether accepted, both medians, the ratio.
+            using var writer = new StreamWriter(dump);
+            writer.WriteLine("rejected\tpcap_us\tours_us\tratio\tlinktype\texpression");
+            for (int i = 0; i < n; i++)
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(rejected[i] ? 1 : 0)}\t{theirsMedian[i]:F3}\t{oursMedian[i]:F3}\t{ratioMedian[i]:F3}\t{corpus[i].LinkType}\t{corpus[i].Expression}"));
+        }
         var worst = Enumerable.Range(0, n).OrderByDescending(i => ratioMedian[i]).Take(5);
         foreach (var i in worst)
             Console.WriteLine($"    worst {ratioMedian[i],6:F2}x  ours {oursMedian[i],8:F2} us  pcap {theirsMedian[i],7:F2} us  {corpus[i].LinkType}: {corpus[i].Expression}");
