@@ -48,10 +48,13 @@ internal sealed class FlowGraph
         EdgeCodes = ws.EdgeCodes;
         ExitA = ws.ExitA;
         Scratch = ws.Scratch;
+        Scratch2 = ws.Scratch2;
         WalkOrder = ws.WalkOrder;
         PendingDefinitions = ws.PendingDefinitions;
         _byLevel = ws.ByLevel;
         _levelStart = ws.LevelStart;
+        _levelsShape = ws.LevelsShape;
+        _inEdgesShape = ws.InEdgesShape;
         var states = ws.States;
         for (var i = 0; i < n; i++)
         {
@@ -113,9 +116,15 @@ internal sealed class FlowGraph
 
         public int[] Scratch { get; private set; } = [];
 
+        public int[] Scratch2 { get; private set; } = [];
+
         public BlockState[] ByLevel { get; private set; } = [];
 
         public int[] LevelStart { get; private set; } = [];
+
+        public int[] LevelsShape { get; private set; } = [];
+
+        public int[] InEdgesShape { get; private set; } = [];
 
         /// <summary>Room for <paramref name="n"/> blocks; the per-id arrays zeroed as new ones would be.</summary>
         public void Prepare(int n)
@@ -129,8 +138,11 @@ internal sealed class FlowGraph
                 EdgeCodes = new int[2 * size];
                 ExitA = new uint[size];
                 Scratch = new int[size];
+                Scratch2 = new int[size];
                 ByLevel = new BlockState[size];
                 LevelStart = new int[size + 2];
+                LevelsShape = new int[2 * size];
+                InEdgesShape = new int[2 * size];
                 return;
             }
 
@@ -189,9 +201,19 @@ internal sealed class FlowGraph
     /// <summary>One int per block for the analyses' working state.</summary>
     public int[] Scratch { get; }
 
+    /// <summary>Another int per block, for an analysis that needs two (<see cref="Dominators.FindWithInEdges"/>).</summary>
+    public int[] Scratch2 { get; }
+
     // The level lists, flat: the blocks of level l are _byLevel[_levelStart[l].._levelStart[l + 1]].
     private readonly BlockState[] _byLevel;
     private readonly int[] _levelStart;
+
+    // The successors of every block (true and false block ids, -1 for a return's) when the level
+    // lists were last computed and when the in-edges were last linked; see LevelsCurrent.
+    private readonly int[] _levelsShape;
+    private readonly int[] _inEdgesShape;
+    private bool _levelsShaped;
+    private bool _inEdgesShaped;
 
     /// <summary>A list the analyses reuse for walks over the graph (left empty after each).</summary>
     public List<Block> WalkOrder { get; }
@@ -240,6 +262,59 @@ internal sealed class FlowGraph
         }
 
         start[0] = 0;
+        TakeShape(_levelsShape);
+        _levelsShaped = true;
+        _inEdgesShaped = false;
+        DominatorsCurrent = false;
+    }
+
+    /// <summary>
+    /// True when no block's successors changed since the level lists were computed: computing them
+    /// again (levels, then dominators) would give the same lists and trees. Pure functions of the
+    /// successors, they need not be recomputed after a pass that only rewrote statements.
+    /// </summary>
+    public bool LevelsCurrent => _levelsShaped && HasShape(_levelsShape);
+
+    /// <summary>
+    /// True when the in-edge lists were linked over the current level lists and no block's successors
+    /// changed since (<see cref="InEdges.Find"/> would link the same lists in the same order).
+    /// </summary>
+    public bool InEdgesCurrent => _inEdgesShaped && HasShape(_inEdgesShape);
+
+    /// <summary>Set by the loop once both dominator trees describe the current level lists (cleared by <see cref="SetLevels"/>).</summary>
+    public bool DominatorsCurrent { get; set; }
+
+    /// <summary>Records that the in-edges were just linked over the current level lists and successors.</summary>
+    public void InEdgesLinked()
+    {
+        TakeShape(_inEdgesShape);
+        _inEdgesShaped = true;
+    }
+
+    private void TakeShape(int[] shape)
+    {
+        var blocks = Blocks;
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var block = blocks[i].Block;
+            shape[2 * i] = block.True is { } t ? t.Id : -1;
+            shape[(2 * i) + 1] = block.False is { } f ? f.Id : -1;
+        }
+    }
+
+    private bool HasShape(int[] shape)
+    {
+        var blocks = Blocks;
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var block = blocks[i].Block;
+            if (shape[2 * i] != (block.True is { } t ? t.Id : -1) || shape[(2 * i) + 1] != (block.False is { } f ? f.Id : -1))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The root's level at the start of the current iteration.</summary>
