@@ -48,7 +48,7 @@ internal static class BlockOptimizer
         graph.Release();
         BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
-        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
+        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot, blocks))
         {
             // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
             // a root's loads would change results on truncated packets.) Numbered afresh in
