@@ -53,8 +53,6 @@ internal sealed class FlowGraph
         PendingDefinitions = ws.PendingDefinitions;
         _byLevel = ws.ByLevel;
         _levelStart = ws.LevelStart;
-        _levelsShape = ws.LevelsShape;
-        _inEdgesShape = ws.InEdgesShape;
         var states = ws.States;
         for (var i = 0; i < n; i++)
         {
@@ -122,10 +120,6 @@ internal sealed class FlowGraph
 
         public int[] LevelStart { get; private set; } = [];
 
-        public int[] LevelsShape { get; private set; } = [];
-
-        public int[] InEdgesShape { get; private set; } = [];
-
         /// <summary>Room for <paramref name="n"/> blocks; the per-id arrays zeroed as new ones would be.</summary>
         public void Prepare(int n)
         {
@@ -141,8 +135,6 @@ internal sealed class FlowGraph
                 Scratch2 = new int[size];
                 ByLevel = new BlockState[size];
                 LevelStart = new int[size + 2];
-                LevelsShape = new int[2 * size];
-                InEdgesShape = new int[2 * size];
                 return;
             }
 
@@ -208,13 +200,6 @@ internal sealed class FlowGraph
     private readonly BlockState[] _byLevel;
     private readonly int[] _levelStart;
 
-    // The successors of every block (true and false block ids, -1 for a return's) when the level
-    // lists were last computed and when the in-edges were last linked; see LevelsCurrent.
-    private readonly int[] _levelsShape;
-    private readonly int[] _inEdgesShape;
-    private bool _levelsShaped;
-    private bool _inEdgesShaped;
-
     /// <summary>A list the analyses reuse for walks over the graph (left empty after each).</summary>
     public List<Block> WalkOrder { get; }
 
@@ -262,9 +247,8 @@ internal sealed class FlowGraph
         }
 
         start[0] = 0;
-        TakeShape(_levelsShape);
-        _levelsShaped = true;
-        _inEdgesShaped = false;
+        _levelsStamp = _edgeMoves;
+        _inEdgesStamp = -1;
         DominatorsCurrent = false;
     }
 
@@ -273,13 +257,13 @@ internal sealed class FlowGraph
     /// again (levels, then dominators) would give the same lists and trees. Pure functions of the
     /// successors, they need not be recomputed after a pass that only rewrote statements.
     /// </summary>
-    public bool LevelsCurrent => _levelsShaped && HasShape(_levelsShape);
+    public bool LevelsCurrent => _levelsStamp == _edgeMoves;
 
     /// <summary>
     /// True when the in-edge lists were linked over the current level lists and no block's successors
     /// changed since (<see cref="InEdges.Find"/> would link the same lists in the same order).
     /// </summary>
-    public bool InEdgesCurrent => _inEdgesShaped && HasShape(_inEdgesShape);
+    public bool InEdgesCurrent => _inEdgesStamp == _edgeMoves;
 
     /// <summary>Set by the loop once both dominator trees describe the current level lists (cleared by <see cref="SetLevels"/>).</summary>
     public bool DominatorsCurrent { get; set; }
@@ -287,35 +271,19 @@ internal sealed class FlowGraph
     /// <summary>Records that the in-edges were just linked over the current level lists and successors.</summary>
     public void InEdgesLinked()
     {
-        TakeShape(_inEdgesShape);
-        _inEdgesShaped = true;
+        _inEdgesStamp = _edgeMoves;
     }
 
-    private void TakeShape(int[] shape)
-    {
-        var blocks = Blocks;
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            var block = blocks[i].Block;
-            shape[2 * i] = block.True is { } t ? t.Id : -1;
-            shape[(2 * i) + 1] = block.False is { } f ? f.Id : -1;
-        }
-    }
+    // Counts the passes' edge moves; the level lists and in-edges remember the count they were made at.
+    private long _edgeMoves;
+    private long _levelsStamp = -1;
+    private long _inEdgesStamp = -1;
 
-    private bool HasShape(int[] shape)
-    {
-        var blocks = Blocks;
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            var block = blocks[i].Block;
-            if (shape[2 * i] != (block.True is { } t ? t.Id : -1) || shape[(2 * i) + 1] != (block.False is { } f ? f.Id : -1))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>
+    /// Records that a pass is about to change some block's successors (every optimizer step that sets
+    /// <see cref="Block.True"/> or <see cref="Block.False"/> during the loop calls it).
+    /// </summary>
+    public void MovedEdges() => _edgeMoves++;
 
     /// <summary>The root's level at the start of the current iteration.</summary>
     public int MaxLevel => this[Root].Level;
