@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Vm;
 
 namespace Bpf.Compiler.Ir;
@@ -193,7 +195,7 @@ internal static class Linearizer
     private static int StatementCount(Block b)
     {
         var n = 0;
-        foreach (var s in b.Stmts)
+        foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             if (s.Code != Stmt.Nop)
                 n++;
         return n;
@@ -208,7 +210,7 @@ internal static class Linearizer
             var slen = layout.Length[i];
             var dst = layout.Offset[i];
             var off = 0;
-            foreach (var src in p.Stmts)
+            foreach (var src in CollectionsMarshal.AsSpan(p.Stmts))
             {
                 if (src.Code == Stmt.Nop)
                     continue;

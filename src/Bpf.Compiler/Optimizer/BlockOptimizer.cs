@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -81,7 +83,7 @@ internal static class BlockOptimizer
     {
         foreach (var b in blocks)
         {
-            foreach (var s in b.Stmts)
+            foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             {
                 if (s.JumpTrue is not null || s.JumpFalse is not null)
                 {

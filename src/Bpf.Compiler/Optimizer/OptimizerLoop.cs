@@ -36,10 +36,12 @@ internal static class OptimizerLoop
                 // pass that moved no edge they are what they were.
                 if (!graph.LevelsCurrent)
                 {
-                    GraphLevels.Find(graph);
+                    GraphLevels.Find(graph, useDef: true);
                 }
-
-                UseDef.Find(graph);
+                else
+                {
+                    UseDef.Find(graph);
+                }
             }
 
             // Only jump threading and pullups ask about dominators, and they do not run once
