@@ -14,27 +14,15 @@
 #   BPF=/path/to/bpf skips the publish (e.g. to measure an older build); MODES="topspeed ladder"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ "$(id -u)" = 0 ] || { echo "live.sh needs root (network namespaces and capture)" >&2; exit 1; }
-for tool in tcpdump tcpreplay python3 ip; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install -y tcpdump tcpreplay iproute2 python3)" >&2; exit 1; }
-done
+here=benchmarks/scripts
+. "$here/veth.sh"
+veth_require live.sh tcpdump tcpreplay python3 ip
 rounds=${ROUNDS:-3}
 packets=${PACKETS:-500000}
 rates=${RATES:-"50000 100000 200000 300000 400000"}
 rate_packets=${RATE_PACKETS:-100000}
 modes=${MODES:-"topspeed ladder"}
-here=benchmarks/scripts
-work=$(mktemp -d /tmp/bpf18-live.XXXXXX)
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  ip netns del bpf18s 2>/dev/null || true
-  ip netns del bpf18r 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+veth_work live
 
 if [ -z "${BPF:-}" ]; then
   # The build a user would ship (see offline.sh): self-contained, composite ReadyToRun.
@@ -42,18 +30,7 @@ if [ -z "${BPF:-}" ]; then
   BPF=$work/bpf/bpf
 fi
 
-# Two namespaces joined by a veth pair; IPv6 off so no router solicitations or MLD join the flood.
-cleanup_ns() { ip netns del bpf18s 2>/dev/null || true; ip netns del bpf18r 2>/dev/null || true; }
-cleanup_ns
-for ns in bpf18s bpf18r; do
-  ip netns add "$ns"
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-ip link add bpf18a type veth peer name bpf18b
-ip link set bpf18a netns bpf18s
-ip link set bpf18b netns bpf18r
-ip -n bpf18s link set bpf18a up
-ip -n bpf18r link set bpf18b up
+veth_pair
 
 python3 "$here/udpflood.py" make "$packets" "$work/flood.pcap"
 python3 "$here/udpflood.py" make "$rate_packets" "$work/rate.pcap"

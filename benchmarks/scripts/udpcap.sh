@@ -16,50 +16,23 @@
 #   BENCH=/path/to/Bpf.Benchmarks.dll skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ "$(id -u)" = 0 ] || { echo "udpcap.sh needs root (network namespaces and capture)" >&2; exit 1; }
-for tool in tcpreplay python3 ip dotnet; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (apt-get install -y tcpreplay iproute2 python3)" >&2; exit 1; }
-done
+here=benchmarks/scripts
+. "$here/veth.sh"
+veth_require udpcap.sh tcpreplay python3 ip dotnet
 rounds=${ROUNDS:-2}
 datagrams=${DATAGRAMS:-200000}
 frag_datagrams=${FRAG_DATAGRAMS:-50000}
 rates=${RATES:-"20000 50000 100000"}
 rcvbuf=${RCVBUF:-212992}
 floods=${FLOODS:-"small frag"}
-here=benchmarks/scripts
-work=$(mktemp -d /tmp/bpf18-udpcap.XXXXXX)
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  ip netns del bpf18s 2>/dev/null || true
-  ip netns del bpf18r 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+veth_work udpcap
 
 if [ -z "${BENCH:-}" ]; then
   dotnet build benchmarks/Bpf.Benchmarks -c Release --artifacts-path "$work/artifacts" -o "$work/bench" -v q -nologo >/dev/null
   BENCH=$work/bench/Bpf.Benchmarks.dll
 fi
 
-ip netns del bpf18s 2>/dev/null || true
-ip netns del bpf18r 2>/dev/null || true
-for ns in bpf18s bpf18r; do
-  ip netns add "$ns"
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-  ip -n "$ns" link set lo up
-done
-ip link add bpf18a mtu 1500 type veth peer name bpf18b mtu 1500
-ip link set bpf18a netns bpf18s
-ip link set bpf18b netns bpf18r
-ip -n bpf18s link set bpf18a address 02:00:00:00:18:01
-ip -n bpf18r link set bpf18b address 02:00:00:00:18:02
-ip -n bpf18s addr add 10.18.0.1/24 dev bpf18a
-ip -n bpf18r addr add 10.18.0.2/24 dev bpf18b
-ip -n bpf18s link set bpf18a up
-ip -n bpf18r link set bpf18b up
+veth_pair addresses
 
 python3 "$here/udpflood.py" udp "$datagrams" 64 "$work/small.pcap"
 python3 "$here/udpflood.py" udp "$frag_datagrams" 3000 "$work/frag.pcap"

@@ -41,6 +41,25 @@ public class BatchEquivalenceProperties
     }
 
     [Fact]
+    public void DefaultAndEmptySlicesBetweenPackets_AreRejectedByTheFirstCheck()
+    {
+        // The program's first block checks length >= 14; the batch loop reaches a packet's bytes only
+        // after that check (BatchLoop.DataAfterEntryCheck), so a default slice (no array) in the middle
+        // of a batch, and an empty slice of a real array, must fail the check, not fault.
+        var program = new BpfProgram([
+            Instruction.Stmt(Opcodes.Ld | Opcodes.H | Opcodes.Abs, 12),
+            Instruction.Stmt(Opcodes.Ret | Opcodes.RetA),
+        ]);
+        byte[] frame = [.. new byte[12], 0x08, 0x00, 0x45];
+        var verdicts = new uint[5];
+        var accepted = BpfJit.CompileBatch(program)(
+            [new PacketSlice(frame, 60), default, new PacketSlice(frame, 3, 0, 60), new PacketSlice(frame, 1, 13, 60), new PacketSlice(frame, 60)],
+            verdicts);
+        Assert.Equal([0x800u, 0u, 0u, 0u, 0x800u], verdicts);
+        Assert.Equal(2, accepted);
+    }
+
+    [Fact]
     public void Slice_OutsideItsArray_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PacketSlice(new byte[4], 3, 2, 5));

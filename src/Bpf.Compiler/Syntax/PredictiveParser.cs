@@ -11,6 +11,7 @@ namespace Bpf.Compiler.Syntax;
 /// parses the expression and stays the one authority on the language and on error messages. Where it
 /// returns a tree, the tree is the one the combinator grammar returns for the same tokens (the two
 /// are compared over the corpus and over random expressions in PredictiveParserTests).
+/// A few syntax errors it can also word itself, exactly as the grammar does (<see cref="SyntaxErrorAt"/>).
 /// Why: the combinators' failed alternatives (every term is first tried as a relation, ids as
 /// relations and terms) cost more than libpcap's whole pcap_compile for a typical expression.
 /// </summary>
@@ -31,18 +32,112 @@ internal sealed class PredictiveParser
     private int _depth;
     // Set when the parser meets what it does not handle: every caller then gives up, nothing backtracks.
     private bool _unsupported;
+    // A syntax error worded as the grammar words it (set with _unsupported), or null.
+    private FilterCompileException? _syntaxError;
+    // What the grammar's parsers of the last complete term examine the next token for, before the
+    // expression's own 'and'/'or': empty when nothing (an id, a parenthesized expression), null when
+    // not known here (that term's errors are left to the grammar).
+    private string[]? _tail;
+    // > 0 inside a term the grammar may also read as a bare id (after 'and'/'or', through '(' and 'not').
+    private int _bareIds;
+    // > 0 inside a relation that starts with '(': the grammar's parenthesized-expression alternative
+    // reads the same tokens differently and may get further, so its errors are left to the grammar.
+    private int _quiet;
 
     private PredictiveParser(List<Token> tokens) => _tokens = tokens;
 
     /// <summary>The unbound tree (before <see cref="QualifierBinder"/>) of the tokens, or null to leave them to the combinators.</summary>
-    public static FilterExpression? TryParse(List<Token> tokens)
+    public static FilterExpression? TryParse(List<Token> tokens) => TryParse(tokens, out _);
+
+    /// <summary>
+    /// As <see cref="TryParse(List{Token})"/>; when the tokens are not an expression and the error is one
+    /// this parser words exactly as the combinator grammar would, <paramref name="syntaxError"/> is that
+    /// error (not thrown) and the result null. A null result with no error: ask the combinators.
+    /// </summary>
+    public static FilterExpression? TryParse(List<Token> tokens, out FilterCompileException? syntaxError)
     {
         var parser = new PredictiveParser(tokens);
+        syntaxError = null;
         if (parser.Peek.Kind == TokenKind.End)
             return new EmptyExpression(parser.Peek.Position);
         var tree = parser.Expression();
+        if (tree is not null && !parser._unsupported && parser.Peek.Kind != TokenKind.End)
+            parser.AfterTerm(EndOfExpression);
+        syntaxError = parser._syntaxError;
         return tree is not null && !parser._unsupported && parser.Peek.Kind == TokenKind.End ? tree : null;
     }
+
+    // The grammar's labels, in the order its alternatives examine a token in each state the fast
+    // error path knows (Tok.Match records them; SyntaxErrors names the first eight). PredictiveParserTests
+    // compares every error worded here with the grammar's own over the corpus and mutated expressions.
+    // An id (nid, pnum, '(' pid ')'):
+    private static readonly string[] IdLabels = ["name", "IPv4 address", "IPv6 address", "MAC address", "ARCnet address", "'!'", "number", "'('"];
+    // A term: 'not' term, then rterm's relation (arth: '-', NUM, len, pname '[', '('), then head (pname, dqual).
+    private static readonly string[] TermLabels = ["'!'", "'-'", "number", "'len'", "protocol name", "'('", "'src'", "'dst'"];
+    // The first token of the whole expression: the empty expression's end, then a term.
+    private static readonly string[] ExpressionLabels = ["end of expression", .. TermLabels];
+    // After a lone protocol name: relation's '[', head's dqual/aqual/proto, then [pname] broadcast/multicast.
+    private static readonly string[] ProtocolLabels =
+        ["'['", "'src'", "'dst'", "direction", "'host', 'net', 'port' or 'portrange'", "'proto', 'protochain' or 'gateway'", "'broadcast'", "'multicast'"];
+    // An arithmetic operand: signed's '-', then primary's NUM, len, pname '[', '('.
+    private static readonly string[] OperandLabels = ["'-'", "number", "'len'", "protocol name", "'('"];
+    // After the operand that ends a relation, and after a load's offset.
+    private static readonly string[] ArithmeticTail = ["arithmetic operator"];
+    private static readonly string[] IndexEndLabels = ["arithmetic operator", "':'", "']'"];
+    private static readonly string[] EndOfExpression = ["'and'", "'or'", "end of expression"];
+    private static readonly string[] CloseParen = ["'and'", "'or'", "')'"];
+
+    /// <summary>
+    /// Records a syntax error at the next token, with what the grammar expected there, and gives up.
+    /// Only for states where every alternative of the grammar stops at this token (it is rejected by
+    /// every token parser that examines it) and <paramref name="expected"/> starts with the labels those
+    /// parsers record, in the grammar's order: then the grammar's furthest token and message are these.
+    /// </summary>
+    private FilterExpression? SyntaxErrorAt(IEnumerable<string> expected)
+    {
+        if (_quiet == 0)
+            _syntaxError ??= SyntaxErrors.Unexpected(Peek, expected);
+        return GiveUp();
+    }
+
+    /// <summary>The token after a complete term is neither 'and'/'or' nor the end (or the ')') its context wants.</summary>
+    private FilterExpression? AfterTerm(string[] closing)
+    {
+        var t = Peek;
+        // After a protocol name, the keywords and '[' continue other alternatives: left to the grammar.
+        if (_tail is null || (_tail.Length > 0 && (t.Kind == TokenKind.Keyword || IsPunct(t, "["))))
+            return GiveUp();
+        return SyntaxErrorAt(_tail.Concat(closing));
+    }
+
+    // Tokens no alternative of the grammar accepts where a term starts; an id is no term either, but
+    // after 'and'/'or' the grammar reads one as a bare id (a shorthand for the last qualifiers).
+    private bool CannotStartTerm(Token t) => t.Kind switch
+    {
+        TokenKind.End or TokenKind.LexError => true,
+        TokenKind.Id or TokenKind.Hid or TokenKind.Hid6 or TokenKind.Eid or TokenKind.Aid => _bareIds == 0,
+        TokenKind.Keyword => t.Text is "and" or "or",
+        TokenKind.Punct => t.Text is not ("!" or "-" or "("),
+        _ => false,
+    };
+
+    // Tokens an id may start with.
+    private static bool MayStartId(Token t) => t.Kind switch
+    {
+        TokenKind.Id or TokenKind.Hid or TokenKind.Hid6 or TokenKind.Eid or TokenKind.Aid or TokenKind.Num => true,
+        TokenKind.Punct => t.Text is "!" or "(",
+        _ => false,
+    };
+
+    // Tokens an arithmetic operand may start with ('-' included); a protocol name is one only with its
+    // '[', which the load alternative examines after it.
+    private static bool MayStartOperand(Token t) => t.Kind switch
+    {
+        TokenKind.Num => true,
+        TokenKind.Keyword => t.Text == "len" || s_protoNames.ContainsKey(t.Text),
+        TokenKind.Punct => t.Text is "-" or "(",
+        _ => false,
+    };
 
     private Token Peek => _tokens[_next];
 
@@ -74,7 +169,7 @@ internal sealed class PredictiveParser
         {
             var op = Advance();
             int start = _next, depth = _depth;
-            var right = Term();
+            var right = Term(bareIdFollows: true);
             if (_unsupported)
                 return null;
             if (right is null)
@@ -84,6 +179,8 @@ internal sealed class PredictiveParser
                 var id = Id();
                 if (id is null)
                     return GiveUp();
+                // A bare number was first read by the relation alternative, which examines the next token.
+                _tail = id is NameId ? [] : null;
                 right = new BareId(id, id.Position);
             }
             left = op.Text == "and" ? new AndExpression(left, right, op.Position) : new OrExpression(left, right, op.Position);
@@ -93,8 +190,20 @@ internal sealed class PredictiveParser
     }
 
     /// <summary><c>term</c>: <c>not term</c> or an rterm; null when no term starts here (the caller may try an id).</summary>
-    private FilterExpression? Term()
+    private FilterExpression? Term(bool bareIdFollows = false)
     {
+        if (!bareIdFollows)
+            return TermBody();
+        _bareIds++;
+        var term = TermBody();
+        _bareIds--;
+        return term;
+    }
+
+    private FilterExpression? TermBody()
+    {
+        if (CannotStartTerm(Peek))
+            return SyntaxErrorAt(_next == 0 ? ExpressionLabels : TermLabels);
         if (IsPunct(Peek, "!"))
         {
             var not = Advance();
@@ -111,10 +220,14 @@ internal sealed class PredictiveParser
     {
         var t = Peek;
         int start = _next, depth = _depth;
+        _tail = null;
         // 1. arth relop arth, for the tokens an arithmetic expression can start with.
         if (MayStartArithmetic(t))
         {
+            bool quiet = IsPunct(t, "(");
+            _quiet += quiet ? 1 : 0;
             var relation = Relation();
+            _quiet -= quiet ? 1 : 0;
             if (relation is not null || _unsupported)
                 return relation;
             (_next, _depth) = (start, depth);
@@ -130,9 +243,13 @@ internal sealed class PredictiveParser
                 // An unmarked '(' (see Lexer.MarkArithmeticGroups) opens an expression here.
                 Advance();
                 var inner = Expression();
-                if (inner is null || !IsPunct(Peek, ")"))
+                if (inner is null)
                     return null;
+                if (!IsPunct(Peek, ")"))
+                    return _unsupported ? null : AfterTerm(CloseParen);
                 Advance();
+                // The relation alternative stops at an unmarked '(': nothing else examines the next token.
+                _tail = [];
                 return new ParenTerm(inner, t.Position);
             }
             case TokenKind.Id or TokenKind.Hid or TokenKind.Hid6 or TokenKind.Eid or TokenKind.Aid:
@@ -151,8 +268,19 @@ internal sealed class PredictiveParser
         if (IsHeadStart(t) || (isProto && IsHeadStart(next)))
         {
             var head = Head();
+            // After 'host', 'port', 'proto', ... only the id parsers examine the next token (after a
+            // direction the optional aqual does too: left to the grammar).
+            var last = _tokens[_next - 1].Text;
+            if (!MayStartId(Peek) && (s_addressTypes.ContainsKey(last) || s_protocolQualifiers.ContainsKey(last)))
+                return SyntaxErrorAt(IdLabels);
             var id = Id();
-            return id is null ? GiveUp() : new HeadTerm(head, id, t.Position);
+            if (id is null)
+                return GiveUp();
+            // An id token or a plain number ends the term's parsers; a host's optional /len or mask, an
+            // IPv6 length, a parenthesized id and 'not id' are not followed here.
+            var idToken = _tokens[_next - 1];
+            _tail = (id is NameId && idToken.Kind == TokenKind.Id) || (id is NumberId && idToken.Kind == TokenKind.Num) ? [] : null;
+            return new HeadTerm(head, id, t.Position);
         }
         // 3. [pname] broadcast | multicast (802.11 type/subtype/dir are left to the combinators).
         var word = isProto ? next : t;
@@ -170,6 +298,7 @@ internal sealed class PredictiveParser
         if (isProto)
         {
             Advance();
+            _tail = ProtocolLabels;
             return new ProtoAbbreviation(proto, t.Position);
         }
         // 6. the keyword-led primitives taking a number or nothing; the others are left to the combinators.
@@ -447,7 +576,11 @@ internal sealed class PredictiveParser
         }
         Advance();
         var right = Arithmetic();
-        return right is null ? null : new Relation(relop.Test, relop.Reversed, left, right, op.Position);
+        if (right is null)
+            return null;
+        // After the right operand only the operator loop examines the next token.
+        _tail = ArithmeticTail;
+        return new Relation(relop.Test, relop.Reversed, left, right, op.Position);
     }
 
     /// <summary><c>arth</c>, folded by <see cref="ArithSyntax.Fold"/> exactly as the combinators fold it.</summary>
@@ -485,6 +618,11 @@ internal sealed class PredictiveParser
     private ArithExpression? Primary()
     {
         var t = Peek;
+        if (!MayStartOperand(t))
+        {
+            SyntaxErrorAt(OperandLabels);
+            return null;
+        }
         if (t.Kind == TokenKind.Num)
         {
             Advance();
@@ -505,6 +643,11 @@ internal sealed class PredictiveParser
             var index = Arithmetic();
             if (index is null)
                 return null;
+            if (!IsPunct(Peek, ":") && !IsPunct(Peek, "]"))
+            {
+                SyntaxErrorAt(IndexEndLabels);
+                return null;
+            }
             uint size = 1;
             if (IsPunct(Peek, ":"))
             {

@@ -28,6 +28,11 @@ internal sealed partial class IlFilterEmitter
     private static readonly MethodInfo s_packetsStart = GetReference(typeof(ReadOnlySpan<>)).MakeGenericMethod(typeof(PacketSlice));
     private static readonly MethodInfo s_verdictsStart = GetReference(typeof(Span<>)).MakeGenericMethod(typeof(uint));
     private static readonly FieldInfo s_sliceLength = SliceField("_length");
+    private static readonly FieldInfo s_sliceArray = SliceField("_array");
+    private static readonly FieldInfo s_sliceOffset = SliceField("_offset");
+    private static readonly MethodInfo s_arrayData = typeof(MemoryMarshal).GetMethods(BindingFlags.Public | BindingFlags.Static)
+        .Single(m => m.Name == nameof(MemoryMarshal.GetArrayDataReference) && m.IsGenericMethodDefinition && m.GetParameters()[0].ParameterType.IsArray)
+        .MakeGenericMethod(typeof(byte));
     private static readonly FieldInfo s_sliceWireLength = SliceField("_wireLength");
 
     private readonly BatchLoop? _loop;
@@ -62,25 +67,29 @@ internal sealed partial class IlFilterEmitter
         il.Emit(OpCodes.Ldarg_S, (byte)VerdictsArg);
         il.Emit(OpCodes.Call, s_verdictsStart);
         il.Emit(OpCodes.Stloc, loop.Row);
+        il.Emit(OpCodes.Ldloc, packets);
+        il.Emit(OpCodes.Stloc, loop.Slice);
         il.Emit(OpCodes.Br, loopCheck);
 
+        // One program that starts by checking the length: its bytes are found after that check (see
+        // BatchLoop.DataAfterEntryCheck), not here.
+        if (programs.Count == 1 && loop.Data is not null)
+        {
+            var entryEnd = BoundsPlan.Build(programs[0], BasicBlock.Split(programs[0])).AbsoluteEnd[0];
+            loop.DataAfterEntryCheck = entryEnd is > 0 and <= int.MaxValue;
+        }
         il.MarkLabel(loopTop);
-        // slice = ref packets[index]
-        il.Emit(OpCodes.Ldloc, packets);
-        il.Emit(OpCodes.Ldloc, loop.Index);
-        il.Emit(OpCodes.Conv_I);
-        il.Emit(OpCodes.Sizeof, typeof(PacketSlice));
-        il.Emit(OpCodes.Mul);
-        il.Emit(OpCodes.Add);
-        il.Emit(OpCodes.Stloc, loop.Slice);
         if (loop.Data is not null)
         {
             il.Emit(OpCodes.Ldloc, loop.Slice);
             il.Emit(OpCodes.Ldfld, s_sliceLength);
             il.Emit(OpCodes.Stloc, loop.Length!);
-            il.Emit(OpCodes.Ldloc, loop.Slice);
-            il.Emit(OpCodes.Call, s_sliceStart);
-            il.Emit(OpCodes.Stloc, loop.Data);
+            if (!loop.DataAfterEntryCheck)
+            {
+                il.Emit(OpCodes.Ldloc, loop.Slice);
+                il.Emit(OpCodes.Call, s_sliceStart);
+                il.Emit(OpCodes.Stloc, loop.Data);
+            }
         }
         // Several programs: the test they share most is made once, and each of its outcomes gets its own
         // copy of the programs (BatchLoop.PlanSplit); without one, a single copy.
@@ -104,7 +113,11 @@ internal sealed partial class IlFilterEmitter
         }
         il.MarkLabel(next);
 
-        // The row of verdicts moves on by one packet's worth.
+        // The slice and the row of verdicts move on by one packet's worth.
+        il.Emit(OpCodes.Ldloc, loop.Slice);
+        il.Emit(OpCodes.Sizeof, typeof(PacketSlice));
+        il.Emit(OpCodes.Add);
+        il.Emit(OpCodes.Stloc, loop.Slice);
         il.Emit(OpCodes.Ldloc, loop.Row);
         il.Emit(OpCodes.Ldc_I4, sizeof(uint) * programs.Count);
         il.Emit(OpCodes.Add);
@@ -153,6 +166,20 @@ internal sealed partial class IlFilterEmitter
             _il.MarkLabel(reject);
             EmitStoreVerdict(() => _il.Emit(OpCodes.Ldc_I4_0));
         }
+    }
+
+    // data = ref slice's array[offset], without PacketSlice.Start's null test: emitted only where a check
+    // of length > 0 has passed, and only a default slice, whose length is 0, has no array.
+    private void EmitSliceBytes()
+    {
+        _il.Emit(OpCodes.Ldloc, _loop!.Slice);
+        _il.Emit(OpCodes.Ldfld, s_sliceArray);
+        _il.Emit(OpCodes.Call, s_arrayData);
+        _il.Emit(OpCodes.Ldloc, _loop.Slice);
+        _il.Emit(OpCodes.Ldfld, s_sliceOffset);
+        _il.Emit(OpCodes.Conv_I);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stloc, _loop.Data!);
     }
 
     private void EmitWireLength()

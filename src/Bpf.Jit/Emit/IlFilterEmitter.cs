@@ -78,6 +78,8 @@ internal sealed partial class IlFilterEmitter
         {
             _il.MarkLabel(_labels[_blocks[b].Start]);
             EmitAbsoluteCheck(_bounds.AbsoluteEnd[b]);
+            if (b == 0 && _loop is { DataAfterEntryCheck: true })
+                EmitSliceBytes();
             for (var i = _blocks[b].Start; i <= _blocks[b].End; i++)
             {
                 if (_bounds.IndexedEnd[i] != 0)
