@@ -11,7 +11,9 @@ namespace Bpf.Benchmarks;
 /// system's 1.10.3). Prints per mode the median over expressions of each side's per-expression time
 /// (its min and median over rounds), the median of the per-expression ratios, and our allocation per
 /// compile. Ours is <see cref="FilterCompiler.TryCompile"/> (a refusal is a return value, as pcap_compile's -1);
-/// <c>--throwing</c> times <see cref="FilterCompiler.Compile"/> and a catch instead. <c>--profile SECONDS</c> instead compiles the corpus with ours only, in a loop, for a profiler.
+/// <c>--throwing</c> times <see cref="FilterCompiler.Compile"/> and a catch instead. <c>--profile SECONDS</c>
+/// instead compiles the corpus with ours only, in a loop, for a profiler (<c>--typical</c>: the middle half
+/// by our time; <c>--accepted</c>: only what ours compiles).
 /// The BenchmarkDotNet suite (<see cref="CorpusCompileBenchmarks"/>) measures the same corpus as a whole.
 /// </summary>
 internal static class CompileRatios
@@ -20,7 +22,7 @@ internal static class CompileRatios
     {
         int rounds = 5, repeats = 8;
         double profileSeconds = 0;
-        bool typical = false;
+        bool typical = false, acceptedOnly = false;
         string? dump = null;
         var modes = new List<LibpcapCompatibility> { LibpcapCompatibility.Head, LibpcapCompatibility.V1_10 };
         for (int i = 0; i < args.Length; i++)
@@ -31,27 +33,34 @@ internal static class CompileRatios
                 case "--repeats": repeats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--profile": profileSeconds = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--typical": typical = true; break;
+                case "--accepted": acceptedOnly = true; break;
                 case "--dump": dump = args[++i]; break;
                 case "--throwing": s_throwing = true; break;
                 case "--mode":
                     modes = [args[++i] == "1.10" ? LibpcapCompatibility.V1_10 : LibpcapCompatibility.Head];
                     break;
                 default:
-                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--throwing] [--rounds N] [--repeats N] [--dump FILE.tsv] [--profile SECONDS [--typical]]");
+                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--throwing] [--rounds N] [--repeats N] [--dump FILE.tsv] [--profile SECONDS [--typical] [--accepted]]");
                     return 2;
             }
         }
         var corpus = ExpressionCorpus.Load();
         if (profileSeconds > 0)
-            return Profile(corpus, modes, profileSeconds, typical);
+            return Profile(corpus, modes, profileSeconds, typical, acceptedOnly);
         foreach (var mode in modes)
             Measure(corpus, mode, rounds, repeats, dump is null ? null : modes.Count == 1 ? dump : $"{dump}.{(mode == LibpcapCompatibility.Head ? "head" : "1.10")}");
         return 0;
     }
 
-    private static int Profile(CorpusExpression[] corpus, List<LibpcapCompatibility> modes, double seconds, bool typical)
+    private static int Profile(CorpusExpression[] corpus, List<LibpcapCompatibility> modes, double seconds, bool typical, bool acceptedOnly)
     {
         var options = modes.Select(m => new CompilerOptions { Compatibility = m }).ToArray();
+        if (acceptedOnly)
+        {
+            // Only what every profiled mode compiles: the accepted lines' costs without the error paths.
+            corpus = [.. corpus.Where(row => options.All(o => Ours(row, o) >= 0))];
+            Console.WriteLine($"accepted: {corpus.Length} expressions");
+        }
         if (typical)
         {
             // Only the middle half by our compile time: what the median is made of, not the few big ones.

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Vm;
 
 namespace Bpf.Compiler.Ir;
@@ -27,24 +29,39 @@ internal static class Linearizer
     public static Instruction[] Linearize(Block root, int position = 0)
     {
         ArgumentNullException.ThrowIfNull(root);
-        var order = PostOrder(root);
-        var layout = new Layout(order);
+        // This thread's layout arrays when free, else new ones (handed back below when not huge).
+        var layout = t_layout ?? new Layout();
+        t_layout = null;
+        PostOrder(root, layout.Order);
+        layout.Prepare();
         while (layout.Place() && layout.MarkLongBranches())
         {
         }
-        return Emit(layout, position);
+        var output = Emit(layout, position);
+        if (layout.Order.Count <= PooledBlocks)
+        {
+            layout.Order.Clear();
+            t_layout = layout;
+        }
+        return output;
     }
+
+    /// <summary>The most blocks whose layout arrays a thread keeps for its next compile.</summary>
+    private const int PooledBlocks = 4096;
+
+    [ThreadStatic]
+    private static Layout? t_layout;
 
     // libpcap's convert_code_r visits the false successor, then the true one, then places the block
     // in front of everything placed so far: blocks end up in reverse post-order.
-    private static List<Block> PostOrder(Block root)
+    private static void PostOrder(Block root, List<Block> order)
     {
-        var order = new List<Block>();
+        order.Clear();
         var mark = Block.NewWalk();
         root.WalkMark = mark;
         if (PostOrderShallow(root, mark, order, 0))
         {
-            return order;
+            return;
         }
 
         // Too deep to recurse: again with an explicit stack, under a new mark.
@@ -69,7 +86,6 @@ internal static class Linearizer
                 stack.Push((next, 0));
             }
         }
-        return order;
     }
 
     /// <summary>
@@ -98,27 +114,36 @@ internal static class Linearizer
 
     private sealed class Layout
     {
-        public readonly List<Block> Order;
-        public readonly int[] Offset;
-        public readonly int[] Length;
-        public readonly bool[] LongTrue;
-        public readonly bool[] LongFalse;
-        public readonly int[] TrueIndex;
-        public readonly int[] FalseIndex;
+        public readonly List<Block> Order = [];
+        public int[] Offset = [];
+        public int[] Length = [];
+        public bool[] LongTrue = [];
+        public bool[] LongFalse = [];
+        public int[] TrueIndex = [];
+        public int[] FalseIndex = [];
         public int Count;
 
         // A block's position is parked in its WalkMark as -(position + 1) (walk marks are positive,
         // so no walk mistakes it for its own): no block-to-index dictionary.
-        public Layout(List<Block> order)
+        // Sizes the arrays for Order (grown when too small, else the long-branch marks cleared).
+        public void Prepare()
         {
-            Order = order;
+            var order = Order;
             var n = order.Count;
-            Offset = new int[n];
-            Length = new int[n];
-            LongTrue = new bool[n];
-            LongFalse = new bool[n];
-            TrueIndex = new int[n];
-            FalseIndex = new int[n];
+            if (Offset.Length < n)
+            {
+                Offset = new int[n];
+                Length = new int[n];
+                LongTrue = new bool[n];
+                LongFalse = new bool[n];
+                TrueIndex = new int[n];
+                FalseIndex = new int[n];
+            }
+            else
+            {
+                Array.Clear(LongTrue, 0, n);
+                Array.Clear(LongFalse, 0, n);
+            }
             for (var i = 0; i < n; i++)
                 order[i].WalkMark = -(i + 1);
             for (var i = 0; i < n; i++)
@@ -170,7 +195,7 @@ internal static class Linearizer
     private static int StatementCount(Block b)
     {
         var n = 0;
-        foreach (var s in b.Stmts)
+        foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             if (s.Code != Stmt.Nop)
                 n++;
         return n;
@@ -185,7 +210,7 @@ internal static class Linearizer
             var slen = layout.Length[i];
             var dst = layout.Offset[i];
             var off = 0;
-            foreach (var src in p.Stmts)
+            foreach (var src in CollectionsMarshal.AsSpan(p.Stmts))
             {
                 if (src.Code == Stmt.Nop)
                     continue;

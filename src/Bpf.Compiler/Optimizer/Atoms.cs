@@ -28,10 +28,42 @@ internal static class Atoms
     /// <summary>True when <paramref name="set"/> holds <paramref name="atom"/>.</summary>
     public static bool Contains(int set, int atom) => (set & Mask(atom)) != 0;
 
+    // By opcode (all BPF opcodes fit in a byte): the atom a statement uses / defines, -1 for none,
+    // FromK when it is the scratch cell k. UseDef and DeadStores ask for every statement of every
+    // pass; the table replaces the decoding switch (2.6% of an accepted compile's samples).
+    private const int FromK = -2;
+    private static readonly sbyte[] UseByCode = Table(UseOf);
+    private static readonly sbyte[] DefByCode = Table(DefOf);
+
     /// <summary>The atom <paramref name="s"/> reads, <see cref="AX"/> for both registers, or -1.</summary>
     public static int Use(Stmt s)
     {
         var c = s.Code;
+        var atom = c <= byte.MaxValue ? UseByCode[c] : UseOf(c);
+        return atom == FromK ? (int)s.K : atom;
+    }
+
+    /// <summary>The atom <paramref name="s"/> writes, or -1 (jumps and returns write none).</summary>
+    public static int Def(Stmt s)
+    {
+        var c = s.Code;
+        var atom = c <= byte.MaxValue ? DefByCode[c] : DefOf(c);
+        return atom == FromK ? (int)s.K : atom;
+    }
+
+    private static sbyte[] Table(Func<ushort, int> of)
+    {
+        var table = new sbyte[byte.MaxValue + 1];
+        for (var c = 0; c <= byte.MaxValue; c++)
+        {
+            table[c] = (sbyte)of((ushort)c);
+        }
+
+        return table;
+    }
+
+    private static int UseOf(ushort c)
+    {
         if (c == Stmt.Nop)
         {
             return -1;
@@ -43,7 +75,7 @@ internal static class Atoms
                 return Opcodes.RvalOf(c) == Opcodes.RetA ? A : Opcodes.RvalOf(c) == Opcodes.X ? X : -1;
             case Opcodes.Ld:
             case Opcodes.Ldx:
-                return Opcodes.ModeOf(c) == Opcodes.Ind ? X : Opcodes.ModeOf(c) == Opcodes.Mem ? (int)s.K : -1;
+                return Opcodes.ModeOf(c) == Opcodes.Ind ? X : Opcodes.ModeOf(c) == Opcodes.Mem ? FromK : -1;
             case Opcodes.St:
                 return A;
             case Opcodes.Stx:
@@ -56,20 +88,19 @@ internal static class Atoms
         }
     }
 
-    /// <summary>The atom <paramref name="s"/> writes, or -1 (jumps and returns write none).</summary>
-    public static int Def(Stmt s)
+    private static int DefOf(ushort c)
     {
-        if (s.Code == Stmt.Nop)
+        if (c == Stmt.Nop)
         {
             return -1;
         }
 
-        return Opcodes.ClassOf(s.Code) switch
+        return Opcodes.ClassOf(c) switch
         {
             Opcodes.Ld or Opcodes.Alu => A,
             Opcodes.Ldx => X,
-            Opcodes.St or Opcodes.Stx => (int)s.K,
-            Opcodes.Misc => Opcodes.MiscOpOf(s.Code) == Opcodes.Tax ? X : A,
+            Opcodes.St or Opcodes.Stx => FromK,
+            Opcodes.Misc => Opcodes.MiscOpOf(c) == Opcodes.Tax ? X : A,
             _ => -1,
         };
     }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -162,7 +164,7 @@ internal static class BlockInterning
             var h = ((uint)b.Branch.Code * 0x9E3779B1u) ^ b.Branch.K;
             h = (h * 0x85EBCA77u) ^ (uint)trueClass;
             h = (h * 0xC2B2AE3Du) ^ (uint)falseClass;
-            foreach (var s in b.Stmts)
+            foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             {
                 if (s.Code != Stmt.Nop)
                 {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -32,7 +34,10 @@ internal static class BlockOptimizer
     /// <exception cref="FilterCompileException">The graph would pass <paramref name="memoryBudget"/> (kind TooComplex).</exception>
     public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
-        var blocks = GraphWalk.PreOrder(root);
+        // One list for the walks of this compile: this thread's when free (handed back at the end).
+        var blocks = t_walk ?? [];
+        t_walk = null;
+        GraphWalk.PreOrder(root, blocks);
         if (HasInBlockJumps(blocks))
         {
             return root;
@@ -45,28 +50,40 @@ internal static class BlockOptimizer
         graph.Release();
         BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
-        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot))
+        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot, blocks))
         {
             // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
             // a root's loads would change results on truncated packets.) Numbered afresh in
             // depth-first order first, as a new flow graph would number them.
-            Renumber(newRoot);
+            Renumber(newRoot, blocks);
             BlockInterning.Run(newRoot);
         }
 
-        foreach (var b in Renumber(newRoot))
+        foreach (var b in Renumber(newRoot, blocks))
         {
             b.Stmts.RemoveAll(s => s.Code == Stmt.Nop);
+        }
+
+        if (blocks.Count <= PooledBlocks)
+        {
+            blocks.Clear();
+            t_walk = blocks;
         }
 
         return newRoot;
     }
 
+    /// <summary>The most blocks whose walk list a thread keeps for its next compile.</summary>
+    private const int PooledBlocks = 4096;
+
+    [ThreadStatic]
+    private static List<Block>? t_walk;
+
     private static bool HasInBlockJumps(List<Block> blocks)
     {
         foreach (var b in blocks)
         {
-            foreach (var s in b.Stmts)
+            foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             {
                 if (s.JumpTrue is not null || s.JumpFalse is not null)
                 {
@@ -79,9 +96,9 @@ internal static class BlockOptimizer
     }
 
     /// <summary>Numbers the blocks reachable from <paramref name="root"/> 0..n-1 in depth-first pre-order.</summary>
-    private static List<Block> Renumber(Block root)
+    private static List<Block> Renumber(Block root, List<Block> into)
     {
-        var live = GraphWalk.PreOrder(root);
+        var live = GraphWalk.PreOrder(root, into);
         for (var i = 0; i < live.Count; i++)
         {
             live[i].Id = i;

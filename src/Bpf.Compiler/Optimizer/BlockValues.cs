@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -18,7 +20,7 @@ internal static class BlockValues
         InheritValues(graph, b);
         var aval = b.ExitValues[Atoms.A];
         var xval = b.ExitValues[Atoms.X];
-        foreach (var s in b.Block.Stmts)
+        foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
         {
             StatementValues.Evaluate(graph, s, b.ExitValues, doStmts);
         }

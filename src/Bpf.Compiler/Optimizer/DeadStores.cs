@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -16,9 +18,9 @@ internal static class DeadStores
         // last[atom] (the defining statement's index) is meaningful for the atoms in pending only
         // (a bit per atom), so it needs no clearing.
         var last = graph.PendingDefinitions;
-        var stmts = b.Block.Stmts;
+        var stmts = CollectionsMarshal.AsSpan(b.Block.Stmts);
         var pending = 0;
-        for (var i = 0; i < stmts.Count; i++)
+        for (var i = 0; i < stmts.Length; i++)
         {
             pending = Visit(graph, stmts, i, stmts[i], last, pending);
         }
@@ -40,7 +42,7 @@ internal static class DeadStores
     /// <paramref name="stmts"/> (-1 for the branch, which defines nothing): a use clears the pending
     /// definition, a redefinition kills it.
     /// </summary>
-    private static int Visit(FlowGraph graph, List<Stmt> stmts, int index, Stmt s, int[] last, int pending)
+    private static int Visit(FlowGraph graph, ReadOnlySpan<Stmt> stmts, int index, Stmt s, int[] last, int pending)
     {
         var atom = Atoms.Use(s);
         if (atom == Atoms.AX)

@@ -28,7 +28,7 @@ internal sealed class DecidingEdges
     /// Path steps allowed per edge of the graph before the index is built: small graphs (most
     /// filters) never need it, and walking their short dominator paths allocates nothing.
     /// </summary>
-    private const int StepsPerEdge = 4;
+    private const int StepsPerEdge = 16;
 
     private readonly FlowGraph _graph;
     private long _stepsLeft;

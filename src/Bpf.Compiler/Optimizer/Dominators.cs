@@ -65,6 +65,54 @@ internal static class Dominators
         }
     }
 
+    /// <summary>
+    /// Both trees and the in-edge lists in one sweep over the levels (the same visits, in the same
+    /// order, as <see cref="FindBlockDominators"/>, <see cref="FindEdgeDominators"/> and
+    /// <see cref="InEdges.Find"/> one after the other, which each cost a walk over the graph a pass).
+    /// </summary>
+    public static void FindWithInEdges(FlowGraph graph)
+    {
+        var blockTree = graph.BlockDominators;
+        var edgeTree = graph.EdgeDominators;
+        blockTree.Clear();
+        edgeTree.Clear();
+        var n = graph.Blocks.Length;
+        var blockMeet = graph.Scratch;
+        var edgeMeet = graph.Scratch2;
+        Array.Fill(blockMeet, DominatorTree.Absent, 0, n);
+        Array.Fill(edgeMeet, DominatorTree.Absent, 0, n);
+        foreach (var b in graph.Blocks)
+        {
+            b.InEdges = null;
+        }
+
+        var root = graph.Root;
+        for (var level = graph.MaxLevel; level > 0; level--)
+        {
+            foreach (var b in graph.Level(level))
+            {
+                var block = b.Block;
+                var t = block.True!;
+                var f = block.False!;
+                var isRoot = block == root;
+                blockTree.Add(block.Id, isRoot ? DominatorTree.None : blockMeet[block.Id]);
+                Meet(blockTree, blockMeet, t, block.Id);
+                Meet(blockTree, blockMeet, f, block.Id);
+
+                var parent = isRoot ? DominatorTree.None : edgeMeet[block.Id];
+                edgeTree.Add(b.True.Id, parent);
+                edgeTree.Add(b.False.Id, parent);
+                Meet(edgeTree, edgeMeet, t, b.True.Id);
+                Meet(edgeTree, edgeMeet, f, b.False.Id);
+
+                InEdges.Link(graph, b.True);
+                InEdges.Link(graph, b.False);
+            }
+        }
+
+        graph.InEdgesLinked();
+    }
+
     /// <summary>Intersects the dominators gathered for <paramref name="succ"/> with those of its predecessor <paramref name="node"/>.</summary>
     private static void Meet(DominatorTree tree, int[] meet, Ir.Block succ, int node)
     {

@@ -48,6 +48,7 @@ internal sealed class FlowGraph
         EdgeCodes = ws.EdgeCodes;
         ExitA = ws.ExitA;
         Scratch = ws.Scratch;
+        Scratch2 = ws.Scratch2;
         WalkOrder = ws.WalkOrder;
         PendingDefinitions = ws.PendingDefinitions;
         _byLevel = ws.ByLevel;
@@ -113,6 +114,8 @@ internal sealed class FlowGraph
 
         public int[] Scratch { get; private set; } = [];
 
+        public int[] Scratch2 { get; private set; } = [];
+
         public BlockState[] ByLevel { get; private set; } = [];
 
         public int[] LevelStart { get; private set; } = [];
@@ -129,6 +132,7 @@ internal sealed class FlowGraph
                 EdgeCodes = new int[2 * size];
                 ExitA = new uint[size];
                 Scratch = new int[size];
+                Scratch2 = new int[size];
                 ByLevel = new BlockState[size];
                 LevelStart = new int[size + 2];
                 return;
@@ -189,6 +193,9 @@ internal sealed class FlowGraph
     /// <summary>One int per block for the analyses' working state.</summary>
     public int[] Scratch { get; }
 
+    /// <summary>Another int per block, for an analysis that needs two (<see cref="Dominators.FindWithInEdges"/>).</summary>
+    public int[] Scratch2 { get; }
+
     // The level lists, flat: the blocks of level l are _byLevel[_levelStart[l].._levelStart[l + 1]].
     private readonly BlockState[] _byLevel;
     private readonly int[] _levelStart;
@@ -240,7 +247,43 @@ internal sealed class FlowGraph
         }
 
         start[0] = 0;
+        _levelsStamp = _edgeMoves;
+        _inEdgesStamp = -1;
+        DominatorsCurrent = false;
     }
+
+    /// <summary>
+    /// True when no block's successors changed since the level lists were computed: computing them
+    /// again (levels, then dominators) would give the same lists and trees. Pure functions of the
+    /// successors, they need not be recomputed after a pass that only rewrote statements.
+    /// </summary>
+    public bool LevelsCurrent => _levelsStamp == _edgeMoves;
+
+    /// <summary>
+    /// True when the in-edge lists were linked over the current level lists and no block's successors
+    /// changed since (<see cref="InEdges.Find"/> would link the same lists in the same order).
+    /// </summary>
+    public bool InEdgesCurrent => _inEdgesStamp == _edgeMoves;
+
+    /// <summary>Set by the loop once both dominator trees describe the current level lists (cleared by <see cref="SetLevels"/>).</summary>
+    public bool DominatorsCurrent { get; set; }
+
+    /// <summary>Records that the in-edges were just linked over the current level lists and successors.</summary>
+    public void InEdgesLinked()
+    {
+        _inEdgesStamp = _edgeMoves;
+    }
+
+    // Counts the passes' edge moves; the level lists and in-edges remember the count they were made at.
+    private long _edgeMoves;
+    private long _levelsStamp = -1;
+    private long _inEdgesStamp = -1;
+
+    /// <summary>
+    /// Records that a pass is about to change some block's successors (every optimizer step that sets
+    /// <see cref="Block.True"/> or <see cref="Block.False"/> during the loop calls it).
+    /// </summary>
+    public void MovedEdges() => _edgeMoves++;
 
     /// <summary>The root's level at the start of the current iteration.</summary>
     public int MaxLevel => this[Root].Level;

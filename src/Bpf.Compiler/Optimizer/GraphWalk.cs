@@ -19,9 +19,12 @@ internal static class GraphWalk
     private static int[]? t_steps;
 
     /// <summary>The blocks reachable from <paramref name="root"/> in pre-order (libpcap's <c>number_blks_r</c>).</summary>
-    public static List<Block> PreOrder(Block root)
+    public static List<Block> PreOrder(Block root) => PreOrder(root, []);
+
+    /// <summary>As <see cref="PreOrder(Block)"/>, into <paramref name="order"/> (cleared first).</summary>
+    public static List<Block> PreOrder(Block root, List<Block> order)
     {
-        var order = new List<Block>();
+        order.Clear();
         if (PreOrderShallow(root, Block.NewWalk(), order, 0))
         {
             return order;

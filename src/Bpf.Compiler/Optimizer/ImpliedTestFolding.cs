@@ -18,14 +18,17 @@ namespace Bpf.Compiler.Optimizer;
 internal static class ImpliedTestFolding
 {
     /// <summary>Applies the rewrite everywhere until nothing changes; returns whether anything did.</summary>
-    public static bool Run(Block root)
+    /// <param name="root">The entry block.</param>
+    /// <param name="walk">A list to walk the graph in (cleared first), or null for a new one.</param>
+    public static bool Run(Block root, List<Block>? walk = null)
     {
+        walk ??= [];
         var any = false;
         bool changed;
         do
         {
             changed = false;
-            foreach (var b in GraphWalk.PreOrder(root))
+            foreach (var b in GraphWalk.PreOrder(root, walk))
             {
                 while (TryAbsorb(b, falseSide: true) || TryAbsorb(b, falseSide: false))
                 {

@@ -24,9 +24,12 @@ internal static class InEdges
                 Link(graph, b.False);
             }
         }
+
+        graph.InEdgesLinked();
     }
 
-    private static void Link(FlowGraph graph, Edge edge)
+    /// <summary>Puts <paramref name="edge"/> at the front of its successor's in-edge list.</summary>
+    public static void Link(FlowGraph graph, Edge edge)
     {
         var child = graph[edge.To!];
         edge.NextIn = child.InEdges;

@@ -26,6 +26,7 @@ internal static class JumpThreading
         if (succ.True == succ.False && !UseConflict(graph, edge.From, succ.True) && !SkipConflict(graph, edge.From, succ, succ.True))
         {
             graph.Changed();
+            graph.MovedEdges();
             edge.To = succ.True;
         }
 
@@ -52,6 +53,7 @@ internal static class JumpThreading
 
         // Branch movement only: libpcap's cycle detection does not count it as progress.
         graph.Done = false;
+        graph.MovedEdges();
         edge.To = target;
         return target.True is not null;
     }

@@ -32,19 +32,30 @@ internal static class OptimizerLoop
             graph.SilentChange = false;
             if (!current)
             {
-                GraphLevels.Find(graph);
-                UseDef.Find(graph);
+                // Levels (and dominators, and in-edges) depend on the successors alone: after a
+                // pass that moved no edge they are what they were.
+                if (!graph.LevelsCurrent)
+                {
+                    GraphLevels.Find(graph, useDef: true);
+                }
+                else
+                {
+                    UseDef.Find(graph);
+                }
             }
 
             // Only jump threading and pullups ask about dominators, and they do not run once
             // statements are rewritten (libpcap computes them anyway).
-            if (!doStmts)
+            var inEdgesCurrent = current;
+            if (!doStmts && !graph.DominatorsCurrent)
             {
-                Dominators.FindBlockDominators(graph);
-                Dominators.FindEdgeDominators(graph);
+                // The in-edges are linked in the same sweep (nothing moves an edge in between).
+                Dominators.FindWithInEdges(graph);
+                graph.DominatorsCurrent = true;
+                inEdgesCurrent = true;
             }
 
-            OptimizeBlocks(graph, doStmts, inEdgesCurrent: current);
+            OptimizeBlocks(graph, doStmts, inEdgesCurrent);
             current = false;
             if (graph.Done)
             {
@@ -69,7 +80,7 @@ internal static class OptimizerLoop
     public static void OptimizeBlocks(FlowGraph graph, bool doStmts, bool inEdgesCurrent = false)
     {
         graph.Values.Reset();
-        if (!inEdgesCurrent)
+        if (!inEdgesCurrent && !graph.InEdgesCurrent)
         {
             InEdges.Find(graph);
         }
@@ -99,7 +110,11 @@ internal static class OptimizerLoop
             }
         }
 
-        InEdges.Find(graph);
+        if (!graph.InEdgesCurrent)
+        {
+            InEdges.Find(graph);
+        }
+
         // Runs pay off on long chains; a small graph's walks are short (and numbering the dominator
         // tree for them cost more than the walks).
         var runs = graph.Blocks.Length <= SmallGraph ? null : new ChainRuns(graph);

@@ -153,6 +153,7 @@ internal static class Peephole
                 branch.Code = Opcodes.Jmp | Opcodes.Jset | Opcodes.K;
                 last.Code = Stmt.Nop;
                 graph.Changed();
+                graph.MovedEdges();
                 (block.True, block.False) = (block.False, block.True);
             }
         }
@@ -165,6 +166,7 @@ internal static class Peephole
             if (branch.K == 0)
             {
                 graph.SilentChange |= block.True != block.False;
+                graph.MovedEdges();
                 block.True = block.False;
             }
             else if (branch.K == 0xffffffffu && graph.Head)
@@ -172,11 +174,13 @@ internal static class Peephole
                 branch.Code = Opcodes.Jmp | Opcodes.Jeq | Opcodes.K;
                 branch.K = 0;
                 (block.True, block.False) = (block.False, block.True);
+                graph.MovedEdges();
                 graph.Changed();
             }
             else if (branch.K == 0xffffffffu)
             {
                 graph.SilentChange |= block.True != block.False;
+                graph.MovedEdges();
                 block.False = block.True;
             }
         }
@@ -224,6 +228,7 @@ internal static class Peephole
             graph.Changed();
         }
 
+        graph.MovedEdges();
         if (taken.Value)
         {
             block.False = block.True;

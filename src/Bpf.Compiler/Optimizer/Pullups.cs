@@ -90,6 +90,7 @@ internal static class Pullups
         }
 
         var pull = same.Target!;
+        graph.MovedEdges();
         runs?.Pulling(pull, same.Owner, atTop ? null : diff.Owner, b, shared);
         same.Target = Get(pull, !shared);
         Set(pull, !shared, diff.Target);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -34,10 +36,29 @@ internal static class UseDef
     }
 
     /// <summary>The local sets of one block (the branch counts as a use only for jumps, as in libpcap).</summary>
+    /// <summary>
+    /// <see cref="Find"/>'s work for one reachable block whose successors are done (a walk finishing
+    /// blocks in post-order): its local sets, then what is live on exit and on entry.
+    /// </summary>
+    public static void Finish(FlowGraph graph, BlockState b)
+    {
+        ComputeLocal(b);
+        var block = b.Block;
+        if (block.True is { } t)
+        {
+            b.LiveOut = graph[t].LiveIn | graph[block.False!].LiveIn;
+            b.LiveIn |= b.LiveOut & ~b.KilledBeforeUse;
+        }
+        else
+        {
+            b.LiveOut = 0;
+        }
+    }
+
     public static void ComputeLocal(BlockState b)
     {
         int def = 0, use = 0, killed = 0;
-        foreach (var s in b.Block.Stmts)
+        foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
         {
             if (s.Code == Stmt.Nop)
             {
