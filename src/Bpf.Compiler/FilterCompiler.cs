@@ -61,9 +61,9 @@ public static class FilterCompiler
             SavefileSwapped = options.SavefileSwapped,
         };
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
-        var (root, optimizerDisabled) = StackGuard.Run(() =>
+        var (root, optimizerDisabled) = StackGuard.Run((ast, codeGenOptions), static input =>
         {
-            var graph = CodeGenerator.Generate(ast, codeGenOptions, out var disabled);
+            var graph = CodeGenerator.Generate(input.ast, input.codeGenOptions, out var disabled);
             return (graph, disabled);
         }, positionForError: 0);
         if (options.Optimize && !optimizerDisabled)
