@@ -74,7 +74,7 @@ public static class FilterCompiler
             if (IsRejectAll(root))
                 throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "expression rejects all packets");
         }
-        var program = new BpfProgram(Linearizer.Linearize(root, expression.Length));
+        var program = Linearizer.ToProgram(root, expression.Length);
         // A program libpcap's own bpf_validate would refuse is our bug, never the user's: fail loudly
         // here rather than hand an engine something it may not run.
         var validation = BpfValidator.Validate(program, ValidationProfile.Libpcap);
