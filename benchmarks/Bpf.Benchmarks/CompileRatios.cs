@@ -10,8 +10,10 @@ namespace Bpf.Benchmarks;
 /// for each compatibility mode against its own libpcap (head against the head build, 1.10 against the
 /// system's 1.10.3). Prints per mode the median over expressions of each side's per-expression time
 /// (its min and median over rounds), the median of the per-expression ratios, and our allocation per
-/// compile. <c>--profile SECONDS</c> instead compiles the corpus with ours only, in a loop, for a profiler
-/// (<c>--typical</c>: the middle half by our time; <c>--accepted</c>: only what ours compiles).
+/// compile. Ours is <see cref="FilterCompiler.TryCompile"/> (a refusal is a return value, as pcap_compile's -1);
+/// <c>--throwing</c> times <see cref="FilterCompiler.Compile"/> and a catch instead. <c>--profile SECONDS</c>
+/// instead compiles the corpus with ours only, in a loop, for a profiler (<c>--typical</c>: the middle half
+/// by our time; <c>--accepted</c>: only what ours compiles).
 /// The BenchmarkDotNet suite (<see cref="CorpusCompileBenchmarks"/>) measures the same corpus as a whole.
 /// </summary>
 internal static class CompileRatios
@@ -33,11 +35,12 @@ internal static class CompileRatios
                 case "--typical": typical = true; break;
                 case "--accepted": acceptedOnly = true; break;
                 case "--dump": dump = args[++i]; break;
+                case "--throwing": s_throwing = true; break;
                 case "--mode":
                     modes = [args[++i] == "1.10" ? LibpcapCompatibility.V1_10 : LibpcapCompatibility.Head];
                     break;
                 default:
-                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--rounds N] [--repeats N] [--dump FILE.tsv] [--profile SECONDS [--typical] [--accepted]]");
+                    Console.Error.WriteLine("usage: compile-ratios [--mode head|1.10] [--throwing] [--rounds N] [--repeats N] [--dump FILE.tsv] [--profile SECONDS [--typical] [--accepted]]");
                     return 2;
             }
         }
@@ -94,8 +97,13 @@ internal static class CompileRatios
         return 0;
     }
 
+    // TryCompile, as pcap_compile returns -1 for a refused expression; --throwing times Compile and a catch.
+    private static bool s_throwing;
+
     private static int Ours(CorpusExpression row, CompilerOptions options)
     {
+        if (!s_throwing)
+            return FilterCompiler.TryCompile(row.Expression, out var program, out _, row.LinkType, FilterCompilerDefaults.Snaplen, options) ? program.Count : -1;
         try
         {
             return FilterCompiler.Compile(row.Expression, row.LinkType, FilterCompilerDefaults.Snaplen, options).Count;
@@ -161,7 +169,7 @@ internal static class CompileRatios
             ratioMedian[i] = oursMedian[i] / theirsMedian[i];
         }
         var label = mode == LibpcapCompatibility.Head ? "head" : "1.10";
-        Console.WriteLine($"mode {label}: {n} expressions, {rounds} rounds x {repeats} repeats, against {libpcap.Version}");
+        Console.WriteLine($"mode {label}: {n} expressions, {rounds} rounds x {repeats} repeats, against {libpcap.Version}; ours = FilterCompiler.{(s_throwing ? "Compile + catch" : "TryCompile")}");
         Console.WriteLine($"  pcap_compile us/expr: median of per-expression min {Median(theirsMin):F2}, of per-expression median {Median(theirsMedian):F2}; total per pass {theirsMedian.Sum() / 1000:F1} ms");
         Console.WriteLine($"  ours         us/expr: median of per-expression min {Median(oursMin):F2}, of per-expression median {Median(oursMedian):F2}; total per pass {oursMedian.Sum() / 1000:F1} ms");
         Console.WriteLine($"  ratio ours/pcap_compile: median over expressions {Median(ratioMin):F2} (min-based) / {Median(ratioMedian):F2} (median-based); p90 {Percentile(ratioMedian, 0.9):F2}; total {oursMedian.Sum() / theirsMedian.Sum():F2}");

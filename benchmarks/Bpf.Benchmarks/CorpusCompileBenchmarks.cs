@@ -72,14 +72,11 @@ public class CorpusCompileBenchmarks
         {
             var row = _corpus[_nextOurs];
             _nextOurs = (_nextOurs + 1) % _corpus.Length;
-            try
-            {
-                instructions += FilterCompiler.Compile(row.Expression, row.LinkType, FilterCompilerDefaults.Snaplen, _options).Count;
-            }
-            catch (FilterCompileException)
-            {
+            // A refusal is a return value, as pcap_compile's -1.
+            if (FilterCompiler.TryCompile(row.Expression, out var program, out _, row.LinkType, FilterCompilerDefaults.Snaplen, _options))
+                instructions += program.Count;
+            else
                 instructions--;
-            }
         }
         return instructions;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Bpf.Compiler.CodeGen;
 using Bpf.Compiler.Ir;
 using Bpf.Compiler.Names;
@@ -39,19 +40,62 @@ public static class FilterCompiler
     public static BpfProgram Compile(string expression, LinkType linkType = LinkType.EN10MB, int snaplen = DefaultSnaplen, CompilerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        options ??= CompilerOptions.Default;
-        // pcap_compile refuses a zero snapshot length before it looks at the expression.
-        if (snaplen == 0)
-            throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "snaplen of 0 rejects all packets");
+        return Build(expression, linkType, snaplen, options ?? CompilerOptions.Default, out var error) ?? throw error!;
+    }
 
-        FilterExpression ast;
+    /// <summary>
+    /// Compiles as <see cref="Compile"/> does, but reports a refused expression through
+    /// <paramref name="error"/> instead of throwing it, as pcap_compile returns -1: for callers that
+    /// expect refusals (user input, generated filters). The common syntax errors are refused without
+    /// any exception being thrown, which makes refusing them several times cheaper.
+    /// </summary>
+    /// <param name="expression">The filter, e.g. <c>tcp port 80 and not host 10.0.0.1</c>; empty accepts everything.</param>
+    /// <param name="program">The program when the expression compiles, otherwise null.</param>
+    /// <param name="error">Why the expression was refused (the exception <see cref="Compile"/> would throw), otherwise null.</param>
+    /// <param name="linkType">The link type of the packets the program will see.</param>
+    /// <param name="snaplen">The value returned for accepted packets (libpcap's snapshot length).</param>
+    /// <param name="options">Optimization, netmask and VLAN handling; <see cref="CompilerOptions.Default"/> when null.</param>
+    /// <returns>True when the expression compiled.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="expression"/> is null.</exception>
+    public static bool TryCompile(string expression, [NotNullWhen(true)] out BpfProgram? program, [NotNullWhen(false)] out FilterCompileException? error,
+        LinkType linkType = LinkType.EN10MB, int snaplen = DefaultSnaplen, CompilerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
         try
         {
-            ast = FilterParser.Parse(expression);
+            program = Build(expression, linkType, snaplen, options ?? CompilerOptions.Default, out error);
         }
-        catch (FilterCompileException e) when (options.Compatibility == LibpcapCompatibility.Head && HeadScannerWording(e.Message) is { } head)
+        catch (FilterCompileException e)
         {
-            throw new FilterCompileException(e.Kind, e.Position, head);
+            (program, error) = (null, e);
+        }
+        return program is not null;
+    }
+
+    /// <summary>The program, or null with the error: returned where it is known without unwinding (thrown from deeper stages).</summary>
+    private static BpfProgram? Build(string expression, LinkType linkType, int snaplen, CompilerOptions options, out FilterCompileException? error)
+    {
+        // pcap_compile refuses a zero snapshot length before it looks at the expression.
+        if (snaplen == 0)
+        {
+            error = new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "snaplen of 0 rejects all packets");
+            return null;
+        }
+
+        FilterExpression? ast;
+        try
+        {
+            ast = FilterParser.TryParse(expression, out error);
+        }
+        catch (FilterCompileException e) when (options.Compatibility == LibpcapCompatibility.Head && HeadScannerWording(e.Message) is not null)
+        {
+            (ast, error) = (null, e);
+        }
+        if (ast is null)
+        {
+            if (options.Compatibility == LibpcapCompatibility.Head && HeadScannerWording(error!.Message) is { } head)
+                error = new FilterCompileException(error.Kind, error.Position, head);
+            return null;
         }
         var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
         {
@@ -72,15 +116,22 @@ public static class FilterCompiler
             // The same place and test as pcap_compile: only an optimized program can be refused,
             // and only when it is a lone "ret #0".
             if (IsRejectAll(root))
-                throw new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "expression rejects all packets");
+            {
+                error = new FilterCompileException(FilterErrorKind.RejectsAllPackets, 0, "expression rejects all packets");
+                return null;
+            }
         }
         var program = Linearizer.ToProgram(root, expression.Length);
         // A program libpcap's own bpf_validate would refuse is our bug, never the user's: fail loudly
         // here rather than hand an engine something it may not run.
         var validation = BpfValidator.Validate(program, ValidationProfile.Libpcap);
         if (!validation.IsValid)
-            throw new FilterCompileException(FilterErrorKind.TooComplex, 0,
+        {
+            error = new FilterCompileException(FilterErrorKind.TooComplex, 0,
                 $"internal error: the generated program is invalid ({validation.Diagnostics[0]})");
+            return null;
+        }
+        error = null;
         return program;
     }
 

@@ -20,6 +20,70 @@ public class FilterCompilerTests
         Assert.Equal([RetK with { K = 1234 }], FilterCompiler.Compile(expression, LinkType.EN10MB, 1234).ToArray());
 
     [Fact]
+    public void TryCompile_NullExpression_Throws() =>
+        Assert.Throws<ArgumentNullException>(() => FilterCompiler.TryCompile(null!, out _, out _));
+
+    [Theory]
+    [InlineData("tcp port", 0, FilterErrorKind.Syntax)] // worded by the predictive parser
+    [InlineData("type bogus", 262144, FilterErrorKind.UnknownName)] // thrown inside the grammar
+    [InlineData("port 99999", 262144, FilterErrorKind.ValueOutOfRange)] // thrown by code generation
+    [InlineData("tcp and udp", 262144, FilterErrorKind.RejectsAllPackets)] // the optimizer's verdict
+    [InlineData("ether host 1:2:3:4:5", 262144, FilterErrorKind.Syntax)] // a scanner error, reworded in head mode
+    public void TryCompile_ReturnsTheErrorCompileThrows(string expression, int snaplen, FilterErrorKind kind)
+    {
+        if (snaplen == 0)
+            kind = FilterErrorKind.RejectsAllPackets;
+        var thrown = Assert.Throws<FilterCompileException>(() => FilterCompiler.Compile(expression, LinkType.EN10MB, snaplen));
+        Assert.False(FilterCompiler.TryCompile(expression, out var program, out var error, LinkType.EN10MB, snaplen));
+        Assert.Null(program);
+        Assert.NotNull(error);
+        Assert.Equal((kind, thrown.Kind, thrown.Position, thrown.Message), (error.Kind, error.Kind, error.Position, error.Message));
+    }
+
+    [Theory]
+    [InlineData(LibpcapCompatibility.Head)]
+    [InlineData(LibpcapCompatibility.V1_10)]
+    public void TryCompile_SameAnswersAsCompile_OverTheCorpus(LibpcapCompatibility mode)
+    {
+        var options = new CompilerOptions { Compatibility = mode };
+        int refused = 0, compiled = 0;
+        foreach (var path in Directory.GetFiles(TestData.File("expressions"), "*.txt"))
+        {
+            var name = Path.GetFileNameWithoutExtension(path);
+            if (name.StartsWith("known-failures", StringComparison.Ordinal))
+                continue;
+            var linkType = LinkTypes.Parse(name);
+            foreach (var expression in File.ReadLines(path).Where(line => line.Length > 0 && line[0] != '#'))
+            {
+                BpfProgram? expected = null;
+                FilterCompileException? thrown = null;
+                try
+                {
+                    expected = FilterCompiler.Compile(expression, linkType, 262144, options);
+                }
+                catch (FilterCompileException e)
+                {
+                    thrown = e;
+                }
+                var ok = FilterCompiler.TryCompile(expression, out var program, out var error, linkType, 262144, options);
+                if (expected is not null)
+                {
+                    Assert.True(ok, $"{linkType} '{expression}': {error?.Message}");
+                    Assert.Equal(expected.ToArray(), program!.ToArray());
+                    compiled++;
+                }
+                else
+                {
+                    Assert.False(ok, $"{linkType} '{expression}' compiled, Compile threw {thrown!.Message}");
+                    Assert.Equal((thrown!.Kind, thrown.Position, thrown.Message), (error!.Kind, error.Position, error.Message));
+                    refused++;
+                }
+            }
+        }
+        Assert.True(refused > 500 && compiled > 1000, $"{refused} refused, {compiled} compiled");
+    }
+
+    [Fact]
     public void DefaultArguments_AreEthernetWithSnaplen262144() =>
         Assert.Equal(FilterCompiler.Compile("ip", LinkType.EN10MB, 262144, CompilerOptions.Default), FilterCompiler.Compile("ip"));
 

@@ -112,20 +112,25 @@ internal static class FilterParser
     /// (<see cref="FilterErrorKind.ValueOutOfRange"/>), or a check of the grammar itself fails
     /// (<c>port 1.2.3.4</c>, <c>type foo</c>, <c>llc foo</c>), with the offset of the offending token.
     /// </exception>
-    public static FilterExpression Parse(string text)
+    public static FilterExpression Parse(string text) => TryParse(text, out var error) ?? throw error!;
+
+    /// <summary>
+    /// As <see cref="Parse"/>, but a syntax error the predictive parser words itself is returned in
+    /// <paramref name="error"/> (with a null tree) instead of thrown; other errors are still thrown.
+    /// </summary>
+    public static FilterExpression? TryParse(string text, out FilterCompileException? error)
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = Lexer.Tokenize(text);
-        return StackGuard.Run(() =>
+        (var tree, error) = StackGuard.Run(() =>
         {
-            var tree = PredictiveParser.TryParse(tokens, out var syntaxError);
+            var fast = PredictiveParser.TryParse(tokens, out var syntaxError);
             // A syntax error the predictive parser words exactly as the grammar would (see its
             // SyntaxErrorAt): reported without running the grammar, whose failed alternatives and
             // expected sets cost 10-30 us for a 2-token expression.
-            if (syntaxError is not null)
-                throw syntaxError;
-            return QualifierBinder.Bind(tree ?? ParseTree(tokens));
+            return syntaxError is not null ? (null, syntaxError) : (QualifierBinder.Bind(fast ?? ParseTree(tokens)), (FilterCompileException?)null);
         }, 0);
+        return tree;
     }
 
     /// <summary>The combinator grammar alone: the unbound tree of <paramref name="tokens"/> (no predictive parser, no binding).</summary>
