@@ -105,9 +105,9 @@ public static class FilterCompiler
             SavefileSwapped = options.SavefileSwapped,
         };
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
-        var (root, optimizerDisabled) = StackGuard.Run(() =>
+        var (root, optimizerDisabled) = StackGuard.Run((ast, codeGenOptions), static input =>
         {
-            var graph = CodeGenerator.Generate(ast, codeGenOptions, out var disabled);
+            var graph = CodeGenerator.Generate(input.ast, input.codeGenOptions, out var disabled);
             return (graph, disabled);
         }, positionForError: 0);
         if (options.Optimize && !optimizerDisabled)
@@ -121,7 +121,7 @@ public static class FilterCompiler
                 return null;
             }
         }
-        var program = new BpfProgram(Linearizer.Linearize(root, expression.Length));
+        var program = Linearizer.ToProgram(root, expression.Length);
         // A program libpcap's own bpf_validate would refuse is our bug, never the user's: fail loudly
         // here rather than hand an engine something it may not run.
         var validation = BpfValidator.Validate(program, ValidationProfile.Libpcap);

@@ -46,6 +46,31 @@ internal static class StackGuard
         catch (InsufficientStackException)
         {
         }
+
+        return OnLargeStack(work, positionForError);
+    }
+
+    /// <summary>
+    /// <see cref="Run{T}(Func{T}, int)"/> for <paramref name="work"/> taking <paramref name="state"/>:
+    /// a static lambda then allocates no closure on the common path (one per compile otherwise).
+    /// </summary>
+    public static T Run<TState, T>(TState state, Func<TState, T> work, int positionForError)
+    {
+        try
+        {
+            return work(state);
+        }
+        catch (InsufficientStackException)
+        {
+        }
+
+        return OnLargeStack(() => work(state), positionForError);
+    }
+
+    // Its own method: the thread's closure (result, failure) would otherwise be allocated at every
+    // Run, also when the stack suffices.
+    private static T OnLargeStack<T>(Func<T> work, int positionForError)
+    {
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         var thread = new Thread(() =>

@@ -10,7 +10,11 @@ namespace Bpf.Compiler.Ir;
 internal sealed class Block
 {
     /// <summary>Creates a block ending in <paramref name="branch"/>.</summary>
-    public Block(Stmt branch) => Branch = branch;
+    public Block(Stmt branch)
+    {
+        Branch = branch;
+        Stmts = [];
+    }
 
     /// <summary>Creates a block of <paramref name="stmts"/> (the list itself, not a copy) ending in <paramref name="branch"/>.</summary>
     public Block(Stmt branch, List<Stmt> stmts)
@@ -23,7 +27,8 @@ internal sealed class Block
     public int Id { get; set; }
 
     /// <summary>The statements before the branch.</summary>
-    public List<Stmt> Stmts { get; } = [];
+    /// <remarks>Set by the constructors (an initializer would also run in the one given a list, and allocate a list for nothing).</remarks>
+    public List<Stmt> Stmts { get; }
 
     /// <summary>The final conditional jump (class JMP) or return (class RET).</summary>
     public Stmt Branch { get; set; }

@@ -29,7 +29,34 @@ internal static class Linearizer
     public static Instruction[] Linearize(Block root, int position = 0)
     {
         ArgumentNullException.ThrowIfNull(root);
-        // This thread's layout arrays when free, else new ones (handed back below when not huge).
+        var layout = Lay(root);
+        var output = new Instruction[layout.Count];
+        Emit(layout, output, position);
+        Return(layout);
+        return output;
+    }
+
+    /// <summary>
+    /// As <see cref="Linearize"/>, straight into a program: the instructions are laid out in this
+    /// thread's buffer and copied once, into the program (not into an array the program copies again).
+    /// </summary>
+    /// <inheritdoc cref="Linearize" path="/param"/>
+    /// <inheritdoc cref="Linearize" path="/exception"/>
+    public static BpfProgram ToProgram(Block root, int position = 0)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        var layout = Lay(root);
+        if (layout.Output.Length < layout.Count)
+            layout.Output = new Instruction[Math.Max(layout.Count, 2 * layout.Output.Length)];
+        Emit(layout, layout.Output, position);
+        var program = new BpfProgram(layout.Output.AsSpan(0, layout.Count));
+        Return(layout);
+        return program;
+    }
+
+    // This thread's layout arrays when free, else new ones (handed back by Return when not huge).
+    private static Layout Lay(Block root)
+    {
         var layout = t_layout ?? new Layout();
         t_layout = null;
         PostOrder(root, layout.Order);
@@ -37,13 +64,16 @@ internal static class Linearizer
         while (layout.Place() && layout.MarkLongBranches())
         {
         }
-        var output = Emit(layout, position);
-        if (layout.Order.Count <= PooledBlocks)
+        return layout;
+    }
+
+    private static void Return(Layout layout)
+    {
+        if (layout.Order.Count <= PooledBlocks && layout.Output.Length <= 4 * PooledBlocks)
         {
             layout.Order.Clear();
             t_layout = layout;
         }
-        return output;
     }
 
     /// <summary>The most blocks whose layout arrays a thread keeps for its next compile.</summary>
@@ -121,6 +151,7 @@ internal static class Linearizer
         public bool[] LongFalse = [];
         public int[] TrueIndex = [];
         public int[] FalseIndex = [];
+        public Instruction[] Output = [];
         public int Count;
 
         // A block's position is parked in its WalkMark as -(position + 1) (walk marks are positive,
@@ -201,9 +232,8 @@ internal static class Linearizer
         return n;
     }
 
-    private static Instruction[] Emit(Layout layout, int position)
+    private static void Emit(Layout layout, Instruction[] output, int position)
     {
-        var output = new Instruction[layout.Count];
         for (var i = 0; i < layout.Order.Count; i++)
         {
             var p = layout.Order[i];
@@ -224,7 +254,6 @@ internal static class Linearizer
             }
             EmitBranch(layout, i, output, dst);
         }
-        return output;
     }
 
     private static void EmitBranch(Layout layout, int i, Instruction[] output, int dst)

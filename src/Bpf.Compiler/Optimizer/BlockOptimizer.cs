@@ -61,7 +61,7 @@ internal static class BlockOptimizer
 
         foreach (var b in Renumber(newRoot, blocks))
         {
-            b.Stmts.RemoveAll(s => s.Code == Stmt.Nop);
+            RemoveNops(b.Stmts);
         }
 
         if (blocks.Count <= PooledBlocks)
@@ -78,6 +78,25 @@ internal static class BlockOptimizer
 
     [ThreadStatic]
     private static List<Block>? t_walk;
+
+    /// <summary>Removes the deleted statements, the others kept in order (RemoveAll without a delegate call per statement).</summary>
+    private static void RemoveNops(List<Stmt> stmts)
+    {
+        var span = CollectionsMarshal.AsSpan(stmts);
+        var kept = 0;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (span[i].Code != Stmt.Nop)
+            {
+                span[kept++] = span[i];
+            }
+        }
+
+        if (kept < span.Length)
+        {
+            stmts.RemoveRange(kept, span.Length - kept);
+        }
+    }
 
     private static bool HasInBlockJumps(List<Block> blocks)
     {

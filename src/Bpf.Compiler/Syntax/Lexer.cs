@@ -64,7 +64,9 @@ internal static partial class Lexer
     /// </summary>
     public static List<Token> Tokenize(string text)
     {
-        var tokens = new List<Token>();
+        // Sized for the usual token density (a token per 3-4 characters: 'tcp port 80' has 4 with
+        // the end): the list rarely grows (each growth a new array of 32-byte tokens).
+        var tokens = new List<Token>((text.Length >> 2) + 4);
         var progress = new ParseProgress();
         int pos = 0;
         while (true)
