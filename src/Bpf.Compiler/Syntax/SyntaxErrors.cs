@@ -24,10 +24,11 @@ internal static class SyntaxErrors
             var kind = token.Text.Contains("overflows", StringComparison.Ordinal) ? FilterErrorKind.ValueOutOfRange : FilterErrorKind.Syntax;
             return new FilterCompileException(kind, token.Position, token.Text);
         }
-        var unexpected = token.Kind == TokenKind.LexError ? "unexpected character" : $"unexpected {token}";
-        var detail = expected.Length > 0 ? $"{unexpected}, expected {expected}" : unexpected;
-        return new FilterCompileException(FilterErrorKind.Syntax, token.Position,
-            $"can't parse filter expression: syntax error at offset {token.Position} ({detail})");
+        // One interpolation: the nested ones (token, detail, message) were a sixth of a refused syntax error's time.
+        var unexpected = token.Kind == TokenKind.LexError ? "character" : token.ToString();
+        return new FilterCompileException(FilterErrorKind.Syntax, token.Position, expected.Length > 0
+            ? $"can't parse filter expression: syntax error at offset {token.Position} (unexpected {unexpected}, expected {expected})"
+            : $"can't parse filter expression: syntax error at offset {token.Position} (unexpected {unexpected})");
     }
 
     /// <summary>The first <see cref="MaxExpected"/> expected items as the message names them: "A, B, C".</summary>
