@@ -72,6 +72,9 @@ internal sealed class PredictiveParser
     // compares every error worded here with the grammar's own over the corpus and mutated expressions.
     // An id (nid, pnum, '(' pid ')'):
     private static readonly string[] IdLabels = ["name", "IPv4 address", "IPv6 address", "MAC address", "ARCnet address", "'!'", "number", "'('"];
+    // After a direction: its optional aqual, then the id; after a lone 'src'/'dst', first its 'or'/'and' 'dst'/'src'.
+    private static readonly string[] DirectionLabels = ["'host', 'net', 'port' or 'portrange'", .. IdLabels];
+    private static readonly string[] SourceOrDestinationLabels = ["'or'", "'and'", .. DirectionLabels];
     // A term: 'not' term, then rterm's relation (arth: '-', NUM, len, pname '[', '('), then head (pname, dqual).
     private static readonly string[] TermLabels = ["'!'", "'-'", "number", "'len'", "protocol name", "'('", "'src'", "'dst'"];
     // The first token of the whole expression: the empty expression's end, then a term.
@@ -268,11 +271,8 @@ internal sealed class PredictiveParser
         if (IsHeadStart(t) || (isProto && IsHeadStart(next)))
         {
             var head = Head();
-            // After 'host', 'port', 'proto', ... only the id parsers examine the next token (after a
-            // direction the optional aqual does too: left to the grammar).
-            var last = _tokens[_next - 1].Text;
-            if (!MayStartId(Peek) && (s_addressTypes.ContainsKey(last) || s_protocolQualifiers.ContainsKey(last)))
-                return SyntaxErrorAt(IdLabels);
+            if (!MayStartId(Peek) && HeadEndLabels(head) is { } expected)
+                return SyntaxErrorAt(expected);
             var id = Id();
             if (id is null)
                 return GiveUp();
@@ -357,6 +357,21 @@ internal sealed class PredictiveParser
     private static bool IsHeadStart(Token t) =>
         t.Kind == TokenKind.Keyword
         && (t.Text is "src" or "dst" || s_directions.ContainsKey(t.Text) || s_addressTypes.ContainsKey(t.Text) || s_protocolQualifiers.ContainsKey(t.Text));
+
+    /// <summary>
+    /// What the grammar examines the token after <paramref name="head"/> for, when it is no id: after
+    /// 'host', 'port', 'proto', ... only the id; after a direction the optional aqual first, and after a
+    /// lone 'src'/'dst' the 'or dst'/'and dst' it may start. Null where the grammar may read further
+    /// ('src and ...', 'src or ...').
+    /// </summary>
+    private string[]? HeadEndLabels(Qualifiers head)
+    {
+        if (head.Addr != AddrQualifier.Default)
+            return IdLabels;
+        if (head.Dir is DirQualifier.Src or DirQualifier.Dst)
+            return IsAndOr(Peek) ? null : SourceOrDestinationLabels;
+        return DirectionLabels;
+    }
 
     /// <summary><c>head</c>, once <see cref="IsHeadStart"/> has said one starts here (after an optional protocol).</summary>
     private Qualifiers Head()
