@@ -37,7 +37,7 @@ internal sealed class PredictiveParser
     // What the grammar's parsers of the last complete term examine the next token for, before the
     // expression's own 'and'/'or': empty when nothing (an id, a parenthesized expression), null when
     // not known here (that term's errors are left to the grammar).
-    private string[]? _tail;
+    private TermTail? _tail;
     // > 0 inside a term the grammar may also read as a bare id (after 'and'/'or', through '(' and 'not').
     private int _bareIds;
     // > 0 inside a relation that starts with '(': the grammar's parenthesized-expression alternative
@@ -62,7 +62,7 @@ internal sealed class PredictiveParser
             return new EmptyExpression(parser.Peek.Position);
         var tree = parser.Expression();
         if (tree is not null && !parser._unsupported && parser.Peek.Kind != TokenKind.End)
-            parser.AfterTerm(EndOfExpression);
+            parser.AfterTerm(inParentheses: false);
         syntaxError = parser._syntaxError;
         return tree is not null && !parser._unsupported && parser.Peek.Kind == TokenKind.End ? tree : null;
     }
@@ -79,24 +79,46 @@ internal sealed class PredictiveParser
     private static readonly string[] TermLabels = ["'!'", "'-'", "number", "'len'", "protocol name", "'('", "'src'", "'dst'"];
     // The first token of the whole expression: the empty expression's end, then a term.
     private static readonly string[] ExpressionLabels = ["end of expression", .. TermLabels];
-    // After a lone protocol name: relation's '[', head's dqual/aqual/proto, then [pname] broadcast/multicast.
-    private static readonly string[] ProtocolLabels =
-        ["'['", "'src'", "'dst'", "direction", "'host', 'net', 'port' or 'portrange'", "'proto', 'protochain' or 'gateway'", "'broadcast'", "'multicast'"];
     // An arithmetic operand: signed's '-', then primary's NUM, len, pname '[', '('.
     private static readonly string[] OperandLabels = ["'-'", "number", "'len'", "protocol name", "'('"];
-    // After the operand that ends a relation, and after a load's offset.
-    private static readonly string[] ArithmeticTail = ["arithmetic operator"];
+    // After a load's offset.
     private static readonly string[] IndexEndLabels = ["arithmetic operator", "':'", "']'"];
-    private static readonly string[] EndOfExpression = ["'and'", "'or'", "end of expression"];
-    private static readonly string[] CloseParen = ["'and'", "'or'", "')'"];
+
+    // The same, as the message names them (joined once: joining per error was a fifth of its cost).
+    private static readonly string IdExpected = SyntaxErrors.Join(IdLabels);
+    private static readonly string DirectionExpected = SyntaxErrors.Join(DirectionLabels);
+    private static readonly string SourceOrDestinationExpected = SyntaxErrors.Join(SourceOrDestinationLabels);
+    private static readonly string TermExpected = SyntaxErrors.Join(TermLabels);
+    private static readonly string ExpressionExpected = SyntaxErrors.Join(ExpressionLabels);
+    private static readonly string OperandExpected = SyntaxErrors.Join(OperandLabels);
+    private static readonly string IndexEndExpected = SyntaxErrors.Join(IndexEndLabels);
+
+    /// <summary>
+    /// What the grammar's parsers of a complete term examine the next token for, then the expression's
+    /// own 'and'/'or' and its end (or the ')' of a parenthesized one), as the message names them.
+    /// </summary>
+    private sealed class TermTail(string[] labels)
+    {
+        public bool IsEmpty { get; } = labels.Length == 0;
+        public string AtEnd { get; } = SyntaxErrors.Join([.. labels, "'and'", "'or'", "end of expression"]);
+        public string InParentheses { get; } = SyntaxErrors.Join([.. labels, "'and'", "'or'", "')'"]);
+    }
+
+    // An id or a parenthesized expression: nothing of the term examines the next token.
+    private static readonly TermTail Nothing = new([]);
+    // After a lone protocol name: relation's '[', head's dqual/aqual/proto, then [pname] broadcast/multicast.
+    private static readonly TermTail ProtocolTail = new(["'['", "'src'", "'dst'", "direction", "'host', 'net', 'port' or 'portrange'",
+        "'proto', 'protochain' or 'gateway'", "'broadcast'", "'multicast'"]);
+    // After the operand that ends a relation: the operator loop.
+    private static readonly TermTail ArithmeticTail = new(["arithmetic operator"]);
 
     /// <summary>
     /// Records a syntax error at the next token, with what the grammar expected there, and gives up.
     /// Only for states where every alternative of the grammar stops at this token (it is rejected by
-    /// every token parser that examines it) and <paramref name="expected"/> starts with the labels those
-    /// parsers record, in the grammar's order: then the grammar's furthest token and message are these.
+    /// every token parser that examines it) and <paramref name="expected"/> names the labels those parsers
+    /// record, in the grammar's order: then the grammar's furthest token and message are these.
     /// </summary>
-    private FilterExpression? SyntaxErrorAt(IEnumerable<string> expected)
+    private FilterExpression? SyntaxErrorAt(string expected)
     {
         if (_quiet == 0)
             _syntaxError ??= SyntaxErrors.Unexpected(Peek, expected);
@@ -104,13 +126,13 @@ internal sealed class PredictiveParser
     }
 
     /// <summary>The token after a complete term is neither 'and'/'or' nor the end (or the ')') its context wants.</summary>
-    private FilterExpression? AfterTerm(string[] closing)
+    private FilterExpression? AfterTerm(bool inParentheses)
     {
         var t = Peek;
-        // After a protocol name, the keywords and '[' continue other alternatives: left to the grammar.
-        if (_tail is null || (_tail.Length > 0 && (t.Kind == TokenKind.Keyword || IsPunct(t, "["))))
+        // After a protocol name or an operand, keywords and '[' continue other alternatives: left to the grammar.
+        if (_tail is null || (!_tail.IsEmpty && (t.Kind == TokenKind.Keyword || IsPunct(t, "["))))
             return GiveUp();
-        return SyntaxErrorAt(_tail.Concat(closing));
+        return SyntaxErrorAt(inParentheses ? _tail.InParentheses : _tail.AtEnd);
     }
 
     // Tokens no alternative of the grammar accepts where a term starts; an id is no term either, but
@@ -183,7 +205,7 @@ internal sealed class PredictiveParser
                 if (id is null)
                     return GiveUp();
                 // A bare number was first read by the relation alternative, which examines the next token.
-                _tail = id is NameId ? [] : null;
+                _tail = id is NameId ? Nothing : null;
                 right = new BareId(id, id.Position);
             }
             left = op.Text == "and" ? new AndExpression(left, right, op.Position) : new OrExpression(left, right, op.Position);
@@ -206,7 +228,7 @@ internal sealed class PredictiveParser
     private FilterExpression? TermBody()
     {
         if (CannotStartTerm(Peek))
-            return SyntaxErrorAt(_next == 0 ? ExpressionLabels : TermLabels);
+            return SyntaxErrorAt(_next == 0 ? ExpressionExpected : TermExpected);
         if (IsPunct(Peek, "!"))
         {
             var not = Advance();
@@ -249,10 +271,10 @@ internal sealed class PredictiveParser
                 if (inner is null)
                     return null;
                 if (!IsPunct(Peek, ")"))
-                    return _unsupported ? null : AfterTerm(CloseParen);
+                    return _unsupported ? null : AfterTerm(inParentheses: true);
                 Advance();
                 // The relation alternative stops at an unmarked '(': nothing else examines the next token.
-                _tail = [];
+                _tail = Nothing;
                 return new ParenTerm(inner, t.Position);
             }
             case TokenKind.Id or TokenKind.Hid or TokenKind.Hid6 or TokenKind.Eid or TokenKind.Aid:
@@ -271,7 +293,7 @@ internal sealed class PredictiveParser
         if (IsHeadStart(t) || (isProto && IsHeadStart(next)))
         {
             var head = Head();
-            if (!MayStartId(Peek) && HeadEndLabels(head) is { } expected)
+            if (!MayStartId(Peek) && HeadEndExpected(head) is { } expected)
                 return SyntaxErrorAt(expected);
             var id = Id();
             if (id is null)
@@ -279,7 +301,7 @@ internal sealed class PredictiveParser
             // An id token or a plain number ends the term's parsers; a host's optional /len or mask, an
             // IPv6 length, a parenthesized id and 'not id' are not followed here.
             var idToken = _tokens[_next - 1];
-            _tail = (id is NameId && idToken.Kind == TokenKind.Id) || (id is NumberId && idToken.Kind == TokenKind.Num) ? [] : null;
+            _tail = (id is NameId && idToken.Kind == TokenKind.Id) || (id is NumberId && idToken.Kind == TokenKind.Num) ? Nothing : null;
             return new HeadTerm(head, id, t.Position);
         }
         // 3. [pname] broadcast | multicast (802.11 type/subtype/dir are left to the combinators).
@@ -298,7 +320,7 @@ internal sealed class PredictiveParser
         if (isProto)
         {
             Advance();
-            _tail = ProtocolLabels;
+            _tail = ProtocolTail;
             return new ProtoAbbreviation(proto, t.Position);
         }
         // 6. the keyword-led primitives taking a number or nothing; the others are left to the combinators.
@@ -364,13 +386,13 @@ internal sealed class PredictiveParser
     /// lone 'src'/'dst' the 'or dst'/'and dst' it may start. Null where the grammar may read further
     /// ('src and ...', 'src or ...').
     /// </summary>
-    private string[]? HeadEndLabels(Qualifiers head)
+    private string? HeadEndExpected(Qualifiers head)
     {
         if (head.Addr != AddrQualifier.Default)
-            return IdLabels;
+            return IdExpected;
         if (head.Dir is DirQualifier.Src or DirQualifier.Dst)
-            return IsAndOr(Peek) ? null : SourceOrDestinationLabels;
-        return DirectionLabels;
+            return IsAndOr(Peek) ? null : SourceOrDestinationExpected;
+        return DirectionExpected;
     }
 
     /// <summary><c>head</c>, once <see cref="IsHeadStart"/> has said one starts here (after an optional protocol).</summary>
@@ -635,7 +657,7 @@ internal sealed class PredictiveParser
         var t = Peek;
         if (!MayStartOperand(t))
         {
-            SyntaxErrorAt(OperandLabels);
+            SyntaxErrorAt(OperandExpected);
             return null;
         }
         if (t.Kind == TokenKind.Num)
@@ -660,7 +682,7 @@ internal sealed class PredictiveParser
                 return null;
             if (!IsPunct(Peek, ":") && !IsPunct(Peek, "]"))
             {
-                SyntaxErrorAt(IndexEndLabels);
+                SyntaxErrorAt(IndexEndExpected);
                 return null;
             }
             uint size = 1;
