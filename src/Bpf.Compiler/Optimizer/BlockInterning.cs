@@ -84,8 +84,11 @@ internal static class BlockInterning
         private int[] _trueClass = new int[64];
         private int[] _falseClass = new int[64];
 
-        // Slot -> class + 1, 0 = empty; at most half full.
+        // Slot -> class + 1, 0 = empty; at most half full. Only the first _mask + 1 slots are in use:
+        // the array keeps the size of the biggest graph seen, and clearing all of it for every small
+        // one after a huge one cost more than the interning itself.
         private int[] _slots = new int[128];
+        private int _mask = 127;
         private int _count;
 
         public void Prepare(int ids, int blocks)
@@ -104,15 +107,17 @@ internal static class BlockInterning
                 _falseClass = new int[size];
             }
 
-            var slots = 2 * blocks <= _slots.Length ? _slots.Length : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * blocks));
-            if (slots != _slots.Length)
+            var slots = Math.Max(128, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * blocks)));
+            if (slots > _slots.Length)
             {
                 _slots = new int[slots];
             }
             else
             {
-                Array.Clear(_slots);
+                Array.Clear(_slots, 0, slots);
             }
+
+            _mask = slots - 1;
 
             _count = 0;
         }
@@ -121,7 +126,7 @@ internal static class BlockInterning
         public int Classify(Block b, int trueClass, int falseClass)
         {
             var hash = Hash(b, trueClass, falseClass);
-            var mask = _slots.Length - 1;
+            var mask = _mask;
             var i = hash & mask;
             while (true)
             {

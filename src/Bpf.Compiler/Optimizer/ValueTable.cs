@@ -33,6 +33,10 @@ internal sealed class ValueTable
 
     // Open addressing: slot -> value number, 0 = empty. Kept at most half full.
     private int[] _slots = new int[2 * InitialCapacity];
+
+    // By value number: its slot, so that Reset empties only the used slots (a table grown by one big
+    // graph would otherwise clear all of its slots at every pass of every later small one).
+    private int[] _slotOf = new int[InitialCapacity];
     private int _count = 1;
 
     /// <summary>
@@ -57,7 +61,18 @@ internal sealed class ValueTable
     {
         if (_count > 1)
         {
-            Array.Clear(_slots);
+            if (_count * 8 < _slots.Length)
+            {
+                for (var n = 1; n < _count; n++)
+                {
+                    _slots[_slotOf[n]] = 0;
+                }
+            }
+            else
+            {
+                Array.Clear(_slots);
+            }
+
             _count = 1;
         }
     }
@@ -99,6 +114,7 @@ internal sealed class ValueTable
             _v0[number] = v0;
             _v1[number] = v1;
             slots[i] = number;
+            _slotOf[number] = i;
         }
 
         _isConst[number] = Opcodes.ModeOf((ushort)code) == Opcodes.Imm
@@ -130,6 +146,7 @@ internal sealed class ValueTable
         Array.Resize(ref _v0, size);
         Array.Resize(ref _v1, size);
         Array.Resize(ref _isConst, size);
+        Array.Resize(ref _slotOf, size);
         _slots = new int[2 * size];
         for (var n = 1; n < _count - 1; n++)
         {
@@ -147,5 +164,6 @@ internal sealed class ValueTable
         }
 
         _slots[i] = number;
+        _slotOf[number] = i;
     }
 }
