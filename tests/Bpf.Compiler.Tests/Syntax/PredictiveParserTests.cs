@@ -39,18 +39,25 @@ public class PredictiveParserTests
     }
 
     /// <summary>How many of <paramref name="texts"/> the predictive parser takes; each one it takes must give the grammar's tree.</summary>
-    private static int TakenAndAgreeing(IEnumerable<string> texts)
+    private static int TakenAndAgreeing(IEnumerable<string> texts) => AnsweredAndAgreeing(texts, Agrees);
+
+    // A comparison of the predictive parser with the grammar on one text: null when the predictive parser
+    // leaves the text to the grammar, otherwise whether the two agree (and, for a failure, how they differ).
+    private delegate bool? ParserComparison(string text, out string detail);
+
+    /// <summary>How many of <paramref name="texts"/> the predictive parser answers; <paramref name="compare"/> must agree on each.</summary>
+    private static int AnsweredAndAgreeing(IEnumerable<string> texts, ParserComparison compare)
     {
-        var taken = 0;
+        var answered = 0;
         foreach (var text in texts)
         {
-            var agrees = Agrees(text, out var detail);
-            if (agrees is null)
+            var same = compare(text, out var detail);
+            if (same is null)
                 continue;
-            Assert.True(agrees.Value, detail);
-            taken++;
+            Assert.True(same.Value, detail);
+            answered++;
         }
-        return taken;
+        return answered;
     }
 
     [Fact]
@@ -132,19 +139,7 @@ public class PredictiveParserTests
     }
 
     /// <summary>How many of <paramref name="texts"/> get a syntax error from the predictive parser; each must be the grammar's.</summary>
-    private static int WordedAndAgreeing(IEnumerable<string> texts)
-    {
-        var worded = 0;
-        foreach (var text in texts)
-        {
-            var same = SameSyntaxError(text, out var detail);
-            if (same is null)
-                continue;
-            Assert.True(same.Value, detail);
-            worded++;
-        }
-        return worded;
-    }
+    private static int WordedAndAgreeing(IEnumerable<string> texts) => AnsweredAndAgreeing(texts, SameSyntaxError);
 
     /// <summary>
     /// <paramref name="text"/> and its near misses: every prefix and every one-word deletion (by spaces),
