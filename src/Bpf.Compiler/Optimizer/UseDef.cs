@@ -35,7 +35,6 @@ internal static class UseDef
         }
     }
 
-    /// <summary>The local sets of one block (the branch counts as a use only for jumps, as in libpcap).</summary>
     /// <summary>
     /// <see cref="Find"/>'s work for one reachable block whose successors are done (a walk finishing
     /// blocks in post-order): its local sets, then what is live on exit and on entry.
@@ -55,6 +54,7 @@ internal static class UseDef
         }
     }
 
+    /// <summary>The local sets of one block (the branch counts as a use only for jumps, as in libpcap).</summary>
     public static void ComputeLocal(BlockState b)
     {
         int def = 0, use = 0, killed = 0;
