@@ -59,6 +59,12 @@ internal sealed class Block
     /// </summary>
     public static long NewWalk() => Interlocked.Increment(ref s_walks);
 
+    /// <summary>
+    /// Depth up to which graph walks recurse (cheaper than an explicit stack: no stores of blocks into a
+    /// heap array); a deeper graph is walked again with the stack, from scratch under a new mark.
+    /// </summary>
+    public const int RecursiveWalkDepth = 200;
+
     /// <summary>True when the block ends in a return.</summary>
     public bool IsReturn => Opcodes.ClassOf(Branch.Code) == Opcodes.Ret;
 

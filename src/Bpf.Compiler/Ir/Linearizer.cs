@@ -120,11 +120,11 @@ internal static class Linearizer
 
     /// <summary>
     /// <see cref="PostOrder"/> by recursion (no stores of blocks into a heap stack) while the graph is
-    /// at most 200 deep; false (order incomplete) beyond.
+    /// at most <see cref="Block.RecursiveWalkDepth"/> deep; false (order incomplete) beyond.
     /// </summary>
     private static bool PostOrderShallow(Block b, long mark, List<Block> order, int depth)
     {
-        if (depth > 200)
+        if (depth > Block.RecursiveWalkDepth)
             return false;
         if (b.False is { } f && f.WalkMark != mark)
         {

@@ -10,9 +10,6 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class GraphLevels
 {
-    /// <summary>Depth up to which the walk recurses (see <see cref="GraphWalk"/>); deeper graphs take the explicit stack.</summary>
-    private const int ShallowDepth = 200;
-
     /// <summary>
     /// Recomputes <see cref="FlowGraph.Level"/> and <see cref="BlockState.Level"/>; with
     /// <paramref name="useDef"/>, also what <see cref="UseDef.Find"/> computes, block by block as the
@@ -24,15 +21,11 @@ internal static class GraphLevels
         finished.Clear();
         if (!Shallow(graph, graph.Root, Block.NewWalk(), finished, 0, useDef))
         {
+            // Deeper than the recursion goes: the explicit stack's post-order, then the same step per block.
             GraphWalk.PostOrder(graph.Root, finished);
             foreach (var block in finished)
             {
-                var b = graph[block];
-                b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
-                if (useDef)
-                {
-                    UseDef.Finish(graph, b);
-                }
+                Finish(graph, block, useDef);
             }
         }
 
@@ -42,17 +35,16 @@ internal static class GraphLevels
 
     /// <summary>
     /// find_levels_r: levels in post-order (true successor first), the finished blocks appended to
-    /// <paramref name="finished"/>; false (incomplete) when deeper than <see cref="ShallowDepth"/>.
+    /// <paramref name="finished"/>; false (incomplete) when deeper than <see cref="Block.RecursiveWalkDepth"/>.
     /// </summary>
     private static bool Shallow(FlowGraph graph, Block block, long mark, List<Block> finished, int depth, bool useDef)
     {
-        if (depth > ShallowDepth)
+        if (depth > Block.RecursiveWalkDepth)
         {
             return false;
         }
 
         block.WalkMark = mark;
-        var level = 0;
         if (block.True is { } t)
         {
             var f = block.False!;
@@ -61,18 +53,21 @@ internal static class GraphLevels
             {
                 return false;
             }
-
-            level = Math.Max(graph[t].Level, graph[f].Level) + 1;
         }
 
+        Finish(graph, block, useDef);
+        finished.Add(block);
+        return true;
+    }
+
+    // A block whose successors are finished: its level (0 for a leaf), and its use-def sets when asked.
+    private static void Finish(FlowGraph graph, Block block, bool useDef)
+    {
         var b = graph[block];
-        b.Level = level;
+        b.Level = block.True is null ? 0 : Math.Max(graph[block.True].Level, graph[block.False!].Level) + 1;
         if (useDef)
         {
             UseDef.Finish(graph, b);
         }
-
-        finished.Add(block);
-        return true;
     }
 }

@@ -122,16 +122,10 @@ internal static class GraphWalk
         return order;
     }
 
-    /// <summary>
-    /// Depth up to which the walks recurse (cheaper than the explicit stack: no stores of blocks into a
-    /// heap array); a deeper graph is walked again with the stack, from scratch under a new mark.
-    /// </summary>
-    private const int ShallowDepth = 200;
-
-    /// <summary>The recursive pre-order walk; false (order incomplete) when deeper than <see cref="ShallowDepth"/>.</summary>
+    /// <summary>The recursive pre-order walk; false (order incomplete) when deeper than <see cref="Block.RecursiveWalkDepth"/>.</summary>
     private static bool PreOrderShallow(Block b, long mark, List<Block> order, int depth)
     {
-        if (depth > ShallowDepth)
+        if (depth > Block.RecursiveWalkDepth)
         {
             return false;
         }
@@ -146,10 +140,10 @@ internal static class GraphWalk
         return b.False is not { } f || f.WalkMark == mark || PreOrderShallow(f, mark, order, depth + 1);
     }
 
-    /// <summary>The recursive post-order walk; false (order incomplete) when deeper than <see cref="ShallowDepth"/>.</summary>
+    /// <summary>The recursive post-order walk; false (order incomplete) when deeper than <see cref="Block.RecursiveWalkDepth"/>.</summary>
     private static bool PostOrderShallow(Block b, long mark, List<Block> order, int depth)
     {
-        if (depth > ShallowDepth)
+        if (depth > Block.RecursiveWalkDepth)
         {
             return false;
         }
