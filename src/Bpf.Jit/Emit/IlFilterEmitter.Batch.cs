@@ -71,13 +71,18 @@ internal sealed partial class IlFilterEmitter
         il.Emit(OpCodes.Stloc, loop.Slice);
         il.Emit(OpCodes.Br, loopCheck);
 
+        // Several programs: the test they share most is made once, and each of its outcomes gets its own
+        // copy of the programs (BatchLoop.PlanSplit); without one, a single copy.
+        var split = programs.Count > 1 ? loop.PlanSplit(programs) : null;
+        SplitCase?[] cases = split is null ? [null] : [.. split.Constants.Select(k => new SplitCase(split, k)), new SplitCase(split, null)];
+        var emitters = new IlFilterEmitter[cases.Length, programs.Count];
+        for (var c = 0; c < cases.Length; c++)
+            for (var f = 0; f < programs.Count; f++)
+                emitters[c, f] = new IlFilterEmitter(programs[f], il, loop, f, cases[c]);
         // One program that starts by checking the length: its bytes are found after that check (see
         // BatchLoop.DataAfterEntryCheck), not here.
-        if (programs.Count == 1 && loop.Data is not null)
-        {
-            var entryEnd = BoundsPlan.Build(programs[0], BasicBlock.Split(programs[0])).AbsoluteEnd[0];
-            loop.DataAfterEntryCheck = entryEnd is > 0 and <= int.MaxValue;
-        }
+        loop.DataAfterEntryCheck = programs.Count == 1 && loop.Data is not null && emitters[0, 0].ChecksLengthFirst;
+
         il.MarkLabel(loopTop);
         if (loop.Data is not null)
         {
@@ -91,10 +96,6 @@ internal sealed partial class IlFilterEmitter
                 il.Emit(OpCodes.Stloc, loop.Data);
             }
         }
-        // Several programs: the test they share most is made once, and each of its outcomes gets its own
-        // copy of the programs (BatchLoop.PlanSplit); without one, a single copy.
-        var split = programs.Count > 1 ? loop.PlanSplit(programs) : null;
-        SplitCase?[] cases = split is null ? [null] : [.. split.Constants.Select(k => new SplitCase(split, k)), new SplitCase(split, null)];
         var labels = cases.Select(_ => il.DefineLabel()).ToArray();
         var next = il.DefineLabel();
         if (split is not null)
@@ -105,7 +106,7 @@ internal sealed partial class IlFilterEmitter
             for (var f = 0; f < programs.Count; f++)
             {
                 var done = il.DefineLabel();
-                new IlFilterEmitter(programs[f], il, loop, f, cases[c]).EmitInLoop(done);
+                emitters[c, f].EmitInLoop(done);
                 il.MarkLabel(done);
             }
             if (c < cases.Length - 1)
@@ -167,6 +168,9 @@ internal sealed partial class IlFilterEmitter
             EmitStoreVerdict(() => _il.Emit(OpCodes.Ldc_I4_0));
         }
     }
+
+    // The first block checks length >= k with 0 < k (so a passed check means the slice has bytes).
+    private bool ChecksLengthFirst => _bounds.AbsoluteEnd[0] is > 0 and <= int.MaxValue;
 
     // data = ref slice's array[offset], without PacketSlice.Start's null test: emitted only where a check
     // of length > 0 has passed, and only a default slice, whose length is 0, has no array.
