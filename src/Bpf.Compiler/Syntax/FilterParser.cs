@@ -122,7 +122,7 @@ internal static class FilterParser
     {
         ArgumentNullException.ThrowIfNull(text);
         var tokens = Lexer.Tokenize(text);
-        (var tree, error) = StackGuard.Run(() =>
+        (var tree, error) = StackGuard.Run(tokens, static tokens =>
         {
             var fast = PredictiveParser.TryParse(tokens, out var syntaxError);
             // A syntax error the predictive parser words exactly as the grammar would (see its
