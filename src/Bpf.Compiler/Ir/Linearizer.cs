@@ -19,29 +19,16 @@ namespace Bpf.Compiler.Ir;
 /// </remarks>
 internal static class Linearizer
 {
-    /// <summary>Lays out the graph rooted at <paramref name="root"/>.</summary>
+    /// <summary>
+    /// Lays out the graph rooted at <paramref name="root"/> as a program: the instructions are laid out
+    /// in this thread's buffer and copied once, into the program.
+    /// </summary>
     /// <param name="root">The entry block.</param>
     /// <param name="position">The expression offset reported if the graph cannot be laid out.</param>
     /// <exception cref="FilterCompileException">
     /// An in-block (protochain) jump has no target, several targets or a target too far away;
     /// libpcap reports the same conditions.
     /// </exception>
-    public static Instruction[] Linearize(Block root, int position = 0)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        var layout = Lay(root);
-        var output = new Instruction[layout.Count];
-        Emit(layout, output, position);
-        Return(layout);
-        return output;
-    }
-
-    /// <summary>
-    /// As <see cref="Linearize"/>, straight into a program: the instructions are laid out in this
-    /// thread's buffer and copied once, into the program (not into an array the program copies again).
-    /// </summary>
-    /// <inheritdoc cref="Linearize" path="/param"/>
-    /// <inheritdoc cref="Linearize" path="/exception"/>
     public static BpfProgram ToProgram(Block root, int position = 0)
     {
         ArgumentNullException.ThrowIfNull(root);
@@ -53,6 +40,11 @@ internal static class Linearizer
         Return(layout);
         return program;
     }
+
+    /// <summary><see cref="ToProgram"/>'s instructions as an array (for tests that look at the layout).</summary>
+    /// <inheritdoc cref="ToProgram" path="/param"/>
+    /// <inheritdoc cref="ToProgram" path="/exception"/>
+    public static Instruction[] Linearize(Block root, int position = 0) => [.. ToProgram(root, position).Instructions];
 
     // This thread's layout arrays when free, else new ones (handed back by Return when not huge).
     private static Layout Lay(Block root)
