@@ -37,6 +37,18 @@ internal sealed class BlockState
     /// <summary>The block.</summary>
     public Block Block { get; private set; }
 
+    /// <summary>
+    /// Lets go of the graph when the state goes back to its thread's pool: a pooled (old) object that
+    /// still pointed at the last compile's blocks would keep them alive through the next collections.
+    /// </summary>
+    public void Detach()
+    {
+        Block = null!;
+        True.Detach();
+        False.Detach();
+        InEdges = null;
+    }
+
     /// <summary>Distance from the leaves: 0 for returns, 1 + the deeper successor's level otherwise.</summary>
     public int Level { get; set; }
 

@@ -40,6 +40,13 @@ internal sealed class Edge(int id, Block from, bool isTrue)
     /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
     public Edge? NextIn { get; set; }
 
+    /// <summary>Lets go of the graph (a pooled edge must not keep its last compile's blocks alive).</summary>
+    public void Detach()
+    {
+        From = null!;
+        NextIn = null;
+    }
+
     /// <summary>Makes this edge number <paramref name="id"/> leaving <paramref name="from"/> (a block state reused across compiles).</summary>
     public void Reset(int id, Block from)
     {

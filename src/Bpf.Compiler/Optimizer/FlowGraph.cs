@@ -92,6 +92,12 @@ internal sealed class FlowGraph
         if (_workspace is { } ws)
         {
             _workspace = null;
+            foreach (var state in Blocks)
+            {
+                state.Detach();
+            }
+
+            ws.WalkOrder.Clear();
             t_workspace = ws;
         }
     }
