@@ -14,8 +14,8 @@ internal sealed class BlockState
     public BlockState(Block block, int blockCount)
     {
         Block = block;
-        True = new Edge(block.Id, block, isTrue: true);
-        False = new Edge(blockCount + block.Id, block, isTrue: false);
+        True = new Edge(block.Id, block, this, isTrue: true);
+        False = new Edge(blockCount + block.Id, block, this, isTrue: false);
     }
 
     /// <summary>Makes this the fresh state of <paramref name="block"/> in a graph of <paramref name="blockCount"/> blocks (reuse across compiles).</summary>
@@ -61,8 +61,14 @@ internal sealed class BlockState
     /// <summary>The first edge entering this block; the rest follow <see cref="Edge.NextIn"/>.</summary>
     public Edge? InEdges { get; set; }
 
-    /// <summary>Value numbers of M[0..15], A and X on exit from the block (libpcap: <c>val</c>).</summary>
-    public uint[] ExitValues { get; } = new uint[Atoms.Count];
+    /// <summary>
+    /// Length of <see cref="ExitValues"/>: the atoms rounded up to whole 256-bit vectors, the slots
+    /// past <see cref="Atoms.Count"/> always 0, so <see cref="BlockValues"/> merges them a vector at a time.
+    /// </summary>
+    public const int ValueSlots = 24;
+
+    /// <summary>Value numbers of M[0..15], A and X on exit from the block (libpcap: <c>val</c>), then 0s up to <see cref="ValueSlots"/>.</summary>
+    public uint[] ExitValues { get; } = new uint[ValueSlots];
 
     /// <summary>The value number of the branch operand (k, or X's value) (libpcap: <c>oval</c>).</summary>
     public uint BranchOperandValue { get; set; }

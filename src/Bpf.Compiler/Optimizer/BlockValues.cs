@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 using Bpf.Compiler.Ir;
 
@@ -17,7 +18,7 @@ internal static class BlockValues
     /// <summary>Optimizes one block; statements are rewritten only when <paramref name="doStmts"/>.</summary>
     public static void Run(FlowGraph graph, BlockState b, bool doStmts)
     {
-        InheritValues(graph, b);
+        InheritValues(b);
         var aval = b.ExitValues[Atoms.A];
         var xval = b.ExitValues[Atoms.X];
         foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
@@ -49,27 +50,37 @@ internal static class BlockValues
         graph.EdgeCodes[b.False.Id] = -branch.Code;
     }
 
-    private static void InheritValues(FlowGraph graph, BlockState b)
+    /// <summary>
+    /// The values all predecessors agree on (the others unknown), a vector at a time: every block's
+    /// array is <see cref="BlockState.ValueSlots"/> long, the slots past the atoms always 0 (unknown)
+    /// in every block, so they stay 0. (Element by element this was 3% of an accepted compile.)
+    /// </summary>
+    private static void InheritValues(BlockState b)
     {
-        var values = b.ExitValues.AsSpan(0, Atoms.Count);
+        ref var values = ref MemoryMarshal.GetArrayDataReference(b.ExitValues);
         var first = b.InEdges;
         if (first is null)
         {
-            values.Clear();
+            Vector256<uint>.Zero.StoreUnsafe(ref values);
+            Vector256<uint>.Zero.StoreUnsafe(ref values, 8);
+            Vector256<uint>.Zero.StoreUnsafe(ref values, 16);
             return;
         }
 
-        graph[first.From].ExitValues.AsSpan(0, Atoms.Count).CopyTo(values);
-        for (Edge? p = first.NextIn; p is not null; p = p.NextIn)
+        ref var from = ref MemoryMarshal.GetArrayDataReference(first.Owner.ExitValues);
+        var v0 = Vector256.LoadUnsafe(ref from);
+        var v1 = Vector256.LoadUnsafe(ref from, 8);
+        var v2 = Vector256.LoadUnsafe(ref from, 16);
+        for (var p = first.NextIn; p is not null; p = p.NextIn)
         {
-            var other = graph[p.From].ExitValues.AsSpan(0, Atoms.Count);
-            for (var i = 0; i < values.Length; i++)
-            {
-                if (values[i] != other[i])
-                {
-                    values[i] = ValueTable.Unknown;
-                }
-            }
+            ref var other = ref MemoryMarshal.GetArrayDataReference(p.Owner.ExitValues);
+            v0 &= Vector256.Equals(v0, Vector256.LoadUnsafe(ref other));
+            v1 &= Vector256.Equals(v1, Vector256.LoadUnsafe(ref other, 8));
+            v2 &= Vector256.Equals(v2, Vector256.LoadUnsafe(ref other, 16));
         }
+
+        v0.StoreUnsafe(ref values);
+        v1.StoreUnsafe(ref values, 8);
+        v2.StoreUnsafe(ref values, 16);
     }
 }

@@ -9,13 +9,16 @@ namespace Bpf.Compiler.Optimizer;
 /// the false edge id n + i, libpcap's order, in which jump threading tries an edge's dominators.
 /// The successor lives in the block itself (<see cref="Block.True"/> / <see cref="Block.False"/>).
 /// </summary>
-internal sealed class Edge(int id, Block from, bool isTrue)
+internal sealed class Edge(int id, Block from, BlockState owner, bool isTrue)
 {
     /// <summary>The edge number (its node in <see cref="FlowGraph.EdgeDominators"/>).</summary>
     public int Id { get; private set; } = id;
 
     /// <summary>The block the edge leaves (libpcap: <c>pred</c>).</summary>
     public Block From { get; private set; } = from;
+
+    /// <summary>The state of <see cref="From"/> (whose edge this is for as long as the state lives).</summary>
+    public BlockState Owner { get; } = owner;
 
     /// <summary>True for the jump-if-true edge.</summary>
     public bool IsTrue { get; } = isTrue;
