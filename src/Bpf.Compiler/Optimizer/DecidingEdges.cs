@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -63,6 +64,11 @@ internal sealed class DecidingEdges
     /// </summary>
     public int First(Edge edge, Block child)
     {
+        if (_graph.DominatorSets is { } sets)
+        {
+            return Scan(sets, edge, child);
+        }
+
         if (_index is null)
         {
             var found = Walk(edge, child);
@@ -106,6 +112,43 @@ internal sealed class DecidingEdges
         }
 
         return best == int.MaxValue ? -1 : best;
+    }
+
+    /// <summary>
+    /// libpcap's scan itself, over a small graph's bit sets: the dominating edges in id order, the first
+    /// that decides <paramref name="child"/>'s test (the lowest, as <see cref="Walk"/> finds it).
+    /// </summary>
+    private int Scan(DominatorSets sets, Edge edge, Block child)
+    {
+        var found = Scan(sets.TrueEdgesOver(edge.Id), 0, edge, child);
+        return found >= 0 ? found : Scan(sets.FalseEdgesOver(edge.Id), sets.BlockCount, edge, child);
+    }
+
+    /// <summary><see cref="Scan(DominatorSets, Edge, Block)"/> over the edges <paramref name="first"/> + i for the bits i of <paramref name="set"/>.</summary>
+    private int Scan(ulong set, int first, Edge edge, Block child)
+    {
+        var graph = _graph;
+        var codes = graph.EdgeCodes;
+        var exitA = graph.ExitA;
+        var code = child.Branch.Code;
+        var a = exitA[child.Id];
+        for (; set != 0; set &= set - 1)
+        {
+            var from = BitOperations.TrailingZeroCount(set);
+            var k = first + from;
+            if (Math.Abs(codes[k]) != code || exitA[from] != a)
+            {
+                continue;
+            }
+
+            var target = JumpThreading.FoldEdge(graph, child, graph.Edges[k]);
+            if (Allowed(edge.From, child, target))
+            {
+                return k;
+            }
+        }
+
+        return -1;
     }
 
     private void BuildIndex()

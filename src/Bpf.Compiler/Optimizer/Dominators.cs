@@ -20,6 +20,7 @@ internal static class Dominators
     /// </summary>
     public static void FindBlockDominators(FlowGraph graph)
     {
+        graph.DominatorSets = null;
         var tree = graph.BlockDominators;
         tree.Clear();
         var meet = graph.Scratch;
@@ -44,6 +45,7 @@ internal static class Dominators
     /// </summary>
     public static void FindEdgeDominators(FlowGraph graph)
     {
+        graph.DominatorSets = null;
         var tree = graph.EdgeDominators;
         tree.Clear();
         var meet = graph.Scratch;
@@ -72,6 +74,16 @@ internal static class Dominators
     /// </summary>
     public static void FindWithInEdges(FlowGraph graph)
     {
+        if (graph.Blocks.Length <= DominatorSets.MaxBlocks)
+        {
+            // Most filters: bit sets, as libpcap keeps them.
+            var sets = DominatorSets.ForThread();
+            sets.Find(graph);
+            graph.DominatorSets = sets;
+            return;
+        }
+
+        graph.DominatorSets = null;
         var blockTree = graph.BlockDominators;
         var edgeTree = graph.EdgeDominators;
         blockTree.Clear();

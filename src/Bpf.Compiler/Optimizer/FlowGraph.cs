@@ -70,9 +70,6 @@ internal sealed class FlowGraph
             Edges[state.True.Id] = state.True;
             Edges[state.False.Id] = state.False;
         }
-
-        BlockDominators = DominatorTree.For(0, n);
-        EdgeDominators = DominatorTree.For(1, 2 * n);
     }
 
     /// <summary>The most blocks whose states and arrays a thread keeps for its next compile.</summary>
@@ -190,11 +187,23 @@ internal sealed class FlowGraph
     /// </summary>
     public uint[] ExitA { get; }
 
-    /// <summary>The dominators of the levelled jump blocks, by block id (libpcap: <c>dom</c>), as of the iteration's start.</summary>
-    public DominatorTree BlockDominators { get; }
+    /// <summary>
+    /// The dominators of the levelled jump blocks, by block id (libpcap: <c>dom</c>), as of the iteration's
+    /// start; this thread's tree, taken on first use (a small graph's passes use <see cref="DominatorSets"/> instead).
+    /// </summary>
+    public DominatorTree BlockDominators => _blockDominators ??= DominatorTree.For(0, Blocks.Length);
 
-    /// <summary>The dominators of the levelled jump blocks' edges, by edge id (libpcap: <c>edom</c>), as of the iteration's start.</summary>
-    public DominatorTree EdgeDominators { get; }
+    /// <summary>The dominators of the levelled jump blocks' edges, by edge id (libpcap: <c>edom</c>), as of the iteration's start; taken on first use.</summary>
+    public DominatorTree EdgeDominators => _edgeDominators ??= DominatorTree.For(1, 2 * Blocks.Length);
+
+    private DominatorTree? _blockDominators;
+    private DominatorTree? _edgeDominators;
+
+    /// <summary>
+    /// The dominators as bit sets when the last <see cref="Dominators.FindWithInEdges"/> found them so
+    /// (a graph of at most <see cref="DominatorSets.MaxBlocks"/> blocks), else null: the trees hold them.
+    /// </summary>
+    public DominatorSets? DominatorSets { get; set; }
 
     /// <summary>One int per block for the analyses' working state.</summary>
     public int[] Scratch { get; }
@@ -318,6 +327,11 @@ internal sealed class FlowGraph
     /// </summary>
     public bool Dominates(Block dominator, Block block)
     {
+        if (DominatorSets is { } sets)
+        {
+            return sets.Dominates(dominator, block);
+        }
+
         var tree = BlockDominators;
         if (!tree.Contains(block.Id))
         {

@@ -62,6 +62,54 @@ public class AnalysisTests
     }
 
     [Fact]
+    public void DominatorSets_HoldWhatTheTreesHold()
+    {
+        var (root, _, _, _) = Diamond();
+        var graph = new FlowGraph(root);
+        GraphLevels.Find(graph);
+        Dominators.FindBlockDominators(graph);
+        Dominators.FindEdgeDominators(graph);
+        var n = graph.Blocks.Length;
+        var blocks = graph.BlockDominators;
+        var edges = graph.EdgeDominators;
+        var treeDominates = new bool[n, n];
+        foreach (var x in graph.Blocks)
+        {
+            foreach (var y in graph.Blocks)
+            {
+                treeDominates[x.Block.Id, y.Block.Id] = graph.Dominates(x.Block, y.Block);
+            }
+        }
+
+        Dominators.FindWithInEdges(graph);
+        var sets = graph.DominatorSets!;
+        Assert.NotNull(sets);
+        foreach (var x in graph.Blocks)
+        {
+            foreach (var y in graph.Blocks)
+            {
+                Assert.Equal(treeDominates[x.Block.Id, y.Block.Id], graph.Dominates(x.Block, y.Block));
+            }
+        }
+
+        for (var e = 0; e < 2 * n; e++)
+        {
+            if (!edges.Contains(e))
+            {
+                continue;
+            }
+
+            for (var d = 0; d < 2 * n; d++)
+            {
+                var set = d < n ? sets.TrueEdgesOver(e) >> d : sets.FalseEdgesOver(e) >> (d - n);
+                Assert.Equal(edges.Contains(d) && edges.IsAncestorOrSelf(d, e), (set & 1) != 0);
+            }
+        }
+
+        Assert.True(blocks.Contains(root.Id));
+    }
+
+    [Fact]
     public void EdgeDominators_OfAnEdgeBelowAJoinExcludeBothArms()
     {
         var (root, a, _, c) = Diamond();
