@@ -19,7 +19,9 @@ internal static class ArithmeticFolding
     {
         ValueTable vt = graph.Values;
         var op = Opcodes.OpOf(s.Code);
-        if (alter)
+
+        // ("sub #0" of an unknown A is the one case below that changes nothing.)
+        if (((s.K == 0 && op != Opcodes.Sub) || vt.IsConst(val[Atoms.A])) && graph.Rewrites(alter))
         {
             if (s.K == 0)
             {
@@ -57,7 +59,7 @@ internal static class ArithmeticFolding
     {
         ValueTable vt = graph.Values;
         var op = Opcodes.OpOf(s.Code);
-        if (alter && vt.IsConst(val[Atoms.X]))
+        if (vt.IsConst(val[Atoms.X]) && graph.Rewrites(alter))
         {
             if (vt.IsConst(val[Atoms.A]))
             {
@@ -81,12 +83,12 @@ internal static class ArithmeticFolding
         }
 
         // An operation on an accumulator known to be 0 simplifies, which may open further folding.
-        if (alter && vt.IsConst(val[Atoms.A]) && vt.ConstValue(val[Atoms.A]) == 0)
+        if (vt.IsConst(val[Atoms.A]) && vt.ConstValue(val[Atoms.A]) == 0 && graph.Rewrites(alter))
         {
             if (op is Opcodes.Add or Opcodes.Or or Opcodes.Xor)
             {
                 s.Code = Opcodes.Misc | Opcodes.Txa;
-                StatementValues.Store(s, ref val[Atoms.A], val[Atoms.X], alter);
+                StatementValues.Store(graph, s, ref val[Atoms.A], val[Atoms.X], alter);
                 return;
             }
 
@@ -94,7 +96,7 @@ internal static class ArithmeticFolding
             {
                 s.Code = LdImm;
                 s.K = 0;
-                StatementValues.Store(s, ref val[Atoms.A], vt.Constant(s.K), alter);
+                StatementValues.Store(graph, s, ref val[Atoms.A], vt.Constant(s.K), alter);
                 return;
             }
         }

@@ -29,7 +29,14 @@ internal static class BlockValues
         var changesNothingUsed = b.LiveOut == 0
             && aval != ValueTable.Unknown && b.ExitValues[Atoms.A] == aval
             && xval != ValueTable.Unknown && b.ExitValues[Atoms.X] == xval;
-        if (doStmts && (changesNothingUsed || b.Block.IsReturn))
+        var clears = changesNothingUsed || b.Block.IsReturn;
+        if (clears && !doStmts && b.Block.Stmts.Count != 0)
+        {
+            // A pass rewriting statements would empty the block.
+            graph.RewritesPending = true;
+        }
+
+        if (doStmts && clears)
         {
             if (b.Block.Stmts.Count != 0)
             {

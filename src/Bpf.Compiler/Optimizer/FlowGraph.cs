@@ -353,6 +353,24 @@ internal sealed class FlowGraph
     /// </summary>
     public bool AnalysesCurrent { get; set; }
 
+    /// <summary>
+    /// Set in a pass that does not rewrite statements when one that did, over the same graph and
+    /// analyses, would have rewritten a statement (or emptied a block, or failed on a constant
+    /// divisor); cleared at the start of every pass. A pass without statement rewriting that changed
+    /// nothing and left this clear shows that a pass with it would change nothing either.
+    /// </summary>
+    public bool RewritesPending { get; set; }
+
+    /// <summary>
+    /// Called where a statement rewrite applies: <paramref name="alter"/> (whether to make it), after
+    /// recording in <see cref="RewritesPending"/> that it was not made.
+    /// </summary>
+    public bool Rewrites(bool alter)
+    {
+        RewritesPending |= !alter;
+        return alter;
+    }
+
     /// <summary>Records a change that is not only branch movement.</summary>
     public void Changed()
     {

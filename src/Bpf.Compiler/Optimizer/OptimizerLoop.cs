@@ -30,6 +30,7 @@ internal static class OptimizerLoop
             graph.Done = true;
             graph.NonBranchMovementPerformed = false;
             graph.SilentChange = false;
+            graph.RewritesPending = false;
             if (!current)
             {
                 // Levels (and dominators, and in-edges) depend on the successors alone: after a

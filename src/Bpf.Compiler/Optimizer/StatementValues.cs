@@ -10,7 +10,10 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class StatementValues
 {
-    /// <summary>Evaluates <paramref name="s"/> over <paramref name="val"/>; rewrites it when <paramref name="alter"/>.</summary>
+    /// <summary>
+    /// Evaluates <paramref name="s"/> over <paramref name="val"/>; rewrites it when <paramref name="alter"/>
+    /// (otherwise a rewrite it would make is recorded: <see cref="FlowGraph.Rewrites"/>).
+    /// </summary>
     /// <exception cref="FilterCompileException">Constant division, modulus or shift out of range.</exception>
     public static void Evaluate(FlowGraph graph, Stmt s, uint[] val, bool alter)
     {
@@ -21,7 +24,7 @@ internal static class StatementValues
             case Opcodes.Ld | Opcodes.Abs | Opcodes.W:
             case Opcodes.Ld | Opcodes.Abs | Opcodes.H:
             case Opcodes.Ld | Opcodes.Abs | Opcodes.B:
-                Store(s, ref val[Atoms.A], vt.Number(s.Code, s.K, 0), alter);
+                Store(graph, s, ref val[Atoms.A], vt.Number(s.Code, s.K, 0), alter);
                 break;
 
             case Opcodes.Ld | Opcodes.Ind | Opcodes.W:
@@ -29,7 +32,7 @@ internal static class StatementValues
             case Opcodes.Ld | Opcodes.Ind | Opcodes.B:
             {
                 var v = val[Atoms.X];
-                if (alter && vt.IsConst(v))
+                if (vt.IsConst(v) && graph.Rewrites(alter))
                 {
                     s.Code = (ushort)(Opcodes.Ld | Opcodes.Abs | Opcodes.SizeOf(s.Code));
                     s.K += vt.ConstValue(v);
@@ -41,28 +44,28 @@ internal static class StatementValues
                     v = vt.Number(s.Code, s.K, v);
                 }
 
-                Store(s, ref val[Atoms.A], v, alter);
+                Store(graph, s, ref val[Atoms.A], v, alter);
                 break;
             }
 
             case Opcodes.Ld | Opcodes.Len:
-                Store(s, ref val[Atoms.A], vt.Number(s.Code, 0, 0), alter);
+                Store(graph, s, ref val[Atoms.A], vt.Number(s.Code, 0, 0), alter);
                 break;
 
             case ldImm:
-                Store(s, ref val[Atoms.A], vt.Constant(s.K), alter);
+                Store(graph, s, ref val[Atoms.A], vt.Constant(s.K), alter);
                 break;
 
             case Opcodes.Ldx | Opcodes.Imm:
-                Store(s, ref val[Atoms.X], vt.Constant(s.K), alter);
+                Store(graph, s, ref val[Atoms.X], vt.Constant(s.K), alter);
                 break;
 
             case Opcodes.Ldx | Opcodes.Msh | Opcodes.B:
-                Store(s, ref val[Atoms.X], vt.Number(s.Code, s.K, 0), alter);
+                Store(graph, s, ref val[Atoms.X], vt.Number(s.Code, s.K, 0), alter);
                 break;
 
             case Opcodes.Alu | Opcodes.Neg:
-                if (alter && vt.IsConst(val[Atoms.A]))
+                if (vt.IsConst(val[Atoms.A]) && graph.Rewrites(alter))
                 {
                     s.Code = ldImm;
                     s.K = 0u - vt.ConstValue(val[Atoms.A]);
@@ -76,11 +79,11 @@ internal static class StatementValues
                 break;
 
             case Opcodes.Misc | Opcodes.Txa:
-                Store(s, ref val[Atoms.A], val[Atoms.X], alter);
+                Store(graph, s, ref val[Atoms.A], val[Atoms.X], alter);
                 break;
 
             case Opcodes.Misc | Opcodes.Tax:
-                Store(s, ref val[Atoms.X], val[Atoms.A], alter);
+                Store(graph, s, ref val[Atoms.X], val[Atoms.A], alter);
                 break;
 
             case Opcodes.Ld | Opcodes.Mem:
@@ -92,11 +95,11 @@ internal static class StatementValues
                 break;
 
             case Opcodes.St:
-                Store(s, ref val[s.K], val[Atoms.A], alter);
+                Store(graph, s, ref val[s.K], val[Atoms.A], alter);
                 break;
 
             case Opcodes.Stx:
-                Store(s, ref val[s.K], val[Atoms.X], alter);
+                Store(graph, s, ref val[s.K], val[Atoms.X], alter);
                 break;
 
             default:
@@ -119,9 +122,9 @@ internal static class StatementValues
     }
 
     /// <summary>libpcap's <c>vstore</c>: a store of the value already there becomes a NOP.</summary>
-    public static void Store(Stmt s, ref uint slot, uint newValue, bool alter)
+    public static void Store(FlowGraph graph, Stmt s, ref uint slot, uint newValue, bool alter)
     {
-        if (alter && newValue != ValueTable.Unknown && slot == newValue)
+        if (newValue != ValueTable.Unknown && slot == newValue && graph.Rewrites(alter))
         {
             s.Code = Stmt.Nop;
         }
@@ -134,14 +137,14 @@ internal static class StatementValues
     private static void LoadMemory(FlowGraph graph, Stmt s, uint[] val, int register, ushort immediate, bool alter)
     {
         var v = val[s.K];
-        if (alter && graph.Values.IsConst(v))
+        if (graph.Values.IsConst(v) && graph.Rewrites(alter))
         {
             s.Code = immediate;
             s.K = graph.Values.ConstValue(v);
             graph.Changed();
         }
 
-        Store(s, ref val[register], v, alter);
+        Store(graph, s, ref val[register], v, alter);
     }
 
     private static bool IsBinary(ushort code) => Opcodes.OpOf(code) switch

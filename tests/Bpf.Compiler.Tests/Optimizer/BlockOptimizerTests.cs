@@ -20,6 +20,31 @@ public class BlockOptimizerTests
     }
 
     [Fact]
+    public void BranchLoop_RecordsTheStatementRewritesItLeftPending()
+    {
+        // A load of the value A already holds (the second block's ldb [14]) is one the statement
+        // loop turns into a NOP: the branch loop must say so, or the statement loop is skipped.
+        var second = Jump(Opcodes.Jgt, 0, Ret(Accept), Ret(0), LdB(14));
+        var pending = new FlowGraph(Jump(Opcodes.Jeq, 1, second, Ret(0), LdB(14)));
+        OptimizerLoop.Run(pending, doStmts: false);
+        Assert.True(pending.RewritesPending);
+
+        var none = new FlowGraph(Jump(Opcodes.Jeq, 1, Ret(Accept), Ret(0), LdB(14)));
+        OptimizerLoop.Run(none, doStmts: false);
+        Assert.True(none.AnalysesCurrent);
+        Assert.False(none.RewritesPending);
+    }
+
+    [Fact]
+    public void ConstantDivisorZero_StillFailsWhenOnlyTheStatementLoopSeesIt()
+    {
+        // "div #0" is refused by the statement loop only; the branch loop records it as pending.
+        var root = Jump(Opcodes.Jeq, 1, Ret(Accept), Ret(0), LdB(14), Alu(Opcodes.Div, 0));
+        var e = Assert.Throws<FilterCompileException>(() => BlockOptimizer.Optimize(root));
+        Assert.Equal(FilterErrorKind.ValueOutOfRange, e.Kind);
+    }
+
+    [Fact]
     public void RejectsEverything_LeavesReturnZeroRoot()
     {
         var root = Jump(Opcodes.Jgt, 10, Ret(Accept), Ret(0), LdI(2));
