@@ -123,8 +123,7 @@ internal static class OptimizerLoop
         {
             foreach (var b in graph.Level(level))
             {
-                Pullups.Or(graph, runs, b);
-                Pullups.And(graph, runs, b);
+                Pullups.Run(graph, runs, b);
             }
         }
     }

@@ -12,26 +12,22 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class Pullups
 {
-    /// <summary>The "or" form: the chain follows false edges; every member shares b's true target.</summary>
-    public static void Or(FlowGraph graph, ChainRuns? runs, BlockState b) => Pull(graph, runs, b, shared: true);
-
-    /// <summary>The "and" form: the chain follows true edges; every member shares b's false target.</summary>
-    public static void And(FlowGraph graph, ChainRuns? runs, BlockState b) => Pull(graph, runs, b, shared: false);
-
     /// <summary>
-    /// <paramref name="shared"/> names the edge (true for "or") whose target all chain members
-    /// share; the chain runs along the other edge. Without <paramref name="runs"/> (small graphs) the
-    /// walks go block by block, as libpcap's.
+    /// The "or" form, then the "and" form, from <paramref name="b"/>: the "or" chain follows false edges
+    /// (every member shares b's true target), the "and" chain true edges. Without
+    /// <paramref name="runs"/> (small graphs) the walks go block by block, as libpcap's.
     /// </summary>
-    private static void Pull(FlowGraph graph, ChainRuns? runs, BlockState b, bool shared)
+    public static void Run(FlowGraph graph, ChainRuns? runs, BlockState b)
     {
+        // Every predecessor must leave the same A value (ExitA: the flat copy of every block's A on
+        // exit). Asked once for both forms: the "or" pullup moves no in-edge of b from its list and
+        // changes no value.
         var first = b.InEdges;
         if (first is null)
         {
             return;
         }
 
-        // Every predecessor must leave the same A value (ExitA: the flat copy of every block's A on exit).
         var exitA = graph.ExitA;
         var val = exitA[first.From.Id];
         for (Edge? e = first.NextIn; e is not null; e = e.NextIn)
@@ -42,6 +38,18 @@ internal static class Pullups
             }
         }
 
+        Pull(graph, runs, b, first, val, shared: true);
+        Pull(graph, runs, b, first, val, shared: false);
+    }
+
+    /// <summary>
+    /// One form: <paramref name="shared"/> names the edge (true for "or") whose target all chain
+    /// members share; the chain runs along the other edge. <paramref name="first"/> is b's first
+    /// in-edge, and <paramref name="val"/> the A value all its predecessors leave.
+    /// </summary>
+    private static void Pull(FlowGraph graph, ChainRuns? runs, BlockState b, Edge first, uint val, bool shared)
+    {
+        var exitA = graph.ExitA;
         var sharedTarget = Get(b.Block, shared)!;
         var diff = new Slot(first.From, first.From.True == b.Block);
         var atTop = true;

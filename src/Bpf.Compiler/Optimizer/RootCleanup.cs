@@ -13,6 +13,17 @@ internal static class RootCleanup
     /// <summary>Returns the new root.</summary>
     public static Block Run(Block root)
     {
+        if (Opcodes.ClassOf(root.Branch.Code) != Opcodes.Jmp || root.True != root.False)
+        {
+            // Nothing to skip (most filters): the root keeps its statements unless it returns.
+            if (root.IsReturn)
+            {
+                root.Stmts.Clear();
+            }
+
+            return root;
+        }
+
         var stmts = new List<Stmt>(root.Stmts);
         root.Stmts.Clear();
         var b = root;
