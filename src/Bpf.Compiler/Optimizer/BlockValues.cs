@@ -23,7 +23,11 @@ internal static class BlockValues
         var xval = b.ExitValues[Atoms.X];
         foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
         {
-            StatementValues.Evaluate(graph, s, b.ExitValues, doStmts);
+            // A NOP changes no value (Evaluate's switch would find no case for it).
+            if (s.Code != Stmt.Nop)
+            {
+                StatementValues.Evaluate(graph, s, b.ExitValues, doStmts);
+            }
         }
 
         var changesNothingUsed = b.LiveOut == 0

@@ -22,7 +22,12 @@ internal static class DeadStores
         var pending = 0;
         for (var i = 0; i < stmts.Length; i++)
         {
-            pending = Visit(graph, stmts, i, stmts[i], last, pending);
+            // A NOP uses and defines nothing (passes after the first see many).
+            var s = stmts[i];
+            if (s.Code != Stmt.Nop)
+            {
+                pending = Visit(graph, stmts, i, s, last, pending);
+            }
         }
 
         pending = Visit(graph, stmts, -1, b.Block.Branch, last, pending);

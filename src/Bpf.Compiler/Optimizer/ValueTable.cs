@@ -25,11 +25,9 @@ internal sealed class ValueTable
     [ThreadStatic]
     private static ValueTable? t_table;
 
-    // By value number: the key (code, v0, v1), whether it is a known constant, and the constant.
-    private int[] _codes = new int[InitialCapacity];
-    private uint[] _v0 = new uint[InitialCapacity];
-    private uint[] _v1 = new uint[InitialCapacity];
-    private bool[] _isConst = new bool[InitialCapacity];
+    // By value number: the key (code, v0, v1) and whether it is a known constant (then v0), together
+    // so that a probe reads one cache line.
+    private Entry[] _entries = new Entry[InitialCapacity];
 
     // Open addressing: slot -> value number, 0 = empty. Kept at most half full.
     private int[] _slots = new int[2 * InitialCapacity];
@@ -46,7 +44,7 @@ internal sealed class ValueTable
     public static ValueTable ForThread()
     {
         var table = t_table;
-        if (table is null || table._codes.Length > PooledCapacity)
+        if (table is null || table._entries.Length > PooledCapacity)
         {
             // A huge graph's table is not kept alive after its compile.
             table = t_table = new ValueTable();
@@ -81,6 +79,7 @@ internal sealed class ValueTable
     public uint Number(int code, uint v0, uint v1)
     {
         var slots = _slots;
+        var entries = _entries;
         var mask = slots.Length - 1;
         var i = Hash(code, v0, v1) & mask;
         while (true)
@@ -91,7 +90,8 @@ internal sealed class ValueTable
                 break;
             }
 
-            if (_codes[val] == code && _v0[val] == v0 && _v1[val] == v1)
+            ref var e = ref entries[val];
+            if (e.Code == code && e.V0 == v0 && e.V1 == v1)
             {
                 return (uint)val;
             }
@@ -100,25 +100,21 @@ internal sealed class ValueTable
         }
 
         var number = _count++;
-        if (number == _codes.Length)
+        var isConst = Opcodes.ModeOf((ushort)code) == Opcodes.Imm
+            && (Opcodes.ClassOf((ushort)code) == Opcodes.Ld || Opcodes.ClassOf((ushort)code) == Opcodes.Ldx);
+        if (number == entries.Length)
         {
             Grow();
-            _codes[number] = code;
-            _v0[number] = v0;
-            _v1[number] = v1;
+            _entries[number] = new Entry(code, v0, v1, isConst);
             Insert(number);
         }
         else
         {
-            _codes[number] = code;
-            _v0[number] = v0;
-            _v1[number] = v1;
+            entries[number] = new Entry(code, v0, v1, isConst);
             slots[i] = number;
             _slotOf[number] = i;
         }
 
-        _isConst[number] = Opcodes.ModeOf((ushort)code) == Opcodes.Imm
-            && (Opcodes.ClassOf((ushort)code) == Opcodes.Ld || Opcodes.ClassOf((ushort)code) == Opcodes.Ldx);
         return (uint)number;
     }
 
@@ -126,10 +122,10 @@ internal sealed class ValueTable
     public uint Constant(uint k) => Number(Opcodes.Ld | Opcodes.Imm | Opcodes.W, k, 0);
 
     /// <summary>True when <paramref name="val"/> is a known constant.</summary>
-    public bool IsConst(uint val) => _isConst[val];
+    public bool IsConst(uint val) => _entries[val].IsConst;
 
     /// <summary>The constant of <paramref name="val"/> (for other values their first operand, 0 for <see cref="Unknown"/>).</summary>
-    public uint ConstValue(uint val) => _v0[val];
+    public uint ConstValue(uint val) => _entries[val].V0;
 
     private static int Hash(int code, uint v0, uint v1)
     {
@@ -141,11 +137,8 @@ internal sealed class ValueTable
 
     private void Grow()
     {
-        var size = _codes.Length * 2;
-        Array.Resize(ref _codes, size);
-        Array.Resize(ref _v0, size);
-        Array.Resize(ref _v1, size);
-        Array.Resize(ref _isConst, size);
+        var size = _entries.Length * 2;
+        Array.Resize(ref _entries, size);
         Array.Resize(ref _slotOf, size);
         _slots = new int[2 * size];
         for (var n = 1; n < _count - 1; n++)
@@ -157,7 +150,8 @@ internal sealed class ValueTable
     private void Insert(int number)
     {
         var mask = _slots.Length - 1;
-        var i = Hash(_codes[number], _v0[number], _v1[number]) & mask;
+        ref var e = ref _entries[number];
+        var i = Hash(e.Code, e.V0, e.V1) & mask;
         while (_slots[i] != 0)
         {
             i = (i + 1) & mask;
@@ -166,4 +160,7 @@ internal sealed class ValueTable
         _slots[i] = number;
         _slotOf[number] = i;
     }
+
+    /// <summary>One value number's key, and whether it is a known constant (its <see cref="V0"/>).</summary>
+    private readonly record struct Entry(int Code, uint V0, uint V1, bool IsConst);
 }
