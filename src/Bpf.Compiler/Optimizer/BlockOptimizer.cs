@@ -58,16 +58,24 @@ internal static class BlockOptimizer
         graph.Release();
         BlockInterning.Run(root);
         var newRoot = RootCleanup.Run(root);
-        if (!libpcapOnly && ImpliedTestFolding.Run(newRoot, blocks))
+        if (libpcapOnly)
+        {
+            GraphWalk.PreOrder(newRoot, blocks);
+        }
+        else if (ImpliedTestFolding.Run(newRoot, blocks))
         {
             // Absorbed tests can leave duplicate blocks. (The root cleanup is not repeated: dropping
             // a root's loads would change results on truncated packets.) Numbered afresh in
             // depth-first order first, as a new flow graph would number them.
-            Renumber(newRoot, blocks);
+            Number(blocks);
             BlockInterning.Run(newRoot);
+            GraphWalk.PreOrder(newRoot, blocks);
         }
 
-        foreach (var b in Renumber(newRoot, blocks))
+        // blocks now holds the blocks reachable from the new root in pre-order (after the folding
+        // changed nothing, its last walk: one walk fewer per compile).
+        Number(blocks);
+        foreach (var b in CollectionsMarshal.AsSpan(blocks))
         {
             RemoveNops(b.Stmts);
         }
@@ -122,15 +130,13 @@ internal static class BlockOptimizer
         return false;
     }
 
-    /// <summary>Numbers the blocks reachable from <paramref name="root"/> 0..n-1 in depth-first pre-order.</summary>
-    private static List<Block> Renumber(Block root, List<Block> into)
+    /// <summary>Numbers <paramref name="blocks"/> (the blocks reachable from the root in depth-first pre-order) 0..n-1.</summary>
+    private static void Number(List<Block> blocks)
     {
-        var live = GraphWalk.PreOrder(root, into);
-        for (var i = 0; i < live.Count; i++)
+        var span = CollectionsMarshal.AsSpan(blocks);
+        for (var i = 0; i < span.Length; i++)
         {
-            live[i].Id = i;
+            span[i].Id = i;
         }
-
-        return live;
     }
 }

@@ -19,7 +19,10 @@ internal static class ImpliedTestFolding
 {
     /// <summary>Applies the rewrite everywhere until nothing changes; returns whether anything did.</summary>
     /// <param name="root">The entry block.</param>
-    /// <param name="walk">A list to walk the graph in (cleared first), or null for a new one.</param>
+    /// <param name="walk">
+    /// A list to walk the graph in (cleared first), or null for a new one. On return it holds the
+    /// blocks reachable from <paramref name="root"/> in pre-order (the last walk, over which nothing changed).
+    /// </param>
     public static bool Run(Block root, List<Block>? walk = null)
     {
         walk ??= [];
