@@ -190,7 +190,9 @@ internal static class BlockInterning
         && SameStatements(x.Stmts, y.Stmts);
 
     /// <summary>libpcap's <c>eq_slist</c>: the same opcodes and operands once NOPs are skipped.</summary>
-    public static bool SameStatements(List<Stmt> x, List<Stmt> y)
+    public static bool SameStatements(List<Stmt> x, List<Stmt> y) => SameStatements(CollectionsMarshal.AsSpan(x), CollectionsMarshal.AsSpan(y));
+
+    private static bool SameStatements(ReadOnlySpan<Stmt> x, ReadOnlySpan<Stmt> y)
     {
         int i = Peephole.NextReal(x, 0), j = Peephole.NextReal(y, 0);
         while (i >= 0 && j >= 0)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 using Bpf.Compiler.Ir;
 
 using Bpf.Vm;
@@ -14,8 +16,9 @@ internal static class Peephole
     /// <summary>Rewrites <paramref name="b"/> after its values are known.</summary>
     public static void Run(FlowGraph graph, BlockState b)
     {
-        var stmts = b.Block.Stmts;
-        if (stmts.Count == 0)
+        // A span: the statements are rewritten in place, never added or removed here.
+        var stmts = CollectionsMarshal.AsSpan(b.Block.Stmts);
+        if (stmts.Length == 0)
         {
             return;
         }
@@ -40,7 +43,7 @@ internal static class Peephole
         RewriteBranch(graph, b, last);
     }
 
-    private static void RewritePair(FlowGraph graph, BlockState b, List<Stmt> stmts, int i, int next)
+    private static void RewritePair(FlowGraph graph, BlockState b, ReadOnlySpan<Stmt> stmts, int i, int next)
     {
         var s = stmts[i];
         var n = stmts[next];
@@ -80,7 +83,7 @@ internal static class Peephole
     /// tcp[k] / udp[k] with constant k: <c>ld #k; [ldxms]; add x; tax; ld [x+0]</c> becomes
     /// <c>[ldxms]; ld [x+k]</c>, unless X is live on exit (it would now hold a different value).
     /// </summary>
-    private static void FoldIndexedOffset(FlowGraph graph, BlockState b, List<Stmt> stmts, int i, int next)
+    private static void FoldIndexedOffset(FlowGraph graph, BlockState b, ReadOnlySpan<Stmt> stmts, int i, int next)
     {
         if (Atoms.Contains(b.LiveOut, Atoms.X))
         {
@@ -240,9 +243,12 @@ internal static class Peephole
     }
 
     /// <summary>The index of the first non-NOP statement at or after <paramref name="from"/>, or -1.</summary>
-    public static int NextReal(List<Stmt> stmts, int from)
+    public static int NextReal(List<Stmt> stmts, int from) => NextReal(CollectionsMarshal.AsSpan(stmts), from);
+
+    /// <summary>The index of the first non-NOP statement at or after <paramref name="from"/>, or -1.</summary>
+    public static int NextReal(ReadOnlySpan<Stmt> stmts, int from)
     {
-        for (var i = from; i < stmts.Count; i++)
+        for (var i = from; i < stmts.Length; i++)
         {
             if (stmts[i].Code != Stmt.Nop)
             {
