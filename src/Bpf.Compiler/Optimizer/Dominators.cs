@@ -77,7 +77,8 @@ internal static class Dominators
         if (graph.Blocks.Length <= DominatorSets.MaxBlocks)
         {
             // Most filters: bit sets, as libpcap keeps them.
-            var sets = DominatorSets.ForThread();
+            // This thread's sets, fetched once per graph (a thread-static read is not free).
+            var sets = graph.DominatorSets ?? DominatorSets.ForThread();
             sets.Find(graph);
             graph.DominatorSets = sets;
             return;
