@@ -97,13 +97,7 @@ public static class FilterCompiler
                 error = new FilterCompileException(error.Kind, error.Position, head);
             return null;
         }
-        var codeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
-        {
-            Names = options.NameResolver ?? SystemNameResolver.Default,
-            Compatibility = options.Compatibility,
-            Savefile = options.Savefile,
-            SavefileSwapped = options.SavefileSwapped,
-        };
+        var codeGenOptions = CodeGenOptionsFor(linkType, snaplen, options);
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
         var (root, optimizerDisabled) = StackGuard.Run((ast, codeGenOptions), static input =>
         {
@@ -133,6 +127,30 @@ public static class FilterCompiler
         }
         error = null;
         return program;
+    }
+
+    // The last compile's code-generation options (immutable, so any thread may share them): a caller
+    // usually compiles for one capture, and reusing them saves an allocation per compile.
+    private static CodeGenOptions? s_lastCodeGenOptions;
+
+    private static CodeGenOptions CodeGenOptionsFor(LinkType linkType, int snaplen, CompilerOptions options)
+    {
+        var names = options.NameResolver ?? SystemNameResolver.Default;
+        var last = s_lastCodeGenOptions;
+        if (last is not null && last.LinkType == linkType && last.Snaplen == snaplen && last.Netmask == options.Netmask
+            && last.LinuxKernelVlan == options.LinuxKernelVlan && ReferenceEquals(last.Names, names) && last.Compatibility == options.Compatibility
+            && last.Savefile == options.Savefile && last.SavefileSwapped == options.SavefileSwapped)
+        {
+            return last;
+        }
+
+        return s_lastCodeGenOptions = new CodeGenOptions(linkType, snaplen, options.Netmask, options.LinuxKernelVlan)
+        {
+            Names = names,
+            Compatibility = options.Compatibility,
+            Savefile = options.Savefile,
+            SavefileSwapped = options.SavefileSwapped,
+        };
     }
 
     // libpcap tests root->s.code only: a root block whose branch is "ret #0" rejects everything
