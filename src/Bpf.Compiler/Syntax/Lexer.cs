@@ -232,10 +232,13 @@ internal static partial class Lexer
 
     private enum Rule { None, Aid, Mac, Number, Hid, Ipv6, BogusEther, Id, EscapedId }
 
+    // Every pattern starts with \G, so a match is one at pos. Enumerated rather than Match'ed: no Match
+    // object per dotted number or MAC address.
     private static int MatchLength(Regex regex, string text, int pos)
     {
-        var match = regex.Match(text, pos);
-        return match.Success ? match.Length : 0;
+        foreach (var match in regex.EnumerateMatches(text, pos))
+            return match.Length;
+        return 0;
     }
 
     /// <summary>

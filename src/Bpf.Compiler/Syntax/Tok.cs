@@ -32,9 +32,15 @@ internal static class Tok
         Match(t => t.Kind == kind, label);
 
     /// <summary>The first of several keywords, mapped to a value.</summary>
-    public static Parser<Token, (T Value, int Position)> KeywordTable<T>(string label, params (string Name, T Value)[] table) =>
-        Match(t => t.Kind == TokenKind.Keyword && Array.Exists(table, e => e.Name == t.Text), label)
-            .Select(t => (Array.Find(table, e => e.Name == t.Text).Value, t.Position));
+    public static Parser<Token, (T Value, int Position)> KeywordTable<T>(string label, params (string Name, T Value)[] table)
+    {
+        // Looked up, not scanned with a predicate over the token (a closure and a delegate per token tried).
+        var byName = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (name, value) in table)
+            byName.TryAdd(name, value);
+        return Match(t => t.Kind == TokenKind.Keyword && byName.ContainsKey(t.Text), label)
+            .Select(t => (byName[t.Text], t.Position));
+    }
 
     public static readonly Parser<Token, Token> And = Keyword("and");
     public static readonly Parser<Token, Token> Or = Keyword("or");
