@@ -115,10 +115,10 @@ internal static class Arithmetic
         cx.FreeReg(a1.RegNo);
         Cond? tmp;
         if (a0.Checks != null)
-            tmp = a1.Checks != null ? And(a0.Checks, a1.Checks) : a0.Checks;
+            tmp = a1.Checks != null ? And(a0.Checks.Value, a1.Checks.Value) : a0.Checks;
         else
             tmp = a1.Checks;
-        return tmp != null ? And(tmp, b) : b;
+        return tmp != null ? And(tmp.Value, b) : b;
     }
 
     /// <summary>
@@ -137,9 +137,9 @@ internal static class Arithmetic
         cx.FreeReg(a0.RegNo);
         cx.FreeReg(a1.RegNo);
         if (a0.Checks != null)
-            b = And(a0.Checks, b);
+            b = And(a0.Checks.Value, b);
         if (a1.Checks != null)
-            b = And(a1.Checks, b);
+            b = And(a1.Checks.Value, b);
         return b;
     }
 
@@ -182,7 +182,7 @@ internal static class Arithmetic
                 inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
                 inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
                 var b = Protocols.Abbreviation(cx, proto);
-                inst.Checks = inst.Checks != null ? And(inst.Checks, b) : b;
+                inst.Checks = inst.Checks != null ? And(inst.Checks.Value, b) : b;
                 break;
             }
             case ProtoQualifier.Sctp:
@@ -208,14 +208,14 @@ internal static class Arithmetic
                     var hb = Protocols.Abbreviation(cx, ProtoQualifier.IP);
                     hb = And(hb, cx.Cmp(OffsetBase.LinkPayload, 9, Opcodes.B, Protocols.IpProtocolOf(proto)));
                     hb = And(hb, Protocols.NotFragment(cx));
-                    inst.Checks = inst.Checks != null ? And(inst.Checks, hb) : hb;
+                    inst.Checks = inst.Checks != null ? And(inst.Checks.Value, hb) : hb;
                     break;
                 }
                 // gcc evaluates gen_and's arguments right to left: the fragment check comes first.
                 var b = Protocols.NotFragment(cx);
                 b = And(Protocols.Abbreviation(cx, proto), b);
                 if (inst.Checks != null)
-                    b = And(inst.Checks, b);
+                    b = And(inst.Checks.Value, b);
                 b = And(Protocols.Abbreviation(cx, ProtoQualifier.IP), b);
                 inst.Checks = b;
                 break;
@@ -224,10 +224,10 @@ internal static class Arithmetic
             {
                 var b = Protocols.Abbreviation(cx, ProtoQualifier.IPv6);
                 if (inst.Checks != null)
-                    b = And(inst.Checks, b);
+                    b = And(inst.Checks.Value, b);
                 inst.Checks = b;
                 b = cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, IpProto.IcmpV6);
-                inst.Checks = And(inst.Checks, b);
+                inst.Checks = And(inst.Checks.Value, b);
                 inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
                 inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl + 40));
                 break;

@@ -36,7 +36,7 @@ internal static class CodeGenerator
         VariableHeaders.InsertComputeOffsets(cx, p.Head);
         var ppi = VariableHeaders.PpiDltCheck(cx);
         if (ppi != null)
-            p = And(ppi, p);
+            p = And(ppi.Value, p);
         Backpatch(p.Block, Return(cx.Snaplen));
         p.Block.Sense = !p.Block.Sense;
         Backpatch(p.Block, Return(0));

@@ -82,7 +82,7 @@ internal static class Encapsulations
         var present = Flow.Jump(Opcodes.Jeq, 1,
             Loads.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent));
         var tpid = VlanTpidTest(cx);
-        var vid = vlan.HasValue ? VlanVidTest(cx, vlan.Value) : null;
+        Cond? vid = vlan.HasValue ? VlanVidTest(cx, vlan.Value) : null;
 
         cx.IsVlanVlOffset = true;
         var shift = new List<Stmt>();
@@ -91,10 +91,10 @@ internal static class Encapsulations
         tpid.Head.Stmts.InsertRange(0, shift);
 
         var b0 = Or(present, tpid);
-        if (vid != null)
+        if (vid is { } vidTest)
         {
             // If the tag is in metadata, compare it instead of the packet bytes: jump over the loads.
-            var original = vid.Block.Stmts;
+            var original = vidTest.Block.Stmts;
             var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent) };
             var jeq = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { JumpFalse = original.Count > 0 ? original[0] : null };
             s.Add(jeq);
@@ -105,7 +105,7 @@ internal static class Encapsulations
             s.AddRange(original);
             original.Clear();
             original.AddRange(s);
-            b0 = And(b0, vid);
+            b0 = And(b0, vidTest);
         }
         return b0;
     }

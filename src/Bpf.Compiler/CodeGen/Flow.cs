@@ -134,5 +134,5 @@ internal static class Flow
     }
 
     /// <summary>Ands the optional <paramref name="first"/> in front of <paramref name="b"/>.</summary>
-    public static Cond AndOptional(Cond? first, Cond b) => first == null ? b : And(first, b);
+    public static Cond AndOptional(Cond? first, Cond b) => first == null ? b : And(first.Value, b);
 }

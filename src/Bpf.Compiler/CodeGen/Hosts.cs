@@ -260,7 +260,7 @@ internal static class Hosts
         }
         // DECnet addresses are little-endian on the wire.
         var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));
-        var b0 = cx.Head ? null : cx.LinkProto(EtherType.Dn);
+        Cond? b0 = cx.Head ? null : cx.LinkProto(EtherType.Dn);
         // Long header with padding, long header, short header with padding, short header.
         var tmp = cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.H, 0x8106, 0xff07);
         var b1 = And(tmp, cx.Cmp(OffsetBase.LinkPayload, 2 + 1 + offsetLh, Opcodes.H, swapped));
@@ -276,6 +276,6 @@ internal static class Hosts
             ? cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.W, 0x02000000 | (swapped << 8), 0x07ffff00)
             : And(cx.MCmp(OffsetBase.LinkPayload, 2, Opcodes.B, 0x02, 0x07), cx.Cmp(OffsetBase.LinkPayload, 2 + offsetSh, Opcodes.H, swapped));
         b1 = Or(b2, b1);
-        return b0 == null ? b1 : And(b0, b1);
+        return b0 is { } dn ? And(dn, b1) : b1;
     }
 }

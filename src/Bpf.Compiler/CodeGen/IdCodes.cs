@@ -215,7 +215,7 @@ internal static class IdCodes
             // The head's gen_mac48host_byname has one message for every MAC-48 link type.
             var mac = cx.Names?.LookupEther(name)
                 ?? throw cx.Error(FilterErrorKind.UnknownName, cx.Head ? $"unknown Ethernet-like host '{name}'" : $"unknown {what} host '{name}'");
-            return MacAddresses.LinkHost(cx, mac, q.Dir)!;
+            return MacAddresses.LinkHost(cx, mac, q.Dir)!.Value;
         }
         if (proto == ProtoQualifier.Decnet)
             throw cx.Error(FilterErrorKind.UnknownName, $"decnet name support not included, '{name}' cannot be translated\n");
@@ -251,7 +251,7 @@ internal static class IdCodes
             }
             else
                 continue;
-            b = b == null ? tmp : Or(b, tmp);
+            b = b == null ? tmp : Or(b.Value, tmp);
         }
         return b ?? throw cx.Error(FilterErrorKind.UnknownName,
             $"unknown host '{name}'{(proto == ProtoQualifier.Default ? "" : " for specified address family")}");
@@ -283,7 +283,7 @@ internal static class IdCodes
         if (addrs.Count == 0)
             throw cx.Error(FilterErrorKind.UnknownName, $"unknown host '{name}'");
         var b1 = HostByName(cx, name, addrs, proto, ProtoQualifier.IP, DirQualifier.Or, AddrQualifier.Host, not: true);
-        return And(b0, b1);
+        return And(b0.Value, b1);
     }
 
     /// <summary>
@@ -313,7 +313,7 @@ internal static class IdCodes
             {
                 uint[] all = [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff];
                 var hosts6 = Hosts.HeadHost6(cx, v6, [.. v6.Select(_ => all)], proto6, dir, type, not);
-                ret = ret == null ? hosts6 : Or(ret, hosts6);
+                ret = ret == null ? hosts6 : Or(ret.Value, hosts6);
             }
         }
         return ret ?? throw cx.Error(FilterErrorKind.UnknownName,

@@ -139,20 +139,20 @@ internal static class Loads
         {
             var p = v[(int)(size - 4)..];
             var tmp = cx.Cmp(rel, offset + size - 4, Opcodes.W, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(p));
-            b = b == null ? tmp : Flow.And(b, tmp);
+            b = b == null ? tmp : Flow.And(b.Value, tmp);
             size -= 4;
         }
         while (size >= 2)
         {
             var p = v[(int)(size - 2)..];
             var tmp = cx.Cmp(rel, offset + size - 2, Opcodes.H, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(p));
-            b = b == null ? tmp : Flow.And(b, tmp);
+            b = b == null ? tmp : Flow.And(b.Value, tmp);
             size -= 2;
         }
         if (size > 0)
         {
             var tmp = cx.Cmp(rel, offset, Opcodes.B, v[0]);
-            b = b == null ? tmp : Flow.And(b, tmp);
+            b = b == null ? tmp : Flow.And(b.Value, tmp);
         }
         return b ?? throw new ArgumentException("empty comparison", nameof(v));
     }

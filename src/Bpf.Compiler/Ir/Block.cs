@@ -46,6 +46,15 @@ internal sealed class Block
     public bool Sense { get; set; }
 
     /// <summary>
+    /// Code generation's head of the test this block ends (libpcap's <c>head</c>): the block where
+    /// control enters it (<see cref="CodeGen.Cond.Head"/>); unused after code generation.
+    /// </summary>
+    public Block? Head { get; set; }
+
+    /// <summary>Code generation's constant value of the test this block ends (<see cref="CodeGen.Cond.Meaning"/>).</summary>
+    public CodeGen.CondMeaning Meaning { get; set; }
+
+    /// <summary>
     /// The last walk that visited this block (<see cref="NewWalk"/>): graph walks mark blocks here
     /// instead of keeping a set of the visited ones, which cost more than the walk itself.
     /// </summary>
