@@ -96,11 +96,11 @@ internal static class Encapsulations
             // If the tag is in metadata, compare it instead of the packet bytes: jump over the loads.
             var original = vidTest.Block.Stmts;
             var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent) };
-            var jeq = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { JumpFalse = original.Count > 0 ? original[0] : null };
+            var jeq = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { FalseTarget = original.Count > 0 ? original[0] : null };
             s.Add(jeq);
             var tag = new Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTag);
             s.Add(tag);
-            jeq.JumpTrue = tag;
+            jeq.TrueTarget = tag;
             s.Add(new Stmt(Opcodes.Jmp | Opcodes.Ja, (uint)(original.Count - 1)));
             s.AddRange(original);
             original.Clear();
@@ -308,11 +308,11 @@ internal static class Encapsulations
         cx.NoOptimize = true;
         s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.H, 2));
         s.Add(new Stmt(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg));
-        var proto = new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, EtherType.Teb);
+        var proto = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, EtherType.Teb);
         s.Add(proto);
         var txa = new Stmt(Opcodes.Misc | Opcodes.Txa);
         s.Add(txa);
-        proto.JumpTrue = txa;
+        proto.TrueTarget = txa;
         s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
         s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
         s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
@@ -320,7 +320,7 @@ internal static class Encapsulations
         cx.OffLinkPl.SetVariable(cx.AllocReg());
         var stx = new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg);
         s.Add(stx);
-        proto.JumpFalse = stx;
+        proto.FalseTarget = stx;
         cx.OffNl = 0;
         return s;
     }

@@ -14,6 +14,8 @@ internal static class Protochain
 {
     private static Stmt St(ushort code, uint k = 0) => new(code, k);
 
+    private static JumpStmt Jump(ushort code, uint k) => new(code, k);
+
     /// <summary>Generates the loop for <paramref name="proto"/> (IP, IPv6, or both when Default).</summary>
     public static Cond Generate(CodeGenContext cx, uint v, ProtoQualifier proto)
     {
@@ -51,21 +53,21 @@ internal static class Protochain
         }
         // s[0] of libpcap is a dummy, so its indices are ours plus one; "again" is the loop head.
         var again = s.Count + 1;
-        var fix5 = Add(s, St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, v));
-        var fix2 = Add(s, St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.None));
-        fix5.JumpFalse = fix2;
-        Stmt? fix3 = null;
+        var fix5 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, v));
+        var fix2 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.None));
+        fix5.FalseTarget = fix2;
+        JumpStmt? fix3 = null;
         if (proto == ProtoQualifier.IPv6)
         {
             // Hop-by-hop, destination options, routing and fragment headers: skip and loop.
-            var v6 = new List<Stmt>();
+            var v6 = new List<JumpStmt>();
             foreach (var ext in new[] { IpProto.HopOpts, IpProto.DstOpts, IpProto.Routing, IpProto.Fragment })
             {
-                var j = Add(s, St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, ext));
+                var j = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, ext));
                 if (v6.Count == 0)
-                    fix2.JumpFalse = j;
+                    fix2.FalseTarget = j;
                 else
-                    v6[^1].JumpFalse = j;
+                    v6[^1].FalseTarget = j;
                 v6.Add(j);
             }
             fix3 = v6[^1];
@@ -80,21 +82,21 @@ internal static class Protochain
             var i = s.Count + 1;
             Add(s, St(Opcodes.Jmp | Opcodes.Ja, (uint)(again - i - 1)));
             foreach (var j in v6)
-                j.JumpTrue = advance;
+                j.TrueTarget = advance;
         }
         else
         {
             var nop = Add(s, St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 0));
-            fix2.JumpFalse = nop;
+            fix2.FalseTarget = nop;
         }
         // AH: skip it (its length is in 4-byte units, plus 2) and loop.
-        var fix4 = Add(s, St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.Ah));
+        var fix4 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.Ah));
         if (fix3 != null)
-            fix3.JumpFalse = fix4;
+            fix3.FalseTarget = fix4;
         // 1.10 copied X to A first, which the load overwrites; the head starts with the load.
         var copy = cx.Head ? null : Add(s, St(Opcodes.Misc | Opcodes.Txa));
         var load = Add(s, St(Opcodes.Ld | Opcodes.Ind | Opcodes.B, nl));
-        fix4.JumpTrue = copy ?? load;
+        fix4.TrueTarget = copy ?? load;
         Add(s, St(Opcodes.St, (uint)reg2));
         Add(s, St(Opcodes.Misc | Opcodes.Txa));
         Add(s, St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 1));
@@ -107,16 +109,17 @@ internal static class Protochain
         var at = s.Count + 1;
         Add(s, St(Opcodes.Jmp | Opcodes.Ja, (uint)(again - at - 1)));
         var end = Add(s, St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 0));
-        fix2.JumpTrue = end;
-        fix4.JumpFalse = end;
-        fix5.JumpTrue = end;
+        fix2.TrueTarget = end;
+        fix4.FalseTarget = end;
+        fix5.TrueTarget = end;
 
         var b = Flow.Jump(Opcodes.Jeq, v, s);
         cx.FreeReg(reg2);
         return And(b0, b);
     }
 
-    private static Stmt Add(List<Stmt> s, Stmt stmt)
+    private static T Add<T>(List<Stmt> s, T stmt)
+        where T : Stmt
     {
         s.Add(stmt);
         return stmt;

@@ -73,14 +73,14 @@ internal static class VariableHeaders
         cx.NoOptimize = true;
         if (cx.OffLinkHdr.Reg == -1)
             return null;
-        var jeqAvs = St(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 0x80211000);
+        var jeqAvs = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 0x80211000);
         var loadAvsLen = St(Opcodes.Ld | Opcodes.W | Opcodes.Abs, 4);
-        var jCommon = St(Opcodes.Jmp | Opcodes.Ja, 1);
+        var jCommon = new JumpStmt(Opcodes.Jmp | Opcodes.Ja, 1);
         var loadPrismLen = St(Opcodes.Ld | Opcodes.W | Opcodes.Imm, 144);
         var store = St(Opcodes.St, (uint)cx.OffLinkHdr.Reg);
-        jeqAvs.JumpTrue = loadAvsLen;
-        jeqAvs.JumpFalse = loadPrismLen;
-        jCommon.JumpFalse = store;
+        jeqAvs.TrueTarget = loadAvsLen;
+        jeqAvs.FalseTarget = loadPrismLen;
+        jCommon.FalseTarget = store;
         return
         [
             St(Opcodes.Ld | Opcodes.W | Opcodes.Abs, 0),
@@ -125,58 +125,58 @@ internal static class VariableHeaders
         s.Add(St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 24));
         s.Add(St(Opcodes.St, reg));
         s.Add(St(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
-        var dataFrame1 = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x08);
+        var dataFrame1 = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x08);
         s.Add(dataFrame1);
-        var dataFrame2 = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x04);
-        dataFrame1.JumpTrue = dataFrame2;
+        var dataFrame2 = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x04);
+        dataFrame1.TrueTarget = dataFrame2;
         s.Add(dataFrame2);
-        dataFrame1.JumpFalse = next;
-        dataFrame2.JumpTrue = next;
-        var qos = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x80);
-        dataFrame2.JumpFalse = qos;
+        dataFrame1.FalseTarget = next;
+        dataFrame2.TrueTarget = next;
+        var qos = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x80);
+        dataFrame2.FalseTarget = qos;
         s.Add(qos);
         var loadReg = St(Opcodes.Ld | Opcodes.Mem, reg);
-        qos.JumpTrue = loadReg;
+        qos.TrueTarget = loadReg;
         s.Add(loadReg);
         s.Add(St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
         s.Add(St(Opcodes.St, reg));
         if (cx.LinkType == LinkType.IEEE802_11_RADIO)
         {
             var present = St(Opcodes.Ld | Opcodes.Abs | Opcodes.W, 4);
-            qos.JumpFalse = present;
+            qos.FalseTarget = present;
             s.Add(present);
-            var flagsPresent = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x02000000);
-            flagsPresent.JumpFalse = next;
+            var flagsPresent = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x02000000);
+            flagsPresent.FalseTarget = next;
             s.Add(flagsPresent);
-            var extPresent = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x00000080);
+            var extPresent = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x00000080);
             s.Add(extPresent);
-            flagsPresent.JumpTrue = extPresent;
-            extPresent.JumpTrue = next;
-            var tsftPresent = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x01000000);
+            flagsPresent.TrueTarget = extPresent;
+            extPresent.TrueTarget = next;
+            var tsftPresent = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x01000000);
             s.Add(tsftPresent);
-            extPresent.JumpFalse = tsftPresent;
+            extPresent.FalseTarget = tsftPresent;
             var flagsWithTsft = St(Opcodes.Ld | Opcodes.Abs | Opcodes.B, 16);
             s.Add(flagsWithTsft);
-            tsftPresent.JumpTrue = flagsWithTsft;
-            var tsftDatapad = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x20);
+            tsftPresent.TrueTarget = flagsWithTsft;
+            var tsftDatapad = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x20);
             s.Add(tsftDatapad);
             var flagsNoTsft = St(Opcodes.Ld | Opcodes.Abs | Opcodes.B, 8);
             s.Add(flagsNoTsft);
-            tsftPresent.JumpFalse = flagsNoTsft;
-            var noTsftDatapad = St(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x20);
+            tsftPresent.FalseTarget = flagsNoTsft;
+            var noTsftDatapad = new JumpStmt(Opcodes.Jmp | Opcodes.Jset | Opcodes.K, 0x20);
             s.Add(noTsftDatapad);
             var roundUp = St(Opcodes.Ld | Opcodes.Mem, reg);
             s.Add(roundUp);
             s.Add(St(Opcodes.Alu | Opcodes.Add | Opcodes.K, 3));
             s.Add(St(Opcodes.Alu | Opcodes.And | Opcodes.K, ~3u));
             s.Add(St(Opcodes.St, reg));
-            tsftDatapad.JumpTrue = roundUp;
-            tsftDatapad.JumpFalse = next;
-            noTsftDatapad.JumpTrue = roundUp;
-            noTsftDatapad.JumpFalse = next;
+            tsftDatapad.TrueTarget = roundUp;
+            tsftDatapad.FalseTarget = next;
+            noTsftDatapad.TrueTarget = roundUp;
+            noTsftDatapad.FalseTarget = next;
         }
         else
-            qos.JumpFalse = next;
+            qos.FalseTarget = next;
         return s;
     }
 }

@@ -120,7 +120,7 @@ internal static class BlockOptimizer
         {
             foreach (var s in CollectionsMarshal.AsSpan(b.Stmts))
             {
-                if (s.JumpTrue is not null || s.JumpFalse is not null)
+                if (s is JumpStmt { TrueTarget: not null } or JumpStmt { FalseTarget: not null })
                 {
                     return true;
                 }

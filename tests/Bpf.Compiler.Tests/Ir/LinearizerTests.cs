@@ -117,7 +117,7 @@ public class LinearizerTests
     {
         var target = new Stmt(LdImm, 2);
         var other = new Stmt(LdImm, 3);
-        var jump = new Stmt(JeqK, 1) { JumpTrue = target, JumpFalse = other };
+        var jump = new JumpStmt(JeqK, 1) { TrueTarget = target, FalseTarget = other };
         var root = Jump(JeqK, 5, Ret(1), Ret(0), jump, new Stmt(LdImm, 1), target, other, new Stmt(LdImm, 4));
         var code = Linearizer.Linearize(root);
         Assert.Equal(Instruction.Jump(JeqK, 1, 1, 2), code[0]);
@@ -145,7 +145,7 @@ public class LinearizerTests
     [Fact]
     public void InBlockJump_TargetOutsideTheBlock_IsAnError()
     {
-        var jump = new Stmt(JeqK, 1) { JumpTrue = new Stmt(LdImm), JumpFalse = new Stmt(LdImm) };
+        var jump = new JumpStmt(JeqK, 1) { TrueTarget = new Stmt(LdImm), FalseTarget = new Stmt(LdImm) };
         var root = Jump(JeqK, 5, Ret(1), Ret(0), jump, new Stmt(LdImm, 1), new Stmt(LdImm, 2));
         var e = Assert.Throws<FilterCompileException>(() => Linearizer.Linearize(root));
         Assert.StartsWith("no destination found", e.Message);

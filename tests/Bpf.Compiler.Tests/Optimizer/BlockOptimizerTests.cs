@@ -161,9 +161,7 @@ public class BlockOptimizerTests
     public void InBlockJumps_AreLeftAlone()
     {
         var target = LdB(1);
-        var jump = S(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 0);
-        jump.JumpTrue = target;
-        jump.JumpFalse = target;
+        var jump = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 0) { TrueTarget = target, FalseTarget = target };
         var root = Jump(Opcodes.Jeq, 1, Ret(Accept), Ret(0), LdI(2), jump, target);
         var before = Dump(root);
         Assert.Same(root, BlockOptimizer.Optimize(root));
