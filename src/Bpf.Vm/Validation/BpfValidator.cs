@@ -12,7 +12,10 @@ public static class BpfValidator
     public static ValidationResult Validate(BpfProgram program, ValidationProfile profile)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var diagnostics = new List<ValidationDiagnostic>();
+        // This thread's list, emptied again before returning: a valid program (every compile's, which
+        // the compiler validates as a safety net) then costs no allocation at all.
+        var diagnostics = t_diagnostics ?? [];
+        t_diagnostics = null;
         switch (profile)
         {
             case ValidationProfile.Libpcap:
@@ -27,7 +30,31 @@ public static class BpfValidator
             default:
                 throw new ArgumentOutOfRangeException(nameof(profile), profile, "unknown validation profile");
         }
-        return new ValidationResult(profile, diagnostics);
+        ValidationResult result;
+        if (diagnostics.Count == 0)
+            result = s_valid[(int)profile];
+        else
+        {
+            result = new ValidationResult(profile, diagnostics.ToArray());
+            diagnostics.Clear();
+        }
+        t_diagnostics = diagnostics;
+        return result;
+    }
+
+    [ThreadStatic]
+    private static List<ValidationDiagnostic>? t_diagnostics;
+
+    // The one result of each profile for a valid program (immutable, so shared).
+    private static readonly ValidationResult[] s_valid = CreateValidResults();
+
+    private static ValidationResult[] CreateValidResults()
+    {
+        var profiles = Enum.GetValues<ValidationProfile>();
+        var results = new ValidationResult[profiles.Max(p => (int)p) + 1];
+        foreach (var profile in profiles)
+            results[(int)profile] = new ValidationResult(profile, Array.Empty<ValidationDiagnostic>());
+        return results;
     }
 
     /// <summary>Throws when <paramref name="profile"/> rejects <paramref name="program"/>.</summary>
