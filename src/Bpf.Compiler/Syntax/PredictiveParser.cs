@@ -528,6 +528,9 @@ internal sealed partial class PredictiveParser
             (rest ??= []).Add(((binary, op.Position), signed));
         }
         _depth--;
+        // A lone operand (the usual ip[0] or 2): the fold would return it as it is, after allocating its stacks.
+        if (rest is null && firstSigned.Minus is ICollection<Token> { Count: 0 })
+            return firstSigned.Operand;
         return ArithSyntax.Fold(firstSigned, rest ?? []);
     }
 

@@ -27,14 +27,15 @@ internal static class QualifierBinder
     private static (FilterExpression Node, Qualifiers Result) BindExpr(FilterExpression node, Qualifiers inherited)
     {
         // The and/or chain is a left-deep spine as long as the expression: walk it without recursion.
-        var spine = new Stack<FilterExpression>();
+        // Made for an and/or chain only: a lone term (the usual parenthesized or whole expression) needs none.
+        Stack<FilterExpression>? spine = null;
         while (node is AndExpression or OrExpression)
         {
-            spine.Push(node);
+            (spine ??= new Stack<FilterExpression>()).Push(node);
             node = node is AndExpression and ? and.Left : ((OrExpression)node).Left;
         }
         var (result, q) = BindTerm(node, inherited);
-        while (spine.Count > 0)
+        while (spine is { Count: > 0 })
         {
             var op = spine.Pop();
             var (right, next) = BindElement(op is AndExpression and ? and.Right : ((OrExpression)op).Right, q);
