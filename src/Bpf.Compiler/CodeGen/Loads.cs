@@ -11,7 +11,7 @@ namespace Bpf.Compiler.CodeGen;
 internal static class Loads
 {
     /// <summary>One statement as a statement list.</summary>
-    public static List<Stmt> S(ushort code, uint k = 0) => [new Stmt(code, k)];
+    public static List<Stmt> S(ushort code, uint k = 0) => new(2) { new Stmt(code, k) };
 
     /// <summary>
     /// <c>ldx M[reg]</c> loading the variable part of <paramref name="off"/> into X, allocating the

@@ -137,18 +137,28 @@ internal static class FilterParser
     /// <exception cref="FilterCompileException">As <see cref="Parse"/>, for errors of the grammar.</exception>
     internal static FilterExpression ParseTree(List<Token> tokens)
     {
-        var result = Program.Parse(tokens);
-        return result.Success ? result.Value : throw SyntaxError(tokens, result.Error!);
+        var progress = new ParseProgress();
+        var outer = ParseProgress.Current;
+        ParseProgress.Current = progress;
+        try
+        {
+            var result = Program.Parse(tokens);
+            return result.Success ? result.Value : throw SyntaxError(tokens, result.Error!, progress);
+        }
+        finally
+        {
+            ParseProgress.Current = outer;
+        }
     }
 
-    private static FilterCompileException SyntaxError(List<Token> tokens, ParseError<Token> error)
+    private static FilterCompileException SyntaxError(List<Token> tokens, ParseError<Token> error, ParseProgress progress)
     {
         // Report the furthest token any alternative reached, as libpcap's LALR parser would.
-        int furthest = tokens[0].Progress?.Furthest ?? -1;
+        int furthest = progress.Furthest;
         int index = tokens.FindIndex(t => t.Position == furthest);
         if (index < 0)
             index = Math.Clamp(error.ErrorOffset, 0, tokens.Count - 1);
         var token = tokens[index];
-        return SyntaxErrors.Unexpected(token, token.Progress?.Expected ?? []);
+        return SyntaxErrors.Unexpected(token, progress.Expected);
     }
 }

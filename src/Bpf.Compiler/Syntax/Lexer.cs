@@ -67,7 +67,6 @@ internal static partial class Lexer
         // Sized for the usual token density (a token per 3-4 characters: 'tcp port 80' has 4 with
         // the end): the list rarely grows (each growth a new array of 32-byte tokens).
         var tokens = new List<Token>((text.Length >> 2) + 4);
-        var progress = new ParseProgress();
         int pos = 0;
         while (true)
         {
@@ -75,12 +74,12 @@ internal static partial class Lexer
                 pos++;
             if (pos == text.Length)
             {
-                tokens.Add(new Token(TokenKind.End, "", 0, pos, progress));
+                tokens.Add(new Token(TokenKind.End, "", 0, pos));
                 MarkArithmeticGroups(tokens);
                 return tokens;
             }
             var (token, length) = Next(text, pos);
-            tokens.Add(token with { Progress = progress });
+            tokens.Add(token);
             if (token.Kind == TokenKind.LexError)
                 return tokens;
             pos += length;

@@ -8,14 +8,14 @@ internal static class Tok
 {
     /// <summary>
     /// A token satisfying the predicate. Every token examined is reported to the parse's
-    /// <see cref="ParseProgress"/>: the furthest one is where an LR parser such as libpcap's would
+    /// <see cref="ParseProgress.Current"/>: the furthest one is where an LR parser such as libpcap's would
     /// have detected the error, whatever alternative the backtracking parser tried last.
     /// </summary>
     public static Parser<Token, Token> Match(Func<Token, bool> predicate, string label) =>
         Parser<Token>.Token(t =>
         {
             var matched = predicate(t);
-            t.Progress?.Examined(t.Position, matched ? null : label);
+            ParseProgress.Current?.Examined(t.Position, matched ? null : label);
             return matched;
         }).Labelled(label);
 
