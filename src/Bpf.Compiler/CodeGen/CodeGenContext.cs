@@ -12,7 +12,8 @@ namespace Bpf.Compiler.CodeGen;
 /// </summary>
 internal sealed class CodeGenContext
 {
-    private readonly bool[] _regUsed = new bool[Opcodes.MemWords];
+    // Bit n set: scratch register n is in use (a mask rather than a bool[16]: no array per compile).
+    private int _regUsed;
     private int _curReg;
 
     /// <summary>Sets up the layout of <paramref name="options"/>' link type (libpcap's init_linktype).</summary>
@@ -129,11 +130,11 @@ internal sealed class CodeGenContext
     {
         for (var n = Opcodes.MemWords; --n >= 0;)
         {
-            if (_regUsed[_curReg])
+            if ((_regUsed & (1 << _curReg)) != 0)
                 _curReg = (_curReg + 1) % Opcodes.MemWords;
             else
             {
-                _regUsed[_curReg] = true;
+                _regUsed |= 1 << _curReg;
                 return _curReg;
             }
         }
@@ -141,7 +142,7 @@ internal sealed class CodeGenContext
     }
 
     /// <summary>Releases a scratch register.</summary>
-    public void FreeReg(int n) => _regUsed[n] = false;
+    public void FreeReg(int n) => _regUsed &= ~(1 << n);
 
     /// <summary>
     /// The head's assert_maxval: "NAME V greater than maximum MAX". 1.10 has no such checks (it
