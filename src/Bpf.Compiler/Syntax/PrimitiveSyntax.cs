@@ -30,36 +30,17 @@ internal static class PrimitiveSyntax
         Parser.Map((k, id) => (FilterExpression)new PfRulesetExpression(id.Text, k.Position), Tok.Keyword("ruleset"), Tok.Id),
         KeywordNum("rnr", (n, p) => new PfRuleNumberExpression(n, p)),
         KeywordNum("srnr", (n, p) => new PfSubruleNumberExpression(n, p)),
-        Parser.Map((k, v) => (FilterExpression)new PfReasonExpression(v.Kind == TokenKind.Num
-                ? (int)v.Number
-                : (int)Require(NameTables.Lookup(NameTables.PfReasons, v.Text), v, $"unknown PF reason \"{v.Text}\""), k.Position),
-            Tok.Keyword("reason"), Tok.Num.Or(Tok.Id)),
-        Parser.Map((k, v) => (FilterExpression)new PfActionExpression(
-                (int)Require(NameTables.Lookup(NameTables.PfActions, v.Text), v, $"unknown PF action \"{v.Text}\""), k.Position),
-            Tok.Keyword("action"), Tok.Id));
+        Parser.Map(ReasonNode, Tok.Keyword("reason"), Tok.Num.Or(Tok.Id)),
+        Parser.Map(ActionNode, Tok.Keyword("action"), Tok.Id));
 
     private static readonly Parser<Token, Token> NumOrId = Tok.Num.Or(Tok.Id).Labelled("number or name");
 
     /// <summary><c>p80211</c>; a protocol qualifier may precede it and is ignored, as in libpcap.</summary>
     private static readonly Parser<Token, FilterExpression> Ieee80211 = Parser.OneOf(
-        Parser.Map((k, type, sub) => (FilterExpression)(sub.HasValue
-                ? new Ieee80211TypeExpression(Ieee80211Type(type) | Ieee80211Subtype(Ieee80211Type(type), sub.Value),
-                    NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
-                {
-                    V110Error = HeadOnly(sub.Value) ? $"unknown 802.11 subtype name \"{sub.Value.Text}\"" : null,
-                }
-                : new Ieee80211TypeExpression(Ieee80211Type(type), NameTables.Ieee80211TypeMask, k.Position)),
+        Parser.Map((k, type, sub) => TypeNode(k, type, sub.HasValue ? sub.Value : null),
             Tok.Keyword("type"), NumOrId, Tok.Keyword("subtype").Then(NumOrId).Optional()),
-        Parser.Map((k, id) => (FilterExpression)new Ieee80211TypeExpression(TypeSubtype(id),
-                NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
-        {
-            V110Error = HeadOnly(id) ? "unknown 802.11 type name" : null,
-        },
-            Tok.Keyword("subtype"), Tok.Id),
-        Parser.Map((k, d) => (FilterExpression)new Ieee80211DirExpression(d.Kind == TokenKind.Num
-                ? d.Number
-                : Require(NameTables.Lookup(NameTables.Ieee80211Directions, d.Text), d, "unknown 802.11 direction"), k.Position),
-            Tok.Keyword("dir"), NumOrId));
+        Parser.Map(SubtypeNode, Tok.Keyword("subtype"), Tok.Id),
+        Parser.Map(DirNode, Tok.Keyword("dir"), NumOrId));
 
     /// <summary><c>pqual TK_BROADCAST</c>, <c>pqual TK_MULTICAST</c>, <c>pqual p80211</c>.</summary>
     public static readonly Parser<Token, FilterExpression> QualifiedOther =
@@ -84,22 +65,46 @@ internal static class PrimitiveSyntax
                 Tok.LParen.Then(Tok.Num),
                 Parser.Map((or, n) => (Or: or, Number: n), Tok.Or, Tok.Num).Many().Before(Tok.RParen)));
 
+    /// <summary>The ATM abbreviations that test one type (<see cref="AtmTypeExpression"/>).</summary>
+    internal static readonly (string Name, AtmAbbreviation Value)[] AtmTypes =
+    [
+        ("lane", AtmAbbreviation.Lane), ("metac", AtmAbbreviation.Metac), ("bcc", AtmAbbreviation.Bcc),
+        ("oamf4ec", AtmAbbreviation.Oamf4Ec), ("oamf4sc", AtmAbbreviation.Oamf4Sc), ("sc", AtmAbbreviation.Sc), ("ilmic", AtmAbbreviation.Ilmic),
+    ];
+
+    /// <summary>The ATM abbreviations that test several (<see cref="AtmMultiTypeExpression"/>).</summary>
+    internal static readonly (string Name, AtmAbbreviation Value)[] AtmMultiTypes =
+    [
+        ("oam", AtmAbbreviation.Oam), ("oamf4", AtmAbbreviation.Oamf4),
+        ("connectmsg", AtmAbbreviation.ConnectMsg), ("metaconnect", AtmAbbreviation.MetaConnect),
+    ];
+
+    /// <summary>The SunATM header fields.</summary>
+    internal static readonly (string Name, AtmField Value)[] AtmFields = [("vpi", AtmField.Vpi), ("vci", AtmField.Vci)];
+
+    /// <summary>The MTP2 frame types.</summary>
+    internal static readonly (string Name, Mtp2Type Value)[] Mtp2Types =
+    [
+        ("fisu", Mtp2Type.Fisu), ("lssu", Mtp2Type.Lssu), ("msu", Mtp2Type.Msu),
+        ("hfisu", Mtp2Type.HsFisu), ("hlssu", Mtp2Type.HsLssu), ("hmsu", Mtp2Type.HsMsu),
+    ];
+
+    /// <summary>The MTP3 fields.</summary>
+    internal static readonly (string Name, Mtp3Field Value)[] Mtp3Fields =
+    [
+        ("sio", Mtp3Field.Sio), ("opc", Mtp3Field.Opc), ("dpc", Mtp3Field.Dpc), ("sls", Mtp3Field.Sls),
+        ("hsio", Mtp3Field.HsSio), ("hopc", Mtp3Field.HsOpc), ("hdpc", Mtp3Field.HsDpc), ("hsls", Mtp3Field.HsSls),
+    ];
+
     private static readonly Parser<Token, FilterExpression> Atm = Parser.OneOf(
-        Tok.KeywordTable("ATM type", ("lane", AtmAbbreviation.Lane), ("metac", AtmAbbreviation.Metac), ("bcc", AtmAbbreviation.Bcc),
-                ("oamf4ec", AtmAbbreviation.Oamf4Ec), ("oamf4sc", AtmAbbreviation.Oamf4Sc), ("sc", AtmAbbreviation.Sc), ("ilmic", AtmAbbreviation.Ilmic))
-            .Select(t => (FilterExpression)new AtmTypeExpression(t.Value, t.Position)),
-        Tok.KeywordTable("ATM type", ("oam", AtmAbbreviation.Oam), ("oamf4", AtmAbbreviation.Oamf4),
-                ("connectmsg", AtmAbbreviation.ConnectMsg), ("metaconnect", AtmAbbreviation.MetaConnect))
-            .Select(t => (FilterExpression)new AtmMultiTypeExpression(t.Value, t.Position)),
-        Tok.KeywordTable("ATM field", ("vpi", AtmField.Vpi), ("vci", AtmField.Vci))
+        Tok.KeywordTable("ATM type", AtmTypes).Select(t => (FilterExpression)new AtmTypeExpression(t.Value, t.Position)),
+        Tok.KeywordTable("ATM type", AtmMultiTypes).Select(t => (FilterExpression)new AtmMultiTypeExpression(t.Value, t.Position)),
+        Tok.KeywordTable("ATM field", AtmFields)
             .Then(f => FieldValue((v, test, reversed, _) => new AtmFieldExpression(f.Value, v, test, reversed, f.Position))));
 
     private static readonly Parser<Token, FilterExpression> Mtp = Parser.OneOf(
-        Tok.KeywordTable("MTP2 type", ("fisu", Mtp2Type.Fisu), ("lssu", Mtp2Type.Lssu), ("msu", Mtp2Type.Msu),
-                ("hfisu", Mtp2Type.HsFisu), ("hlssu", Mtp2Type.HsLssu), ("hmsu", Mtp2Type.HsMsu))
-            .Select(t => (FilterExpression)new Mtp2TypeExpression(t.Value, t.Position)),
-        Tok.KeywordTable("MTP3 field", ("sio", Mtp3Field.Sio), ("opc", Mtp3Field.Opc), ("dpc", Mtp3Field.Dpc), ("sls", Mtp3Field.Sls),
-                ("hsio", Mtp3Field.HsSio), ("hopc", Mtp3Field.HsOpc), ("hdpc", Mtp3Field.HsDpc), ("hsls", Mtp3Field.HsSls))
+        Tok.KeywordTable("MTP2 type", Mtp2Types).Select(t => (FilterExpression)new Mtp2TypeExpression(t.Value, t.Position)),
+        Tok.KeywordTable("MTP3 field", Mtp3Fields)
             .Then(f => FieldValue((v, test, reversed, _) => new Mtp3FieldExpression(f.Value, v, test, reversed, f.Position))));
 
     /// <summary>The keyword-led alternatives of <c>other</c> plus the ATM and MTP rterms (not those led by pqual).</summary>
@@ -120,6 +125,43 @@ internal static class PrimitiveSyntax
         Llc,
         Atm,
         Mtp);
+
+    /// <summary><c>type T [subtype S]</c> at keyword <paramref name="k"/> (also the predictive parser's).</summary>
+    /// <exception cref="FilterCompileException">An unknown name or a value out of range, as libpcap's grammar reports it.</exception>
+    internal static FilterExpression TypeNode(Token k, Token type, Token? sub) => sub is { } subtype
+        ? new Ieee80211TypeExpression(Ieee80211Type(type) | Ieee80211Subtype(Ieee80211Type(type), subtype),
+            NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
+        {
+            V110Error = HeadOnly(subtype) ? $"unknown 802.11 subtype name \"{subtype.Text}\"" : null,
+        }
+        : new Ieee80211TypeExpression(Ieee80211Type(type), NameTables.Ieee80211TypeMask, k.Position);
+
+    /// <summary><c>subtype S</c> at keyword <paramref name="k"/>.</summary>
+    /// <exception cref="FilterCompileException">An unknown subtype name.</exception>
+    internal static FilterExpression SubtypeNode(Token k, Token id) =>
+        new Ieee80211TypeExpression(TypeSubtype(id), NameTables.Ieee80211TypeMask | NameTables.Ieee80211SubtypeMask, k.Position)
+        {
+            V110Error = HeadOnly(id) ? "unknown 802.11 type name" : null,
+        };
+
+    /// <summary><c>dir D</c> at keyword <paramref name="k"/>.</summary>
+    /// <exception cref="FilterCompileException">An unknown direction name.</exception>
+    internal static FilterExpression DirNode(Token k, Token d) =>
+        new Ieee80211DirExpression(d.Kind == TokenKind.Num
+            ? d.Number
+            : Require(NameTables.Lookup(NameTables.Ieee80211Directions, d.Text), d, "unknown 802.11 direction"), k.Position);
+
+    /// <summary><c>reason R</c> (a number or a name) at keyword <paramref name="k"/>.</summary>
+    /// <exception cref="FilterCompileException">An unknown reason name.</exception>
+    internal static FilterExpression ReasonNode(Token k, Token v) =>
+        new PfReasonExpression(v.Kind == TokenKind.Num
+            ? (int)v.Number
+            : (int)Require(NameTables.Lookup(NameTables.PfReasons, v.Text), v, $"unknown PF reason \"{v.Text}\""), k.Position);
+
+    /// <summary><c>action A</c> at keyword <paramref name="k"/>.</summary>
+    /// <exception cref="FilterCompileException">An unknown action name.</exception>
+    internal static FilterExpression ActionNode(Token k, Token v) =>
+        new PfActionExpression((int)Require(NameTables.Lookup(NameTables.PfActions, v.Text), v, $"unknown PF action \"{v.Text}\""), k.Position);
 
     private static uint Ieee80211Type(Token type)
     {
@@ -152,7 +194,9 @@ internal static class PrimitiveSyntax
         throw Error(FilterErrorKind.UnknownName, id, "unknown 802.11 type name");
     }
 
-    private static FilterExpression LlcNode(Token arg, int position)
+    /// <summary><c>llc</c>'s argument (an id or <c>rnr</c>) at <paramref name="position"/>.</summary>
+    /// <exception cref="FilterCompileException">An unknown LLC type name.</exception>
+    internal static FilterExpression LlcNode(Token arg, int position)
     {
         if (arg.Kind == TokenKind.Keyword)
             return new LlcSSubtypeExpression(NameTables.LlcRnr, position);

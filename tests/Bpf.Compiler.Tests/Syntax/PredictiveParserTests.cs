@@ -94,6 +94,10 @@ public class PredictiveParserTests
     [InlineData("vlan (100) and mpls and pppoes 3 and geneve and vxlan 7")]
     [InlineData("tcp dst port ftp or ftp-data or domain")]
     [InlineData("ip6 net fe80::/10 or ether src aa:bb:cc:dd:ee:ff or $1f")]
+    [InlineData("llc and llc i and llc rnr and llc ui and byte 0 & 1 and byte 5 = 2")]
+    [InlineData("type data subtype qos-data or type 8 subtype 0x80 or type mgt or subtype beacon or dir tods or dir 2")]
+    [InlineData("on en0 and ruleset foo and rnr 1 and srnr 2 and reason match and reason 3 and action pass")]
+    [InlineData("lane or oamf4 or vpi 0 and vci > 5 or fisu or hmsu or sio = 3 or hopc != 1 or sls 15")]
     [InlineData("")]
     public void Shapes_SameTreeAsTheGrammar(string text)
     {
@@ -241,9 +245,13 @@ public class PredictiveParserTests
 
     [Theory]
     [InlineData("type data subtype beacon")]
-    [InlineData("llc i")]
+    [InlineData("llc bogus")]
+    [InlineData("action bogus")]
+    [InlineData("dir bogus")]
     [InlineData("tcp port")]
-    [InlineData("byte 0 & 1")]
+    [InlineData("byte 0 + 1")]
+    [InlineData("vpi (1 or 2)")]
+    [InlineData("wlan type data")]
     public void UncommonOrInvalid_LeftToTheGrammar(string text) =>
         Assert.Null(PredictiveParser.TryParse(Lexer.Tokenize(text)));
 }
