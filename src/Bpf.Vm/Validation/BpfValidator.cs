@@ -12,10 +12,11 @@ public static class BpfValidator
     public static ValidationResult Validate(BpfProgram program, ValidationProfile profile)
     {
         ArgumentNullException.ThrowIfNull(program);
-        // This thread's list, emptied again before returning: a valid program (every compile's, which
-        // the compiler validates as a safety net) then costs no allocation at all.
-        var diagnostics = t_diagnostics ?? [];
-        t_diagnostics = null;
+        // A valid program (every compile's, which the compiler validates as a safety net) is answered by
+        // a check that allocates nothing, and gets its profile's one shared result.
+        if (profile == ValidationProfile.Libpcap && LibpcapRules.IsValid(program.AsSpan()))
+            return s_valid[(int)profile];
+        var diagnostics = new List<ValidationDiagnostic>();
         switch (profile)
         {
             case ValidationProfile.Libpcap:
@@ -30,20 +31,8 @@ public static class BpfValidator
             default:
                 throw new ArgumentOutOfRangeException(nameof(profile), profile, "unknown validation profile");
         }
-        ValidationResult result;
-        if (diagnostics.Count == 0)
-            result = s_valid[(int)profile];
-        else
-        {
-            result = new ValidationResult(profile, diagnostics.ToArray());
-            diagnostics.Clear();
-        }
-        t_diagnostics = diagnostics;
-        return result;
+        return diagnostics.Count == 0 ? s_valid[(int)profile] : new ValidationResult(profile, diagnostics);
     }
-
-    [ThreadStatic]
-    private static List<ValidationDiagnostic>? t_diagnostics;
 
     // The one result of each profile for a valid program (immutable, so shared).
     private static readonly ValidationResult[] s_valid = CreateValidResults();

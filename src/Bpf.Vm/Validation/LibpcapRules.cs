@@ -24,6 +24,19 @@ internal static class LibpcapRules
             diagnostics.Add(BpfValidator.At(ValidationErrorKind.MissingFinalReturn, program.Length - 1, last, "the last instruction must be a return"));
     }
 
+    /// <summary>Whether <see cref="Check"/> would find nothing, without allocating (diagnostics are only made for faults).</summary>
+    public static bool IsValid(ReadOnlySpan<Instruction> program)
+    {
+        if (program.Length == 0 || program[^1].Class != Opcodes.Ret)
+            return false;
+        for (var i = 0; i < program.Length; i++)
+        {
+            if (CheckInstruction(program[i], i, program.Length) is not null)
+                return false;
+        }
+        return true;
+    }
+
     private static ValidationDiagnostic? CheckInstruction(Instruction insn, int index, int length)
     {
         var code = insn.Code;
