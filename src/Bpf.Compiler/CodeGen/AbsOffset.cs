@@ -32,6 +32,14 @@ internal sealed class AbsOffset
         ConstantPart = 0;
     }
 
+    /// <summary>Makes this a new offset again: constant 0, no variable part, no register.</summary>
+    public void Clear()
+    {
+        ConstantPart = 0;
+        IsVariable = false;
+        Reg = -1;
+    }
+
     /// <summary>Copies <paramref name="other"/>'s fields into this one.</summary>
     public void CopyFrom(AbsOffset other)
     {

@@ -20,27 +20,84 @@ internal sealed class CodeGenContext
     /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for.</exception>
     public CodeGenContext(CodeGenOptions options)
     {
+        _outermostStore = OffOutermostLinkHdr = new();
+        _prevStore = OffPrevLinkHdr = new();
+        Init(options);
+    }
+
+    // A finished compile's context, kept for the thread's next one (Rent/Return): a context and its five
+    // offsets were ~9% of a compile's allocated bytes.
+    [ThreadStatic]
+    private static CodeGenContext? t_free;
+
+    // The objects OffOutermostLinkHdr and OffPrevLinkHdr start as (PushLinkHeader replaces the latter).
+    private readonly AbsOffset _outermostStore;
+    private readonly AbsOffset _prevStore;
+
+    /// <summary>A context as the constructor makes it: this thread's returned one, reset, else a new one.</summary>
+    /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for.</exception>
+    public static CodeGenContext Rent(CodeGenOptions options)
+    {
+        var cx = t_free;
+        if (cx is null)
+            return new CodeGenContext(options);
+        t_free = null;
+        cx.Init(options);
+        return cx;
+    }
+
+    /// <summary>Hands the context to the thread's next <see cref="Rent"/>; it must not be used afterwards.</summary>
+    public void Return()
+    {
+        Options = null!;
+        Names = null;
+        t_free = this;
+    }
+
+    // Every field, as a new context has it, then the link type's layout: the one initialization of both
+    // the constructor and Rent, so a reused context cannot differ from a new one.
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(Options))]
+    private void Init(CodeGenOptions options)
+    {
+        _regUsed = 0;
+        _curReg = 0;
         Options = options;
         Names = options.Names;
         Snaplen = (uint)options.Snaplen;
         Netmask = options.Netmask;
+        Position = 0;
+        NoOptimize = false;
         OutermostLinkType = PrevLinkType = LinkType = options.LinkType;
+        OffLinkHdr.Clear();
+        OffLinkPl.Clear();
+        OffLinkType.Clear();
+        IsAtm = false;
+        IsEncap = false;
+        IsVlanVlOffset = false;
+        OffVpi = OffVci = OffProto = OffPayload = AbsOffset.NotSet;
+        OffLi = OffLiHsl = OffSio = OffOpc = OffDpc = OffSls = AbsOffset.NotSet;
+        OffNl = 0;
+        OffNlNoSnap = 0;
+        LabelStackDepth = 0;
+        VlanStackDepth = 0;
         LinkLayouts.Apply(this);
-        OffOutermostLinkHdr = OffLinkHdr.Clone();
-        OffPrevLinkHdr = OffLinkHdr.Clone();
+        _outermostStore.CopyFrom(OffLinkHdr);
+        _prevStore.CopyFrom(OffLinkHdr);
+        OffOutermostLinkHdr = _outermostStore;
+        OffPrevLinkHdr = _prevStore;
     }
 
     /// <summary>The options compiled for.</summary>
-    public CodeGenOptions Options { get; }
+    public CodeGenOptions Options { get; private set; }
 
     /// <summary>Name lookups, or null when only numbers may be used.</summary>
-    public INameResolver? Names { get; }
+    public INameResolver? Names { get; private set; }
 
     /// <summary>The value returned for accepted packets.</summary>
-    public uint Snaplen { get; }
+    public uint Snaplen { get; private set; }
 
     /// <summary>The netmask for <c>ip broadcast</c>.</summary>
-    public uint Netmask { get; }
+    public uint Netmask { get; private set; }
 
     /// <summary>The offset of the AST node being generated, for error reports.</summary>
     public int Position { get; set; }
@@ -79,25 +136,25 @@ internal sealed class CodeGenContext
     public bool IsVlanVlOffset { get; set; }
 
     /// <summary>SunATM field offsets.</summary>
-    public uint OffVpi { get; set; } = AbsOffset.NotSet;
+    public uint OffVpi { get; set; }
     /// <summary>SunATM VCI offset.</summary>
-    public uint OffVci { get; set; } = AbsOffset.NotSet;
+    public uint OffVci { get; set; }
     /// <summary>SunATM protocol-type offset.</summary>
-    public uint OffProto { get; set; } = AbsOffset.NotSet;
+    public uint OffProto { get; set; }
     /// <summary>SunATM payload offset.</summary>
-    public uint OffPayload { get; set; } = AbsOffset.NotSet;
+    public uint OffPayload { get; set; }
     /// <summary>MTP2 length-indicator offset.</summary>
-    public uint OffLi { get; set; } = AbsOffset.NotSet;
+    public uint OffLi { get; set; }
     /// <summary>MTP2 high-speed length-indicator offset.</summary>
-    public uint OffLiHsl { get; set; } = AbsOffset.NotSet;
+    public uint OffLiHsl { get; set; }
     /// <summary>MTP3 SIO offset.</summary>
-    public uint OffSio { get; set; } = AbsOffset.NotSet;
+    public uint OffSio { get; set; }
     /// <summary>MTP3 OPC offset.</summary>
-    public uint OffOpc { get; set; } = AbsOffset.NotSet;
+    public uint OffOpc { get; set; }
     /// <summary>MTP3 DPC offset.</summary>
-    public uint OffDpc { get; set; } = AbsOffset.NotSet;
+    public uint OffDpc { get; set; }
     /// <summary>MTP3 SLS offset.</summary>
-    public uint OffSls { get; set; } = AbsOffset.NotSet;
+    public uint OffSls { get; set; }
 
     /// <summary>Network-layer offset from the link payload (with SNAP where the link uses LLC).</summary>
     public uint OffNl { get; set; }

@@ -25,11 +25,15 @@ internal static class CodeGenerator
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
-        var cx = new CodeGenContext(options) { Position = root.Position };
+        // The thread's context of the last compile, reset (handed back below; a failed compile just drops it).
+        var cx = CodeGenContext.Rent(options);
+        cx.Position = root.Position;
         if (root is EmptyExpression)
         {
             optimizerDisabled = false;
-            return Return(cx.Snaplen);
+            var accept = Return(cx.Snaplen);
+            cx.Return();
+            return accept;
         }
         var p = Expression(cx, root);
         cx.Position = root.Position;
@@ -41,6 +45,7 @@ internal static class CodeGenerator
         p.Block.Sense = !p.Block.Sense;
         Backpatch(p.Block, Return(0));
         optimizerDisabled = cx.NoOptimize;
+        cx.Return();
         return p.Head;
     }
 
