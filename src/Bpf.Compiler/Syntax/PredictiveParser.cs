@@ -372,7 +372,7 @@ internal sealed partial class PredictiveParser
             Advance();
             var test = RelationTest.Equal;
             bool reversed = false;
-            if (Peek.Kind == TokenKind.Punct && RelationOf(Peek.Text) is { } relop)
+            if (Peek.Kind == TokenKind.Punct && Tok.RelationOf(Peek.Text) is { } relop)
             {
                 (test, reversed) = relop;
                 Advance();
@@ -386,18 +386,6 @@ internal sealed partial class PredictiveParser
         }
         return GiveUp();
     }
-
-    // Tok.RelOp's reading of a relational operator.
-    private static (RelationTest Test, bool Reversed)? RelationOf(string op) => op switch
-    {
-        ">" => (RelationTest.Greater, false),
-        ">=" => (RelationTest.GreaterOrEqual, false),
-        "=" => (RelationTest.Equal, false),
-        "<=" => (RelationTest.Greater, true),
-        "<" => (RelationTest.GreaterOrEqual, true),
-        "!=" => (RelationTest.Equal, true),
-        _ => null,
-    };
 
     // A node the grammar's builder makes; a name it refuses is left to the grammar, which reports it.
     private FilterExpression? Built(Func<FilterExpression> build)
@@ -619,19 +607,8 @@ internal sealed partial class PredictiveParser
         if (left is null)
             return null;
         var op = Peek;
-        if (op.Kind != TokenKind.Punct)
+        if (op.Kind != TokenKind.Punct || Tok.RelationOf(op.Text) is not { } relop)
             return null;
-        (RelationTest Test, bool Reversed) relop;
-        switch (op.Text)
-        {
-            case ">": relop = (RelationTest.Greater, false); break;
-            case ">=": relop = (RelationTest.GreaterOrEqual, false); break;
-            case "=": relop = (RelationTest.Equal, false); break;
-            case "<=": relop = (RelationTest.Greater, true); break;
-            case "<": relop = (RelationTest.GreaterOrEqual, true); break;
-            case "!=": relop = (RelationTest.Equal, true); break;
-            default: return null;
-        }
         Advance();
         var right = Arithmetic();
         if (right is null)

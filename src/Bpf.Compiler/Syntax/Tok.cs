@@ -61,15 +61,27 @@ internal static class Tok
 
     /// <summary><c>relop</c> (<c>&gt; &gt;= =</c>) and <c>irelop</c> (<c>&lt;= &lt; !=</c>, reversed).</summary>
     public static readonly Parser<Token, (RelationTest Test, bool Reversed, int Position)> RelOp =
-        Match(t => t.Kind == TokenKind.Punct && t.Text is ">" or ">=" or "=" or "<=" or "<" or "!=", "relational operator")
-            .Select(t => t.Text switch
+        Match(t => t.Kind == TokenKind.Punct && RelationOf(t.Text) is not null, "relational operator")
+            .Select(t =>
             {
-                ">" => (RelationTest.Greater, false, t.Position),
-                ">=" => (RelationTest.GreaterOrEqual, false, t.Position),
-                "=" => (RelationTest.Equal, false, t.Position),
-                "<=" => (RelationTest.Greater, true, t.Position),
-                "<" => (RelationTest.GreaterOrEqual, true, t.Position),
-                _ => (RelationTest.Equal, true, t.Position),
+                var (test, reversed) = RelationOf(t.Text)!.Value;
+                return (test, reversed, t.Position);
             })
             .Labelled("relational operator");
+
+    /// <summary>
+    /// The test a relational operator's text stands for (<c>irelop</c>'s reversed: <c>&lt;=</c> is not
+    /// <c>&gt;</c>), or null for any other text. The grammar's <see cref="RelOp"/> and the predictive
+    /// parser read operators through this one table.
+    /// </summary>
+    public static (RelationTest Test, bool Reversed)? RelationOf(string op) => op switch
+    {
+        ">" => (RelationTest.Greater, false),
+        ">=" => (RelationTest.GreaterOrEqual, false),
+        "=" => (RelationTest.Equal, false),
+        "<=" => (RelationTest.Greater, true),
+        "<" => (RelationTest.GreaterOrEqual, true),
+        "!=" => (RelationTest.Equal, true),
+        _ => null,
+    };
 }
