@@ -13,30 +13,23 @@ internal static class RootCleanup
     /// <summary>Returns the new root.</summary>
     public static Block Run(Block root)
     {
-        if (Opcodes.ClassOf(root.Branch.Code) != Opcodes.Jmp || root.True != root.False)
-        {
-            // Nothing to skip (most filters): the root keeps its statements unless it returns.
-            if (root.IsReturn)
-            {
-                root.Stmts.Clear();
-            }
-
-            return root;
-        }
-
-        var stmts = new List<Stmt>(root.Stmts);
-        root.Stmts.Clear();
         var b = root;
         while (Opcodes.ClassOf(b.Branch.Code) == Opcodes.Jmp && b.True == b.False)
         {
             b = b.True!;
         }
 
-        stmts.AddRange(b.Stmts);
-        b.Stmts.Clear();
-        if (!b.IsReturn)
+        // The root's statements go in front of the new root's (the skipped blocks' own are dropped, as
+        // in libpcap); a root that does not move keeps its list.
+        if (b != root)
         {
-            b.Stmts.AddRange(stmts);
+            b.Stmts.InsertRange(0, root.Stmts);
+            root.Stmts.Clear();
+        }
+
+        if (b.IsReturn)
+        {
+            b.Stmts.Clear();
         }
 
         return b;
