@@ -99,11 +99,16 @@ public static class FilterCompiler
         }
         var codeGenOptions = CodeGenOptionsFor(linkType, snaplen, options);
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
-        var (root, optimizerDisabled) = StackGuard.Run((ast, codeGenOptions), static input =>
+        var (root, optimizerDisabled, refusal) = StackGuard.Run((ast, codeGenOptions), static input =>
         {
-            var graph = CodeGenerator.Generate(input.ast, input.codeGenOptions, out var disabled);
-            return (graph, disabled);
+            var graph = CodeGenerator.TryGenerate(input.ast, input.codeGenOptions, out var disabled, out var refusal);
+            return (graph, disabled, refusal);
         }, positionForError: 0);
+        if (root is null)
+        {
+            error = refusal;
+            return null;
+        }
         if (options.Optimize && !optimizerDisabled)
         {
             root = BlockOptimizer.Optimize(root, libpcapOnly: options.Compatibility == LibpcapCompatibility.V1_10, options.MemoryBudget);

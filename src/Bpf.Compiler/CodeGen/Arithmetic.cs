@@ -72,11 +72,20 @@ internal static class Arithmetic
         var first = a1.Stmts[0];
         var isConst = first.Code == (Opcodes.Ld | Opcodes.Imm);
         if (code == Opcodes.Div && isConst && first.K == 0)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, "division by zero");
+        {
+            cx.Fail(FilterErrorKind.ValueOutOfRange, "division by zero");
+            return a0;
+        }
         if (code == Opcodes.Mod && isConst && first.K == 0)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, "modulus by zero");
+        {
+            cx.Fail(FilterErrorKind.ValueOutOfRange, "modulus by zero");
+            return a0;
+        }
         if ((code == Opcodes.Lsh || code == Opcodes.Rsh) && isConst && first.K > 31)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, "shift by more than 31 bits");
+        {
+            cx.Fail(FilterErrorKind.ValueOutOfRange, "shift by more than 31 bits");
+            return a0;
+        }
         a0.Stmts.AddRange(a1.Stmts);
         a0.Stmts.Add(ToX(a1));
         a0.Stmts.Add(ToA(a0));
@@ -148,19 +157,26 @@ internal static class Arithmetic
     {
         var regno = cx.AllocReg();
         cx.FreeReg(inst.RegNo);
+        if (size is not (1 or 2 or 4))
+        {
+            cx.Fail(FilterErrorKind.ValueOutOfRange, "data size must be 1, 2, or 4");
+            return inst;
+        }
         var sizeCode = size switch
         {
             1 => Opcodes.B,
             2 => Opcodes.H,
-            4 => Opcodes.W,
-            _ => throw cx.Error(FilterErrorKind.ValueOutOfRange, "data size must be 1, 2, or 4"),
+            _ => Opcodes.W,
         };
         var ldInd = (ushort)(Opcodes.Ld | Opcodes.Ind | sizeCode);
         switch (proto)
         {
             case ProtoQualifier.Radio:
                 if (cx.LinkType is not (LinkType.IEEE802_11_RADIO_AVS or LinkType.IEEE802_11_RADIO or LinkType.PRISM_HEADER))
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "radio information not present in capture");
+                {
+                    cx.Fail(FilterErrorKind.UnsupportedForLinkType, "radio information not present in capture");
+                    return inst;
+                }
                 inst.Stmts.Add(ToX(inst));
                 inst.Stmts.Add(new Stmt(ldInd));
                 break;
@@ -233,8 +249,9 @@ internal static class Arithmetic
                 break;
             }
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                cx.Fail(FilterErrorKind.InvalidQualifier,
                     cx.Head ? $"'{QualifierNames.Keyword(proto)}' does not support the index operation" : "unsupported index operation");
+                return inst;
         }
         inst.RegNo = regno;
         inst.Stmts.Add(new Stmt(Opcodes.St, (uint)regno));

@@ -60,7 +60,7 @@ internal static class AtmFields
     private static void RequireAtm(CodeGenContext cx, string name)
     {
         if (!cx.IsAtm)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SUNATM" : "raw ATM")}");
+            cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SUNATM" : "raw ATM")}");
     }
 
     /// <summary><c>metac</c>, <c>bcc</c>, <c>oamf4sc</c>, <c>oamf4ec</c>, <c>sc</c>, <c>ilmic</c>, <c>lane</c>.</summary>
@@ -85,7 +85,7 @@ internal static class AtmFields
                 cx.OffNlNoSnap = 3;
                 return b1;
             default:
-                throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression");
+                return cx.Refuse(FilterErrorKind.Syntax, "syntax error in filter expression");
         }
     }
 
@@ -121,7 +121,7 @@ internal static class AtmFields
                 b1 = Or(Msg(cx, ReleaseDone), b1);
                 return And(VpiVci(cx, 0, 1), b1);
             default:
-                throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression");
+                return cx.Refuse(FilterErrorKind.Syntax, "syntax error in filter expression");
         }
     }
 }

@@ -21,21 +21,44 @@ internal static class CodeGenerator
     /// optimizing it (in-block loops of <c>protochain</c>, 802.11/prism header length code, <c>geneve</c>).
     /// </summary>
     /// <exception cref="FilterCompileException">The expression cannot be compiled for the link type.</exception>
-    public static Block Generate(FilterExpression root, CodeGenOptions options, out bool optimizerDisabled)
+    public static Block Generate(FilterExpression root, CodeGenOptions options, out bool optimizerDisabled) =>
+        TryGenerate(root, options, out optimizerDisabled, out var error) ?? throw error!;
+
+    /// <summary>
+    /// Generates the graph, or returns null with the refusal in <paramref name="error"/>: the generator's
+    /// refusals are recorded on its context, not thrown (see <see cref="CodeGenContext.Failure"/>).
+    /// </summary>
+    /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for, or the expression needs more than 16 scratch registers.</exception>
+    public static Block? TryGenerate(FilterExpression root, CodeGenOptions options, out bool optimizerDisabled, out FilterCompileException? error)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
-        // The thread's context of the last compile, reset (handed back below; a failed compile just drops it).
+        // The thread's context of the last compile, reset (handed back below; a compile that throws just drops it).
         var cx = CodeGenContext.Rent(options);
+        optimizerDisabled = false;
+        error = null;
         cx.Position = root.Position;
         if (root is EmptyExpression)
         {
-            optimizerDisabled = false;
             var accept = Return(cx.Snaplen);
             cx.Return();
             return accept;
         }
-        var p = Expression(cx, root);
+        Cond p = default;
+        try
+        {
+            p = Expression(cx, root);
+        }
+        catch (Exception) when (cx.Failed)
+        {
+            // Something a placeholder led to after the refusal: libpcap would have stopped at the refusal.
+        }
+        if (cx.Failure is { } failure)
+        {
+            error = failure;
+            cx.Return();
+            return null;
+        }
         cx.Position = root.Position;
         VariableHeaders.InsertComputeOffsets(cx, p.Head);
         var ppi = VariableHeaders.PpiDltCheck(cx);
@@ -58,12 +81,16 @@ internal static class CodeGenerator
             case AndExpression a:
             {
                 var left = Expression(cx, a.Left);
+                if (cx.Failed)
+                    return left;
                 var right = Expression(cx, a.Right);
                 return And(left, right);
             }
             case OrExpression o:
             {
                 var left = Expression(cx, o.Left);
+                if (cx.Failed)
+                    return left;
                 var right = Expression(cx, o.Right);
                 return Or(left, right);
             }
@@ -82,10 +109,11 @@ internal static class CodeGenerator
         }
     }
 
+    // An id without an address qualifier is the grammar's error; the refusal is recorded and the id still generated.
     private static void CheckQualifiers(CodeGenContext cx, Qualifiers q)
     {
         if (q.Addr == AddrQualifier.Undefined)
-            throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression");
+            cx.Fail(FilterErrorKind.Syntax, "syntax error in filter expression");
     }
 
     private static Cond Primitive(CodeGenContext cx, FilterExpression e)
@@ -153,7 +181,7 @@ internal static class CodeGenerator
                 return PflogFields.Action(cx, p.Action);
             case Ieee80211TypeExpression t:
                 if (!cx.Head && t.V110Error is { } unknown)
-                    throw cx.Error(FilterErrorKind.UnknownName, unknown);
+                    return cx.Refuse(FilterErrorKind.UnknownName, unknown);
                 return WirelessFields.FrameType(cx, t.Value, t.Mask);
             case Ieee80211DirExpression d:
                 return WirelessFields.FrameDirection(cx, d.Direction);
@@ -180,7 +208,7 @@ internal static class CodeGenerator
             case Mtp3FieldExpression m:
                 return Mtp.Mtp3Field(cx, m.Field, m.Value, m.Test, m.Reversed);
             default:
-                throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression");
+                return cx.Refuse(FilterErrorKind.Syntax, "syntax error in filter expression");
         }
     }
 

@@ -50,10 +50,10 @@ internal static class Direction
                     return cx.MCmp(OffsetBase.LinkHeader, 3, Opcodes.B, outbound ? 0u : 1u, 0x01);
                 // The head: the socket metadata exists only on a live capture handle.
                 if (!cx.Head && cx.Options.Savefile)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType,
                         $"inbound/outbound not supported on {cx.LinkTypeDescription} when reading savefiles");
                 if (cx.Head && !cx.Options.LinuxKernelVlan)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType,
                         $"not a live capture, '{(outbound ? "outbound" : "inbound")}' not supported on {cx.LinkTypeForErrors}");
                 // A live Linux handle: the packet type from the socket metadata.
                 var b = cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.PacketType, Opcodes.H, PacketOutgoing);
@@ -75,9 +75,9 @@ internal static class Direction
         if (cx.LinkType == LinkType.LINUX_SLL2)
             return cx.Cmp(OffsetBase.LinkHeader, 4, Opcodes.W, index);
         if (!cx.Head && cx.Options.Savefile)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"ifindex not supported on {cx.LinkTypeDescription} when reading savefiles");
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"ifindex not supported on {cx.LinkTypeDescription} when reading savefiles");
         if (cx.Head && !cx.Options.LinuxKernelVlan)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"not a live capture, 'ifindex' not supported on {cx.LinkTypeForErrors}");
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"not a live capture, 'ifindex' not supported on {cx.LinkTypeForErrors}");
         return cx.Cmp(OffsetBase.LinkHeader, LinuxAncillary.AdOffset + LinuxAncillary.InterfaceIndex, Opcodes.W, index);
     }
 }

@@ -28,12 +28,9 @@ internal static class Encapsulations
     /// <summary>Inside MPLS only IPv4 and IPv6 can be recognised, by the version nibble after the bottom label.</summary>
     public static Cond MplsLinkType(CodeGenContext cx, uint proto)
     {
-        uint version = proto switch
-        {
-            EtherType.IP => 0x40,
-            EtherType.IPv6 => 0x60,
-            _ => throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "unsupported protocol over mpls"),
-        };
+        if (proto is not (EtherType.IP or EtherType.IPv6))
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, "unsupported protocol over mpls");
+        var version = proto == EtherType.IP ? 0x40u : 0x60u;
         var b0 = cx.Head ? JustAfterMplsStack(cx) : cx.MCmp(OffsetBase.LinkPayload, unchecked((uint)-2), Opcodes.B, 0x01, 0x01);
         return And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.B, version, 0xf0));
     }
@@ -52,7 +49,7 @@ internal static class Encapsulations
     private static Cond VlanVidTest(CodeGenContext cx, uint vlan)
     {
         if (vlan > 0x0fff)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"VLAN tag {vlan} greater than maximum {0x0fff}");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"VLAN tag {vlan} greater than maximum {0x0fff}");
         return cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.H, vlan, 0x0fff);
     }
 
@@ -114,7 +111,7 @@ internal static class Encapsulations
     public static Cond Vlan(CodeGenContext cx, uint? vlan)
     {
         if (cx.LabelStackDepth > 0)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, "no VLAN match after MPLS");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, "no VLAN match after MPLS");
         Cond b0;
         switch (cx.LinkType)
         {
@@ -136,7 +133,7 @@ internal static class Encapsulations
                 b0 = VlanInPacket(cx, vlan);
                 break;
             default:
-                throw cx.NotOnLinkType("vlan", $"no VLAN support for {cx.LinkTypeDescription}");
+                return cx.Refuse(cx.NotOnLinkType("vlan", $"no VLAN support for {cx.LinkTypeDescription}"));
         }
         cx.VlanStackDepth++;
         return b0;
@@ -156,13 +153,13 @@ internal static class Encapsulations
                     or LinkType.NETANALYZER_TRANSPARENT => cx.LinkProto(EtherType.Mpls),
                 LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA when cx.Head => cx.LinkProto(EtherType.Mpls),
                 LinkType.PPP => cx.LinkProto(0x0281), // PPP_MPLS_UCAST
-                _ => throw cx.NotOnLinkType("mpls", $"no MPLS support for {cx.LinkTypeDescription}"),
+                _ => cx.Refuse(cx.NotOnLinkType("mpls", $"no MPLS support for {cx.LinkTypeDescription}")),
             };
         }
         if (label.HasValue)
         {
             if (label.Value > 0xFFFFF)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"MPLS label {label.Value} greater than maximum {0xFFFFF}");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"MPLS label {label.Value} greater than maximum {0xFFFFF}");
             b0 = And(b0, cx.MCmp(OffsetBase.LinkPayload, 0, Opcodes.W, label.Value << 12, 0xfffff000));
         }
         cx.OffNlNoSnap += 4;
@@ -181,7 +178,7 @@ internal static class Encapsulations
         if (session.HasValue)
         {
             if (session.Value > 0x0000ffff)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"PPPoE session number {session.Value} greater than maximum {0x0000ffff}");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"PPPoE session number {session.Value} greater than maximum {0x0000ffff}");
             // The head compares the session id halfword; 1.10 masked the low half of a word.
             b0 = And(b0, cx.Head
                 ? cx.Cmp(OffsetBase.LinkPayload, 2, Opcodes.H, session.Value)
@@ -202,7 +199,7 @@ internal static class Encapsulations
         if (vni.HasValue)
         {
             if (vni.Value > 0xffffff)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"Geneve VNI {vni.Value} greater than maximum {0xffffff}");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"Geneve VNI {vni.Value} greater than maximum {0xffffff}");
             b0 = And(b0, cx.MCmp(rel, 12, Opcodes.W, vni.Value << 8, 0xffffff00));
         }
         return b0;
@@ -222,7 +219,7 @@ internal static class Encapsulations
         // 1.10's parser fails on the bare word at the start of an expression, its code generator on a
         // word that follows a primitive (it inherits that primitive's qualifiers).
         if (!cx.Head)
-            throw cx.Position == 0 ? cx.Error(FilterErrorKind.Syntax, "can't parse filter expression: syntax error") : IdCodes.Syntax(cx);
+            return cx.Refuse(cx.Position == 0 ? cx.Error(FilterErrorKind.Syntax, "can't parse filter expression: syntax error") : IdCodes.Syntax(cx));
         return UdpTunnel(cx, VxlanPort, (port, rel) => VxlanCheck(cx, port, rel, vni), VxlanOffsets);
     }
 

@@ -15,7 +15,7 @@ internal static class Hosts
     {
         var error = cx.Head ? QualifierNames.HeadWirelessOnly(dir) : QualifierNames.Wireless80211Only(dir, "addresses other than 802.11 MAC addresses");
         if (error != null)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, error);
+            cx.Fail(FilterErrorKind.InvalidQualifier, error);
     }
 
     /// <summary>(address &amp; mask) at the source/destination offsets of a protocol carried in <paramref name="llProto"/>.</summary>
@@ -135,7 +135,7 @@ internal static class Hosts
         if (cx.Head && proto is ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.Arp or ProtoQualifier.Rarp)
             return HeadHost(cx, [addr], [mask], proto, dir, type);
         if (cx.Head && proto != ProtoQualifier.Decnet)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for '{headContext ?? typeName + " <IPv4 address>"}'");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for '{headContext ?? typeName + " <IPv4 address>"}'");
         switch (proto)
         {
             case ProtoQualifier.Default:
@@ -148,7 +148,7 @@ internal static class Hosts
                 }
                 return b0;
             case ProtoQualifier.Link:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to {typeName}");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to {typeName}");
             case ProtoQualifier.IP:
                 return HostOp(cx, addr, mask, dir, EtherType.IP, 12, 16);
             case ProtoQualifier.Rarp:
@@ -158,7 +158,7 @@ internal static class Hosts
             case ProtoQualifier.Decnet:
                 return DecnetHostOp(cx, addr, dir);
             case ProtoQualifier.Atalk:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "AppleTalk host filtering not implemented");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "AppleTalk host filtering not implemented");
             case ProtoQualifier.Lat:
             case ProtoQualifier.Sca:
             case ProtoQualifier.Moprc:
@@ -166,11 +166,11 @@ internal static class Hosts
             case ProtoQualifier.Aarp:
             case ProtoQualifier.Iso:
             case ProtoQualifier.Ipx:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"{QualifierNames.Keyword(proto).ToUpperInvariant()} host filtering not implemented");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"{QualifierNames.Keyword(proto).ToUpperInvariant()} host filtering not implemented");
             case ProtoQualifier.IPv6:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "'ip6' modifier applied to ip host");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "'ip6' modifier applied to ip host");
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to {typeName}");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to {typeName}");
         }
     }
 
@@ -186,11 +186,11 @@ internal static class Hosts
             case ProtoQualifier.IPv6:
                 return HostOp6(cx, addr, mask, dir, 8, 24);
             case ProtoQualifier.Link:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to ip6 {typeName}");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"link-layer modifier applied to ip6 {typeName}");
             case ProtoQualifier.Atalk:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"AppleTalk modifier applied to ip6 {typeName}");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"AppleTalk modifier applied to ip6 {typeName}");
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to ip6 {typeName}");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' modifier applied to ip6 {typeName}");
         }
     }
 
@@ -202,12 +202,13 @@ internal static class Hosts
     public static Cond HeadDecnetHost(CodeGenContext cx, string? text, uint v, Qualifiers q)
     {
         if (QualifierNames.HeadWirelessOnly(q.Dir) is { } wireless)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, wireless);
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, wireless);
         if (q.Addr is not (AddrQualifier.Default or AddrQualifier.Host))
-            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'decnet' is not a valid qualifier for '{q.Addr.ToString().ToLowerInvariant()}'");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'decnet' is not a valid qualifier for '{q.Addr.ToString().ToLowerInvariant()}'");
         if (text == null)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{v}'");
-        var addr = HeadAtoDn(text) ?? throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{text}'");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{v}'");
+        if (HeadAtoDn(text) is not { } addr)
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid DECnet address '{text}'");
         var b0 = cx.LinkProto(EtherType.Dn);
         return And(b0, DecnetHostOp(cx, addr, q.Dir));
     }
@@ -256,7 +257,7 @@ internal static class Hosts
                 return BothDirections(dir, d => DecnetHostOp(cx, addr, d));
             default:
                 CheckAddressDirection(cx, dir);
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "syntax error in filter expression");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "syntax error in filter expression");
         }
         // DECnet addresses are little-endian on the wire.
         var swapped = (uint)(ushort)(((addr & 0xff) << 8) | ((addr >> 8) & 0xff));

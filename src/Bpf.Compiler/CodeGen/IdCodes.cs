@@ -25,7 +25,7 @@ internal static class IdCodes
             {
                 var addr = cx.Names?.LookupNetwork(name) ?? 0;
                 if (addr == 0)
-                    throw cx.Error(FilterErrorKind.UnknownName, $"unknown network '{name}'");
+                    return cx.Refuse(FilterErrorKind.UnknownName, $"unknown network '{name}'");
                 var mask = 0xffffffffu;
                 while (addr != 0 && (addr & 0xff000000) == 0)
                 {
@@ -40,9 +40,9 @@ internal static class IdCodes
             case AddrQualifier.Port:
             {
                 if (q.Proto is not (ProtoQualifier.Default or ProtoQualifier.Udp or ProtoQualifier.Tcp or ProtoQualifier.Sctp))
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, "illegal qualifier of 'port'");
-                var found = cx.Names?.LookupPort(name)
-                    ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown port '{name}'");
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier, "illegal qualifier of 'port'");
+                if (cx.Names?.LookupPort(name) is not { } found)
+                    return cx.Refuse(FilterErrorKind.UnknownName, $"unknown port '{name}'");
                 var proto = CheckPortProto(cx, q.Proto, found.Protocol, $"port '{name}'");
                 CheckPortNumber(cx, found.Port);
                 return Ports.AnyFamily(cx, (uint)found.Port, proto, q.Dir);
@@ -50,9 +50,9 @@ internal static class IdCodes
             case AddrQualifier.PortRange:
             {
                 if (q.Proto is not (ProtoQualifier.Default or ProtoQualifier.Udp or ProtoQualifier.Tcp or ProtoQualifier.Sctp))
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, "illegal qualifier of 'portrange'");
-                var (p1, p2, realProto) = cx.Head ? HeadPortRange(cx, name) : ParsePortRange(cx, name)
-                    ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown port in range '{name}'");
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier, "illegal qualifier of 'portrange'");
+                if ((cx.Head ? HeadPortRange(cx, name) : ParsePortRange(cx, name)) is not (var p1, var p2, var realProto))
+                    return cx.Refuse(FilterErrorKind.UnknownName, $"unknown port in range '{name}'");
                 var proto = CheckPortProto(cx, q.Proto, realProto, $"port in range '{name}'");
                 CheckPortNumber(cx, p1);
                 CheckPortNumber(cx, p2);
@@ -61,31 +61,31 @@ internal static class IdCodes
             case AddrQualifier.Gateway:
                 // libpcap 1.10 built with IPv6 had no gateway; the head has.
                 if (!cx.Head)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' not supported in this configuration");
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier, "'gateway' not supported in this configuration");
                 return Gateway(cx, name, q.Proto);
             case AddrQualifier.Proto:
             {
                 var v = Protocols.LookupProto(cx, name, q.Proto);
                 if (v < 0)
-                    throw cx.Error(FilterErrorKind.UnknownName, $"unknown protocol: {name}");
+                    return cx.Refuse(FilterErrorKind.UnknownName, $"unknown protocol: {name}");
                 return Protocols.Proto(cx, (uint)v, q.Proto, q.Dir);
             }
             case AddrQualifier.Protochain:
             {
                 var v = Protocols.LookupProto(cx, name, q.Proto, "protochain");
                 if (v < 0)
-                    throw cx.Error(FilterErrorKind.UnknownName, $"unknown protocol: {name}");
+                    return cx.Refuse(FilterErrorKind.UnknownName, $"unknown protocol: {name}");
                 return Protochain.Generate(cx, (uint)v, q.Proto);
             }
             default:
-                throw Syntax(cx);
+                return cx.Refuse(Syntax(cx));
         }
     }
 
     private static void CheckPortNumber(CodeGenContext cx, int port)
     {
         if (port < 0)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
+            cx.Fail(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
         NumericIds.PortRange(cx, (uint)port);
     }
 
@@ -104,7 +104,7 @@ internal static class IdCodes
         if (real != Ports.AnyTransport && real != wanted)
         {
             var realName = real == (int)IpProto.Tcp ? "tcp" : real == (int)IpProto.Udp ? "udp" : "sctp";
-            throw cx.Error(FilterErrorKind.InvalidQualifier, $"{what} is {realName}");
+            cx.Fail(FilterErrorKind.InvalidQualifier, $"{what} is {realName}");
         }
         _ = name;
         return wanted;
@@ -114,20 +114,28 @@ internal static class IdCodes
     /// The head's stringtoportrange: exactly one hyphen between two ports, each a number (decimal,
     /// 0-octal or 0x-hex, at most 32 bits) or a service name; the protocol is the names' if they agree.
     /// </summary>
+    /// <remarks>A refused range is recorded on <paramref name="cx"/> and comes back as ports 0-0.</remarks>
     private static (int, int, int) HeadPortRange(CodeGenContext cx, string name)
     {
         var hyphen = name.IndexOf('-');
-        if (hyphen < 0)
-            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' contains no hyphen");
-        if (name.IndexOf('-', hyphen + 1) >= 0)
-            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' contains more than one hyphen");
-        if (hyphen == 0)
-            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' has no starting port");
-        var (p1, proto1) = HeadStringToPort(cx, name[..hyphen]);
-        if (hyphen == name.Length - 1)
-            throw cx.Error(FilterErrorKind.Syntax, $"port range '{name}' has no ending port");
-        var (p2, proto2) = HeadStringToPort(cx, name[(hyphen + 1)..]);
-        return ((int)Math.Min(p1, int.MaxValue), (int)Math.Min(p2, int.MaxValue), proto1 == proto2 ? proto1 : Ports.AnyTransport);
+        var error = hyphen < 0 ? "contains no hyphen"
+            : name.IndexOf('-', hyphen + 1) >= 0 ? "contains more than one hyphen"
+            : hyphen == 0 ? "has no starting port"
+            : null;
+        if (error is null)
+        {
+            var (p1, proto1) = HeadStringToPort(cx, name[..hyphen]);
+            if (cx.Failed)
+                return (0, 0, Ports.AnyTransport);
+            if (hyphen < name.Length - 1)
+            {
+                var (p2, proto2) = HeadStringToPort(cx, name[(hyphen + 1)..]);
+                return ((int)Math.Min(p1, int.MaxValue), (int)Math.Min(p2, int.MaxValue), proto1 == proto2 ? proto1 : Ports.AnyTransport);
+            }
+            error = "has no ending port";
+        }
+        cx.Fail(FilterErrorKind.Syntax, $"port range '{name}' {error}");
+        return (0, 0, Ports.AnyTransport);
     }
 
     // The head's stringtoport: a number is any protocol's; a name is TCP's, else UDP's (both when
@@ -137,8 +145,10 @@ internal static class IdCodes
         var (isNumber, value) = HeadStoulen(cx, text);
         if (isNumber)
             return (value, Ports.AnyTransport);
-        var found = cx.Names?.LookupPort(text) ?? throw cx.Error(FilterErrorKind.UnknownName, $"'{text}' is not a valid port");
-        return ((uint)found.Port, found.Protocol);
+        if (cx.Names?.LookupPort(text) is { } found)
+            return ((uint)found.Port, found.Protocol);
+        cx.Fail(FilterErrorKind.UnknownName, $"'{text}' is not a valid port");
+        return (0, Ports.AnyTransport);
     }
 
     // The head scanner's stoulen: (false, 0) when the text is not a number of its base.
@@ -155,7 +165,10 @@ internal static class IdCodes
                 return (false, 0);
             n = n * radix + d;
             if (n > uint.MaxValue)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"{kind} number {text} overflows 32 bits");
+            {
+                cx.Fail(FilterErrorKind.ValueOutOfRange, $"{kind} number {text} overflows 32 bits");
+                return (true, 0);
+            }
         }
         return (true, (uint)n);
     }
@@ -209,20 +222,24 @@ internal static class IdCodes
                 LinkType.IEEE802_11 or LinkType.PRISM_HEADER or LinkType.IEEE802_11_RADIO_AVS
                     or LinkType.IEEE802_11_RADIO or LinkType.PPI => "802.11",
                 LinkType.IP_OVER_FC => "Fibre Channel",
-                _ => throw cx.NotOnLinkType("link host NAME",
-                    "only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name"),
+                _ => null,
             };
+            if (what is null)
+            {
+                return cx.Refuse(cx.NotOnLinkType("link host NAME",
+                    "only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name"));
+            }
             // The head's gen_mac48host_byname has one message for every MAC-48 link type.
-            var mac = cx.Names?.LookupEther(name)
-                ?? throw cx.Error(FilterErrorKind.UnknownName, cx.Head ? $"unknown Ethernet-like host '{name}'" : $"unknown {what} host '{name}'");
+            if (cx.Names?.LookupEther(name) is not { } mac)
+                return cx.Refuse(FilterErrorKind.UnknownName, cx.Head ? $"unknown Ethernet-like host '{name}'" : $"unknown {what} host '{name}'");
             return MacAddresses.LinkHost(cx, mac, q.Dir)!.Value;
         }
         if (proto == ProtoQualifier.Decnet)
-            throw cx.Error(FilterErrorKind.UnknownName, $"decnet name support not included, '{name}' cannot be translated\n");
+            return cx.Refuse(FilterErrorKind.UnknownName, $"decnet name support not included, '{name}' cannot be translated\n");
 
         var addrs = cx.Names?.LookupHost(name) ?? [];
         if (addrs.Count == 0)
-            throw cx.Error(FilterErrorKind.UnknownName, $"unknown host '{name}'");
+            return cx.Refuse(FilterErrorKind.UnknownName, $"unknown host '{name}'");
         if (cx.Head)
             return HostByName(cx, name, addrs, proto, proto, q.Dir, q.Addr, not: false);
         var tproto = proto;
@@ -253,7 +270,7 @@ internal static class IdCodes
                 continue;
             b = b == null ? tmp : Or(b.Value, tmp);
         }
-        return b ?? throw cx.Error(FilterErrorKind.UnknownName,
+        return b ?? cx.Refuse(FilterErrorKind.UnknownName,
             $"unknown host '{name}'{(proto == ProtoQualifier.Default ? "" : " for specified address family")}");
     }
 
@@ -264,24 +281,24 @@ internal static class IdCodes
     private static Cond Gateway(CodeGenContext cx, string name, ProtoQualifier proto)
     {
         if (proto is not (ProtoQualifier.Default or ProtoQualifier.IP or ProtoQualifier.Arp or ProtoQualifier.Rarp))
-            throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'gateway'");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'gateway'");
         if (cx.LabelStackDepth > 0)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within MPLS");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within MPLS");
         if (cx.IsEncap)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within VXLAN or Geneve");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, "'gateway' cannot be used within VXLAN or Geneve");
         // gen_mac48host_byname: link types with 48-bit MAC addresses only.
         if (cx.LinkType is not (LinkType.EN10MB or LinkType.FDDI or LinkType.IEEE802 or LinkType.IEEE802_11
             or LinkType.IEEE802_11_RADIO or LinkType.IEEE802_11_RADIO_AVS or LinkType.IP_OVER_FC or LinkType.NETANALYZER
             or LinkType.NETANALYZER_TRANSPARENT or LinkType.DSA_TAG_BRCM or LinkType.DSA_TAG_DSA or LinkType.PPI
             or LinkType.PRISM_HEADER))
-            throw cx.NotOnLinkType("gateway", "");
-        var mac = cx.Names?.LookupEther(name)
-            ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown Ethernet-like host '{name}'");
+            return cx.Refuse(cx.NotOnLinkType("gateway", ""));
+        if (cx.Names?.LookupEther(name) is not { } mac)
+            return cx.Refuse(FilterErrorKind.UnknownName, $"unknown Ethernet-like host '{name}'");
         var b0 = MacAddresses.LinkHost(cx, mac, DirQualifier.Or)!;
         // Unqualified, the head skips the name's IPv6 addresses (the documented IPv4-only behaviour).
         var addrs = cx.Names?.LookupHost(name) ?? [];
         if (addrs.Count == 0)
-            throw cx.Error(FilterErrorKind.UnknownName, $"unknown host '{name}'");
+            return cx.Refuse(FilterErrorKind.UnknownName, $"unknown host '{name}'");
         var b1 = HostByName(cx, name, addrs, proto, ProtoQualifier.IP, DirQualifier.Or, AddrQualifier.Host, not: true);
         return And(b0.Value, b1);
     }
@@ -298,7 +315,7 @@ internal static class IdCodes
         {
             var v4 = addrs.Where(a => a.AddressFamily == AddressFamily.InterNetwork).Select(NumericIds.ToUInt).Order().ToArray();
             if (v4.Length > 100)
-                throw cx.Error(FilterErrorKind.TooComplex, "More than 100 IPv4 addresses per name");
+                return cx.Refuse(FilterErrorKind.TooComplex, "More than 100 IPv4 addresses per name");
             if (v4.Length > 0)
                 ret = Hosts.HeadHost(cx, v4, [.. v4.Select(_ => 0xffffffffu)], proto4, dir, type, not, "host <Internet hostname>");
         }
@@ -308,7 +325,7 @@ internal static class IdCodes
                 .Select(a => a.GetAddressBytes()).Order(Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y)))
                 .Select(NumericIds.Words).ToArray();
             if (v6.Length > 100)
-                throw cx.Error(FilterErrorKind.TooComplex, "More than 100 IPv6 addresses per name");
+                return cx.Refuse(FilterErrorKind.TooComplex, "More than 100 IPv6 addresses per name");
             if (v6.Length > 0)
             {
                 uint[] all = [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff];
@@ -316,7 +333,7 @@ internal static class IdCodes
                 ret = ret == null ? hosts6 : Or(ret.Value, hosts6);
             }
         }
-        return ret ?? throw cx.Error(FilterErrorKind.UnknownName,
+        return ret ?? cx.Refuse(FilterErrorKind.UnknownName,
             $"unknown host '{name}'{(proto4 == ProtoQualifier.Default ? "" : " for specified address family")}");
     }
 

@@ -114,13 +114,13 @@ internal static class LinkTypeTests
             return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);
         }
         if (cx.Head)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"link-layer type filtering not implemented for {cx.LinkTypeForErrors}");
-        throw cx.Error(FilterErrorKind.UnsupportedForLinkType,
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"link-layer type filtering not implemented for {cx.LinkTypeForErrors}");
+        return cx.Refuse(FilterErrorKind.UnsupportedForLinkType,
             $"{cx.LinkTypeDescription} link-layer type filtering not implemented");
     }
 
     private static Strategy NotImplemented(string what) => (cx, _) =>
-        throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"{what} link-layer type filtering not implemented");
+        cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"{what} link-layer type filtering not implemented");
 
     private static Cond EthernetLike(CodeGenContext cx, uint proto)
     {

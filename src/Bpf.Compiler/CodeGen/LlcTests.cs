@@ -65,7 +65,7 @@ internal static class LlcTests
                     ? cx.MCmp(OffsetBase.LinkHeader, 0, Opcodes.B, 0x08, 0x0c)
                     : WirelessFields.DataFrameCheck(cx);
             default:
-                throw cx.NotOnLinkType("llc", $"'llc' not supported for {cx.LinkTypeDescription}");
+                return cx.Refuse(cx.NotOnLinkType("llc", $"'llc' not supported for {cx.LinkTypeDescription}"));
         }
     }
 

@@ -27,7 +27,7 @@ internal static class MacAddresses
             case DirQualifier.Or:
                 return Or(FixedHostOp(cx, mac, DirQualifier.Src, srcOff, dstOff, suffix), FixedHostOp(cx, mac, DirQualifier.Dst, srcOff, dstOff, suffix));
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                return cx.Refuse(FilterErrorKind.InvalidQualifier,
                     (cx.Head ? QualifierNames.HeadWirelessOnly(dir) : QualifierNames.MacOnly80211(dir, suffix)) ?? "syntax error in filter expression");
         }
     }
@@ -55,7 +55,7 @@ internal static class MacAddresses
     {
         LinkType.ARCNET or LinkType.ARCNET_LINUX => FixedHostOp(cx, [address], dir, 0, 1, ""),
         LinkType.BACNET_MS_TP => FixedHostOp(cx, [address], dir, 4, 3, ""),
-        _ => throw cx.NotOnLinkType(context, ""),
+        _ => cx.Refuse(cx.NotOnLinkType(context, "")),
     };
 
     /// <summary>A MAC address test for the current link type, or null when it has no MAC addresses.</summary>
@@ -93,9 +93,9 @@ internal static class MacAddresses
         {
             var mac = ParseMac(text);
             return LinkHost(cx, mac, q.Dir)
-                ?? throw cx.NotOnLinkType("link host XX:XX:XX:XX:XX:XX", $"ethernet addresses supported only on {LinkList}");
+                ?? cx.Refuse(cx.NotOnLinkType("link host XX:XX:XX:XX:XX:XX", $"ethernet addresses supported only on {LinkList}"));
         }
-        throw cx.Error(FilterErrorKind.InvalidQualifier, "ethernet address used in non-ether expression");
+        return cx.Refuse(FilterErrorKind.InvalidQualifier, "ethernet address used in non-ether expression");
     }
 
     /// <summary>
@@ -108,18 +108,18 @@ internal static class MacAddresses
         {
             // The head's gen_acode: MAC-8 addresses also on BACnet MS/TP.
             if (q.Addr is not (AddrQualifier.Host or AddrQualifier.Default))
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "'" + q.Addr.ToString().ToLowerInvariant() + "' is not a valid qualifier for '$XX'");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "'" + q.Addr.ToString().ToLowerInvariant() + "' is not a valid qualifier for '$XX'");
             if (q.Proto != ProtoQualifier.Link)
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "'link' is the only valid proto qualifier for 'host $XX'");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "'link' is the only valid proto qualifier for 'host $XX'");
             return Mac8Host(cx, Convert.ToByte(text.TrimStart('$'), 16), q.Dir, "link host $XX");
         }
         if (cx.LinkType is not (LinkType.ARCNET or LinkType.ARCNET_LINUX))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "aid supported only on ARCnet");
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, "aid supported only on ARCnet");
         if (q.Addr is AddrQualifier.Host or AddrQualifier.Default && q.Proto == ProtoQualifier.Link)
             // The head parses the hex digits after '$' ("Fix ARCnet address parsing"); 1.10 ran
             // the whole token, '$' included, through pcap_ether_aton.
             return ArcnetHost(cx, cx.Head ? [Convert.ToByte(text.TrimStart('$'), 16)] : ParseMac(text), q.Dir);
-        throw cx.Error(FilterErrorKind.InvalidQualifier, "ARCnet address used in non-arc expression");
+        return cx.Refuse(FilterErrorKind.InvalidQualifier, "ARCnet address used in non-arc expression");
     }
 
     /// <summary>Hex digit pairs with optional ':', '.', '-' separators (libpcap's pcap_ether_aton).</summary>
@@ -166,17 +166,17 @@ internal static class MacAddresses
                 if (cx.Head && cx.LinkType == LinkType.BACNET_MS_TP)
                     return Mac8Host(cx, 0xff, DirQualifier.Dst, "broadcast");
                 return LinkHost(cx, s_broadcast, DirQualifier.Dst)
-                    ?? throw cx.NotOnLinkType("broadcast", "not a broadcast link");
+                    ?? cx.Refuse(cx.NotOnLinkType("broadcast", "not a broadcast link"));
             case ProtoQualifier.IP:
                 if (cx.Netmask == CodeGenOptions.NetmaskUnknown)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "netmask not known, so 'ip broadcast' not supported");
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, "netmask not known, so 'ip broadcast' not supported");
                 var b0 = cx.LinkProto(EtherType.IP);
                 var hostmask = ~cx.Netmask;
                 var b1 = cx.MCmp(OffsetBase.LinkPayload, 16, Opcodes.W, 0, hostmask);
                 var b2 = Or(b1, cx.MCmp(OffsetBase.LinkPayload, 16, Opcodes.W, hostmask, hostmask));
                 return And(b0, b2);
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, cx.Head
                     ? $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'broadcast'" : "only link-layer/IP broadcast filters supported");
         }
     }
@@ -230,11 +230,11 @@ internal static class MacAddresses
             default:
                 // The head names the qualifier; 1.10 gave its link-layer message for any.
                 if (cx.Head)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'multicast'");
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier, $"'{QualifierNames.Keyword(proto)}' is not a valid qualifier for 'multicast'");
                 break;
         }
-        throw cx.NotOnLinkType("multicast",
-            "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel");
+        return cx.Refuse(cx.NotOnLinkType("multicast",
+            "link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel"));
     }
 
     // The destination address is addr3 when going to the DS, addr1 otherwise; data frames only... as libpcap.

@@ -23,7 +23,7 @@ internal static class Mtp
             _ => ("hmsu", true),
         };
         if (!CarriesMtp2(cx))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SS7" : hsl ? "MTP2_HSL" : "MTP2")}");
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SS7" : hsl ? "MTP2_HSL" : "MTP2")}");
         Cond Li(ushort jtype, bool reverse, uint v) => hsl
             ? cx.NCmp(OffsetBase.Packet, cx.OffLiHsl, Opcodes.H, 0xff80, jtype, reverse, v)
             : cx.NCmp(OffsetBase.Packet, cx.OffLi, Opcodes.B, 0x3f, jtype, reverse, v);
@@ -55,25 +55,25 @@ internal static class Mtp
             case Syntax.Mtp3Field.Sio:
             case Syntax.Mtp3Field.HsSio:
                 if (cx.OffSio == AbsOffset.NotSet)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("sio")}' supported only on SS7");
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("sio")}' supported only on SS7");
                 if (value > 255)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("sio")} {value} greater than maximum 255" : $"sio value {value} too big; max value = 255");
+                    return cx.Refuse(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("sio")} {value} greater than maximum 255" : $"sio value {value} too big; max value = 255");
                 return cx.NCmp(OffsetBase.Packet, cx.OffSio + extra, Opcodes.B, 0xffffffff, jtype, reverse, value);
             case Syntax.Mtp3Field.Opc:
             case Syntax.Mtp3Field.HsOpc:
                 if (cx.OffOpc == AbsOffset.NotSet)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("opc")}' supported only on SS7");
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("opc")}' supported only on SS7");
                 if (value > 16383)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("opc")} {value} greater than maximum 16383" : $"opc value {value} too big; max value = 16383");
+                    return cx.Refuse(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("opc")} {value} greater than maximum 16383" : $"opc value {value} too big; max value = 16383");
                 // The 14-bit point code is stored little-endian across the routing label.
                 var opc = ((value & 0x3c00) >> 10) + ((value & 0x03fc) << 6) + ((value & 0x0003) << 22);
                 return cx.NCmp(OffsetBase.Packet, cx.OffOpc + extra, Opcodes.W, 0x00c0ff0f, jtype, reverse, opc);
             case Syntax.Mtp3Field.Dpc:
             case Syntax.Mtp3Field.HsDpc:
                 if (cx.OffDpc == AbsOffset.NotSet)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("dpc")}' supported only on SS7");
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("dpc")}' supported only on SS7");
                 if (value > 16383)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("dpc")} {value} greater than maximum 16383" : $"dpc value {value} too big; max value = 16383");
+                    return cx.Refuse(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("dpc")} {value} greater than maximum 16383" : $"dpc value {value} too big; max value = 16383");
                 if (cx.Head)
                 {
                     // The head loads the 14-bit DPC as a little-endian halfword (1.10's word mask was wrong).
@@ -84,9 +84,9 @@ internal static class Mtp
                 return cx.NCmp(OffsetBase.Packet, cx.OffDpc + extra, Opcodes.W, 0xff3f0000, jtype, reverse, dpc);
             default:
                 if (cx.OffSls == AbsOffset.NotSet)
-                    throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("sls")}' supported only on SS7");
+                    return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, $"'{Keyword("sls")}' supported only on SS7");
                 if (value > 15)
-                    throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("sls")} {value} greater than maximum 15" : $"sls value {value} too big; max value = 15");
+                    return cx.Refuse(FilterErrorKind.ValueOutOfRange, cx.Head ? $"{Keyword("sls")} {value} greater than maximum 15" : $"sls value {value} too big; max value = 15");
                 return cx.NCmp(OffsetBase.Packet, cx.OffSls + extra, Opcodes.B, 0xf0, jtype, reverse, value << 4);
         }
     }

@@ -60,13 +60,13 @@ internal static class NumericIds
         {
             vlen = AtoDn(text, out v);
             if (vlen == 0)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"malformed decnet address '{text}'");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"malformed decnet address '{text}'");
         }
         else
         {
             vlen = AtoIn(text, out v);
             if (vlen < 0)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{text}'");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{text}'");
         }
         switch (q.Addr)
         {
@@ -76,7 +76,7 @@ internal static class NumericIds
                 if (proto == ProtoQualifier.Decnet)
                     return Hosts.Host(cx, v, 0, proto, q.Dir, q.Addr);
                 if (proto == ProtoQualifier.Link)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier,
                         cx.Head ? $"illegal link-layer address '{text ?? v.ToString(System.Globalization.CultureInfo.InvariantCulture)}'" : "illegal link layer address");
                 var mask = 0xffffffffu;
                 if (text == null && q.Addr == AddrQualifier.Net)
@@ -107,14 +107,14 @@ internal static class NumericIds
                 return Ports.AnyFamilyRange(cx, v, v, ipProto, q.Dir);
             }
             case AddrQualifier.Gateway:
-                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                return cx.Refuse(FilterErrorKind.InvalidQualifier,
                     cx.Head ? $"'gateway' is not a valid qualifier for '{text ?? v.ToString(System.Globalization.CultureInfo.InvariantCulture)}'" : "'gateway' requires a name");
             case AddrQualifier.Proto:
                 return Protocols.Proto(cx, v, proto, q.Dir);
             case AddrQualifier.Protochain:
                 return Protochain.Generate(cx, v, proto);
             default:
-                throw IdCodes.Syntax(cx);
+                return cx.Refuse(IdCodes.Syntax(cx));
         }
     }
 
@@ -127,8 +127,14 @@ internal static class NumericIds
         ProtoQualifier.Tcp => (int)IpProto.Tcp,
         ProtoQualifier.Sctp => (int)IpProto.Sctp,
         ProtoQualifier.Default => Ports.AnyTransport,
-        _ => throw cx.Error(FilterErrorKind.InvalidQualifier, $"illegal qualifier of '{what}'"),
+        _ => IllegalQualifier(cx, what),
     };
+
+    private static int IllegalQualifier(CodeGenContext cx, string what)
+    {
+        cx.Fail(FilterErrorKind.InvalidQualifier, $"illegal qualifier of '{what}'");
+        return Ports.AnyTransport;
+    }
 
     // "area.node" (libpcap's __pcap_atodn); 0 when not of that form.
     private static int AtoDn(string s, out uint addr)
@@ -146,28 +152,28 @@ internal static class NumericIds
     {
         var nlen = AtoIn(address, out var n);
         if (nlen < 0)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{address}'");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{address}'");
         n = ShiftLeft(n, 32 - nlen);
         uint m;
         if (maskText != null)
         {
             var mlen = AtoIn(maskText, out m);
             if (mlen < 0)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{maskText}'");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid IPv4 address '{maskText}'");
             m = ShiftLeft(m, 32 - mlen);
             if ((n & ~m) != 0)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address} mask {maskText}\"");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address} mask {maskText}\"");
         }
         else
         {
             if (maskLength > 32)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"netmask length {maskLength} greater than maximum 32" : "mask length must be <= 32");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, cx.Head ? $"netmask length {maskLength} greater than maximum 32" : "mask length must be <= 32");
             m = maskLength == 0 ? 0 : 0xffffffff << (int)(32 - maskLength);
             if ((n & ~m) != 0)
-                throw cx.Error(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
+                return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
         }
         if (q.Addr != AddrQualifier.Net)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, cx.Head
                 ? $"'{q.Addr.ToString().ToLowerInvariant()}' is not a valid qualifier for '{(maskText != null ? $"{address} mask {maskText}" : $"{address}/{maskLength}")}'"
                 : "Mask syntax for networks only");
         return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr, "net <IPv4 prefix>");
@@ -177,16 +183,16 @@ internal static class NumericIds
     internal static void PortRange(CodeGenContext cx, uint port)
     {
         if (port > 65535)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, cx.Head ? $"port number {port} greater than maximum 65535" : $"illegal port number {port} > 65535");
+            cx.Fail(FilterErrorKind.ValueOutOfRange, cx.Head ? $"port number {port} greater than maximum 65535" : $"illegal port number {port} > 65535");
     }
 
     /// <summary>An IPv6 address or network (libpcap's gen_mcode6).</summary>
     public static Cond Ipv6(CodeGenContext cx, string address, uint maskLength, Qualifiers q)
     {
         if (!IPAddress.TryParse(address, out var ip) || ip.AddressFamily != AddressFamily.InterNetworkV6)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"invalid ip6 address {address}");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"invalid ip6 address {address}");
         if (maskLength > 128)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, "mask length must be <= 128");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, "mask length must be <= 128");
         var maskBytes = new byte[16];
         for (var i = 0; i < maskLength / 8; i++)
             maskBytes[i] = 0xff;
@@ -195,19 +201,19 @@ internal static class NumericIds
         var a = Words(ip.GetAddressBytes());
         var m = Words(maskBytes);
         if ((a[0] & ~m[0]) != 0 || (a[1] & ~m[1]) != 0 || (a[2] & ~m[2]) != 0 || (a[3] & ~m[3]) != 0)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"non-network bits set in \"{address}/{maskLength}\"");
         switch (q.Addr)
         {
             case AddrQualifier.Default:
             case AddrQualifier.Host:
                 if (maskLength != 128)
-                    throw cx.Error(FilterErrorKind.InvalidQualifier,
+                    return cx.Refuse(FilterErrorKind.InvalidQualifier,
                         cx.Head ? $"'host' is not a valid qualifier for '{address}/{maskLength}'" : "Mask syntax for networks only");
                 return Hosts.Host6(cx, a, m, q.Proto, q.Dir, q.Addr);
             case AddrQualifier.Net:
                 return Hosts.Host6(cx, a, m, q.Proto, q.Dir, q.Addr);
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "invalid qualifier against IPv6 address");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "invalid qualifier against IPv6 address");
         }
     }
 }

@@ -14,7 +14,7 @@ internal static class PflogFields
     private static void RequirePflog(CodeGenContext cx, string what)
     {
         if (cx.LinkType != LinkType.PFLOG)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, $"{what} supported only on PF linktype");
+            cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"{what} supported only on PF linktype");
     }
 
     /// <summary><c>on eth0</c>.</summary>
@@ -23,7 +23,7 @@ internal static class PflogFields
         RequirePflog(cx, "ifname");
         var bytes = Encoding.UTF8.GetBytes(name);
         if (bytes.Length >= NameSize)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"ifname interface names can only be {NameSize - 1} characters");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"ifname interface names can only be {NameSize - 1} characters");
         return cx.BCmp(OffsetBase.LinkHeader, IfNameOffset, bytes);
     }
 
@@ -33,7 +33,7 @@ internal static class PflogFields
         RequirePflog(cx, "ruleset");
         var bytes = Encoding.UTF8.GetBytes(name);
         if (bytes.Length >= NameSize)
-            throw cx.Error(FilterErrorKind.ValueOutOfRange, $"ruleset names can only be {NameSize - 1} characters");
+            return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"ruleset names can only be {NameSize - 1} characters");
         return cx.BCmp(OffsetBase.LinkHeader, RulesetOffset, bytes);
     }
 

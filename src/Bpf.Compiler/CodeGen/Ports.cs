@@ -26,7 +26,7 @@ internal static class Ports
             case DirQualifier.Or:
                 return Or(atom(0), atom(2));
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier,
+                return cx.Refuse(FilterErrorKind.InvalidQualifier,
                     QualifierNames.Wireless80211Only(dir, what) ?? "syntax error in filter expression");
         }
     }

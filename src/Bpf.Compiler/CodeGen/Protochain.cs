@@ -30,10 +30,10 @@ internal static class Protochain
                 var b0d = Generate(cx, v, ProtoQualifier.IP);
                 return Or(b0d, Generate(cx, v, ProtoQualifier.IPv6));
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, "bad protocol applied for 'protochain'");
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, "bad protocol applied for 'protochain'");
         }
         if (cx.OffLinkPl.IsVariable)
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, "'protochain' not supported with variable length headers");
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, "'protochain' not supported with variable length headers");
         cx.NoOptimize = true;
 
         var nl = cx.OffLinkPl.ConstantPart + cx.OffNl;

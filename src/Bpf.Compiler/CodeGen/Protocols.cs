@@ -18,7 +18,7 @@ internal static class Protocols
     public static Cond Proto(CodeGenContext cx, uint v, ProtoQualifier proto, DirQualifier dir)
     {
         if (dir != DirQualifier.Default)
-            throw cx.Error(FilterErrorKind.InvalidQualifier, "direction applied to 'proto'");
+            return cx.Refuse(FilterErrorKind.InvalidQualifier, "direction applied to 'proto'");
         Cond b0, b1, b2;
         switch (proto)
         {
@@ -62,7 +62,7 @@ internal static class Protocols
                 var pduOffset = cx.LinkType is LinkType.C_HDLC or (LinkType)112 ? 5u : 4u;
                 return And(b0, cx.MCmp(OffsetBase.LinkPayloadNoSnap, pduOffset, Opcodes.B, v, 0x1f));
             default:
-                throw cx.Error(FilterErrorKind.InvalidQualifier, ProtoError(proto));
+                return cx.Refuse(FilterErrorKind.InvalidQualifier, ProtoError(proto));
         }
     }
 
@@ -108,7 +108,7 @@ internal static class Protocols
             ProtoQualifier.IP => cx.LinkProto(EtherType.IP),
             ProtoQualifier.Arp => cx.LinkProto(EtherType.Arp),
             ProtoQualifier.Rarp => cx.LinkProto(EtherType.RevArp),
-            ProtoQualifier.Link => throw cx.Error(FilterErrorKind.InvalidQualifier, cx.Head ? "'link' cannot be used as an abbreviation" : "link layer applied in wrong context"),
+            ProtoQualifier.Link => cx.Refuse(FilterErrorKind.InvalidQualifier, cx.Head ? "'link' cannot be used as an abbreviation" : "link layer applied in wrong context"),
             ProtoQualifier.Atalk => cx.LinkProto(EtherType.Atalk),
             ProtoQualifier.Aarp => cx.LinkProto(EtherType.Aarp),
             ProtoQualifier.Decnet => cx.LinkProto(EtherType.Dn),
@@ -134,8 +134,8 @@ internal static class Protocols
             ProtoQualifier.Stp => cx.LinkProto(Llc.Sap8021D),
             ProtoQualifier.Ipx => cx.LinkProto(Llc.SapIpx),
             ProtoQualifier.Netbeui => cx.LinkProto(Llc.SapNetbeui),
-            ProtoQualifier.Radio => throw cx.Error(FilterErrorKind.InvalidQualifier, "'radio' is not a valid protocol type"),
-            _ => throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression"),
+            ProtoQualifier.Radio => cx.Refuse(FilterErrorKind.InvalidQualifier, "'radio' is not a valid protocol type"),
+            _ => cx.Refuse(FilterErrorKind.Syntax, "syntax error in filter expression"),
         };
     }
 
@@ -161,7 +161,10 @@ internal static class Protocols
     public static Cond NotFragment(CodeGenContext cx) =>
         Not(Loads.JSet(cx.LoadA(OffsetBase.LinkPayload, 6, Opcodes.H), 0x1fff));
 
-    /// <summary>A protocol name for <c>proto</c>/<c>protochain</c> (libpcap's lookup_proto); -1 when the qualifier takes no names.</summary>
+    /// <summary>
+    /// A protocol name for <c>proto</c>/<c>protochain</c> (libpcap's lookup_proto); -1 when the qualifier takes no
+    /// names, or when the name is unknown (then with the refusal recorded on <paramref name="cx"/>).
+    /// </summary>
     public static int LookupProto(CodeGenContext cx, string name, ProtoQualifier proto, string addr = "proto")
     {
         if (cx.Head)
@@ -171,18 +174,17 @@ internal static class Protocols
             case ProtoQualifier.Default:
             case ProtoQualifier.IP:
             case ProtoQualifier.IPv6:
-                return cx.Names?.LookupProtocol(name)
-                    ?? throw cx.Error(FilterErrorKind.UnknownName, $"unknown ip proto '{name}'");
+                return cx.Names?.LookupProtocol(name) ?? Unknown(cx, $"unknown ip proto '{name}'");
             case ProtoQualifier.Link:
                 var v = BuiltinNames.EtherProto(name) ?? BuiltinNames.LlcProto(name);
-                return v.HasValue ? (int)v.Value : throw cx.Error(FilterErrorKind.UnknownName, $"unknown ether proto '{name}'");
+                return v.HasValue ? (int)v.Value : Unknown(cx, $"unknown ether proto '{name}'");
             case ProtoQualifier.Iso:
                 return name switch
                 {
                     "esis" => (int)IsoNlpid.Esis,
                     "isis" => (int)IsoNlpid.Isis,
                     "clnp" => (int)IsoNlpid.Clnp,
-                    _ => throw cx.Error(FilterErrorKind.UnknownName, $"unknown osi proto '{name}'"),
+                    _ => Unknown(cx, $"unknown osi proto '{name}'"),
                 };
             default:
                 return -1;
@@ -208,8 +210,14 @@ internal static class Protocols
         };
         if (v is >= 0)
             return v.Value;
-        throw cx.Error(FilterErrorKind.UnknownName, proto == ProtoQualifier.Default
+        return Unknown(cx, proto == ProtoQualifier.Default
             ? $"unknown '{addr}' value '{name}'"
             : $"unknown '{QualifierNames.Keyword(proto)} {addr}' value '{name}'");
+    }
+
+    private static int Unknown(CodeGenContext cx, string message)
+    {
+        cx.Fail(FilterErrorKind.UnknownName, message);
+        return -1;
     }
 }

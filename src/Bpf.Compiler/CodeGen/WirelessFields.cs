@@ -26,7 +26,7 @@ internal static class WirelessFields
     public static Cond FrameType(CodeGenContext cx, uint type, uint mask)
     {
         if (!HasWlanHeader(cx))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, cx.Head
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, cx.Head
                 ? $"'type/subtype' not supported on {cx.LinkTypeForErrors}" : "802.11 link-layer types supported only on 802.11");
         return cx.MCmp(OffsetBase.LinkHeader, 0, Opcodes.B, type, mask);
     }
@@ -35,7 +35,7 @@ internal static class WirelessFields
     public static Cond FrameDirection(CodeGenContext cx, uint direction)
     {
         if (!HasWlanHeader(cx))
-            throw cx.Error(FilterErrorKind.UnsupportedForLinkType, cx.Head
+            return cx.Refuse(FilterErrorKind.UnsupportedForLinkType, cx.Head
                 ? $"'dir' not supported on {cx.LinkTypeForErrors}" : "frame direction supported only with 802.11 headers");
         return cx.MCmp(OffsetBase.LinkHeader, 1, Opcodes.B, direction, Wlan.DirMask);
     }
@@ -119,7 +119,7 @@ internal static class WirelessFields
                 return And(b2, cx.BCmp(OffsetBase.LinkHeader, 10, mac));
             }
             default:
-                throw cx.Error(FilterErrorKind.Syntax, "syntax error in filter expression");
+                return cx.Refuse(FilterErrorKind.Syntax, "syntax error in filter expression");
         }
     }
 }
