@@ -291,7 +291,8 @@ internal static class Relations
     /// <summary><c>byte I op V</c> (libpcap's gen_byteop).</summary>
     public static Cond ByteOp(CodeGenContext cx, ByteOperator op, uint idx, uint val)
     {
-        cx.AssertMax("byte argument", val, 255);
+        if (!cx.AssertMax("byte argument", val, 255))
+            return CodeGenContext.Placeholder;
         switch (op)
         {
             case ByteOperator.Equal:

@@ -23,12 +23,16 @@ internal static class AtmFields
         switch (field)
         {
             case Vpi:
-                RequireAtm(cx, "vpi");
-                cx.AssertMax("VPI", value, 255);
+                if (!RequireAtm(cx, "vpi"))
+                    return CodeGenContext.Placeholder;
+                if (!cx.AssertMax("VPI", value, 255))
+                    return CodeGenContext.Placeholder;
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffVpi, Opcodes.B, 0xffffffff, jtype, reverse, value);
             case Vci:
-                RequireAtm(cx, "vci");
-                cx.AssertMax("VCI", value, 0xffff);
+                if (!RequireAtm(cx, "vci"))
+                    return CodeGenContext.Placeholder;
+                if (!cx.AssertMax("VCI", value, 0xffff))
+                    return CodeGenContext.Placeholder;
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffVci, Opcodes.H, 0xffffffff, jtype, reverse, value);
             case ProtoType:
                 return cx.NCmp(OffsetBase.LinkHeader, cx.OffProto, Opcodes.B, 0x0f, jtype, reverse, value);
@@ -57,10 +61,12 @@ internal static class AtmFields
         return b0;
     }
 
-    private static void RequireAtm(CodeGenContext cx, string name)
+    private static bool RequireAtm(CodeGenContext cx, string name)
     {
-        if (!cx.IsAtm)
-            cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SUNATM" : "raw ATM")}");
+        if (cx.IsAtm)
+            return true;
+        cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"'{name}' supported only on {(cx.Head ? "SUNATM" : "raw ATM")}");
+        return false;
     }
 
     /// <summary><c>metac</c>, <c>bcc</c>, <c>oamf4sc</c>, <c>oamf4ec</c>, <c>sc</c>, <c>ilmic</c>, <c>lane</c>.</summary>
@@ -68,14 +74,15 @@ internal static class AtmFields
     {
         switch (type)
         {
-            case AtmAbbreviation.Metac: RequireAtm(cx, "metac"); return VpiVci(cx, 0, 1);
-            case AtmAbbreviation.Bcc: RequireAtm(cx, "bcc"); return VpiVci(cx, 0, 2);
-            case AtmAbbreviation.Oamf4Sc: RequireAtm(cx, cx.Head ? "oamf4sc" : "oam4sc"); return VpiVci(cx, 0, 3);
-            case AtmAbbreviation.Oamf4Ec: RequireAtm(cx, cx.Head ? "oamf4ec" : "oam4ec"); return VpiVci(cx, 0, 4);
-            case AtmAbbreviation.Sc: RequireAtm(cx, "sc"); return VpiVci(cx, 0, 5);
-            case AtmAbbreviation.Ilmic: RequireAtm(cx, "ilmic"); return VpiVci(cx, 0, 16);
+            case AtmAbbreviation.Metac: return RequireAtm(cx, "metac") ? VpiVci(cx, 0, 1) : CodeGenContext.Placeholder;
+            case AtmAbbreviation.Bcc: return RequireAtm(cx, "bcc") ? VpiVci(cx, 0, 2) : CodeGenContext.Placeholder;
+            case AtmAbbreviation.Oamf4Sc: return RequireAtm(cx, cx.Head ? "oamf4sc" : "oam4sc") ? VpiVci(cx, 0, 3) : CodeGenContext.Placeholder;
+            case AtmAbbreviation.Oamf4Ec: return RequireAtm(cx, cx.Head ? "oamf4ec" : "oam4ec") ? VpiVci(cx, 0, 4) : CodeGenContext.Placeholder;
+            case AtmAbbreviation.Sc: return RequireAtm(cx, "sc") ? VpiVci(cx, 0, 5) : CodeGenContext.Placeholder;
+            case AtmAbbreviation.Ilmic: return RequireAtm(cx, "ilmic") ? VpiVci(cx, 0, 16) : CodeGenContext.Placeholder;
             case AtmAbbreviation.Lane:
-                RequireAtm(cx, "lane");
+                if (!RequireAtm(cx, "lane"))
+                    return CodeGenContext.Placeholder;
                 var b1 = FieldCode(cx, ProtoType, SunAtm.PtLane, Opcodes.Jeq, false);
                 // LANE carries Ethernet after a 2-byte LE header: later tests see that frame.
                 cx.PushLinkHeader(LinkType.EN10MB, false, cx.OffPayload + 2, -1);
@@ -99,12 +106,14 @@ internal static class AtmFields
         {
             case AtmAbbreviation.Oam:
             case AtmAbbreviation.Oamf4:
-                RequireAtm(cx, type == AtmAbbreviation.Oam ? "oam" : "oamf4");
+                if (!RequireAtm(cx, type == AtmAbbreviation.Oam ? "oam" : "oamf4"))
+                    return CodeGenContext.Placeholder;
                 b0 = FieldCode(cx, Vci, 3, Opcodes.Jeq, false);
                 b1 = Or(b0, FieldCode(cx, Vci, 4, Opcodes.Jeq, false));
                 return And(FieldCode(cx, Vpi, 0, Opcodes.Jeq, false), b1);
             case AtmAbbreviation.ConnectMsg:
-                RequireAtm(cx, "connectmsg");
+                if (!RequireAtm(cx, "connectmsg"))
+                    return CodeGenContext.Placeholder;
                 b0 = Msg(cx, Setup);
                 b1 = Or(b0, Msg(cx, CallProceed));
                 b1 = Or(Msg(cx, Connect), b1);
@@ -113,7 +122,8 @@ internal static class AtmFields
                 b1 = Or(Msg(cx, ReleaseDone), b1);
                 return And(VpiVci(cx, 0, 5), b1);
             case AtmAbbreviation.MetaConnect:
-                RequireAtm(cx, "metaconnect");
+                if (!RequireAtm(cx, "metaconnect"))
+                    return CodeGenContext.Placeholder;
                 b0 = Msg(cx, Setup);
                 b1 = Or(b0, Msg(cx, CallProceed));
                 b1 = Or(Msg(cx, Connect), b1);

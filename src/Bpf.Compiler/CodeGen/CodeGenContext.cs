@@ -206,11 +206,13 @@ internal sealed class CodeGenContext
     /// The head's assert_maxval: "NAME V greater than maximum MAX". 1.10 has no such checks (it
     /// silently truncates or compares with an impossible value), so nothing happens in that mode.
     /// </summary>
-    /// <remarks>Head mode and <paramref name="v"/> &gt; <paramref name="max"/>: the refusal is recorded (<see cref="Failed"/>).</remarks>
-    public void AssertMax(string name, uint v, uint max)
+    /// <returns>False, with the refusal recorded, in head mode when <paramref name="v"/> &gt; <paramref name="max"/>.</returns>
+    public bool AssertMax(string name, uint v, uint max)
     {
-        if (v > max && !Options.V1_10)
-            Fail(FilterErrorKind.ValueOutOfRange, $"{name} {v} greater than maximum {max}");
+        if (v <= max || Options.V1_10)
+            return true;
+        Fail(FilterErrorKind.ValueOutOfRange, $"{name} {v} greater than maximum {max}");
+        return false;
     }
 
     /// <summary>

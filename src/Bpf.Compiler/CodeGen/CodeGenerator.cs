@@ -109,11 +109,13 @@ internal static class CodeGenerator
         }
     }
 
-    // An id without an address qualifier is the grammar's error; the refusal is recorded and the id still generated.
-    private static void CheckQualifiers(CodeGenContext cx, Qualifiers q)
+    // An id without an address qualifier is the grammar's error (false, recorded).
+    private static bool CheckQualifiers(CodeGenContext cx, Qualifiers q)
     {
-        if (q.Addr == AddrQualifier.Undefined)
-            cx.Fail(FilterErrorKind.Syntax, "syntax error in filter expression");
+        if (q.Addr != AddrQualifier.Undefined)
+            return true;
+        cx.Fail(FilterErrorKind.Syntax, "syntax error in filter expression");
+        return false;
     }
 
     private static Cond Primitive(CodeGenContext cx, FilterExpression e)
@@ -121,14 +123,11 @@ internal static class CodeGenerator
         switch (e)
         {
             case NameId id:
-                CheckQualifiers(cx, id.Qualifiers);
-                return IdCodes.Name(cx, id.Name, id.Qualifiers);
+                return CheckQualifiers(cx, id.Qualifiers) ? IdCodes.Name(cx, id.Name, id.Qualifiers) : CodeGenContext.Placeholder;
             case NumberId id:
-                CheckQualifiers(cx, id.Qualifiers);
-                return NumericIds.Number(cx, null, id.Number, id.Qualifiers);
+                return CheckQualifiers(cx, id.Qualifiers) ? NumericIds.Number(cx, null, id.Number, id.Qualifiers) : CodeGenContext.Placeholder;
             case HostId id:
-                CheckQualifiers(cx, id.Qualifiers);
-                return NumericIds.Number(cx, id.Address, 0, id.Qualifiers);
+                return CheckQualifiers(cx, id.Qualifiers) ? NumericIds.Number(cx, id.Address, 0, id.Qualifiers) : CodeGenContext.Placeholder;
             case MaskedHostId id:
                 // gen_mcode and gen_mcode6 have no syntax-error case: an undefined address qualifier
                 // falls into their "networks only" / "invalid qualifier" errors.

@@ -35,11 +35,13 @@ internal static class CookedLinkTypes
             default:
                 if (proto <= EtherType.Mtu)
                 {
-                    cx.AssertMax("LLC DSAP", proto, 255);
+                    if (!cx.AssertMax("LLC DSAP", proto, 255))
+                        return CodeGenContext.Placeholder;
                     b0 = cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, P8022);
                     return And(b0, cx.Cmp(OffsetBase.LinkHeader, cx.OffLinkPl.ConstantPart, Opcodes.B, proto));
                 }
-                cx.AssertMax("EtherType", proto, 0xffff);
+                if (!cx.AssertMax("EtherType", proto, 0xffff))
+                    return CodeGenContext.Placeholder;
                 return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);
         }
     }

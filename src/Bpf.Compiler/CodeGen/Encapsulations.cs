@@ -228,7 +228,8 @@ internal static class Encapsulations
         var b0 = And(port(), cx.Cmp(rel, 8, Opcodes.B, 0x08));
         if (vni.HasValue)
         {
-            cx.AssertMax("VXLAN VNI", vni.Value, 0xffffff);
+            if (!cx.AssertMax("VXLAN VNI", vni.Value, 0xffffff))
+                return CodeGenContext.Placeholder;
             b0 = And(b0, cx.MCmp(rel, 12, Opcodes.W, vni.Value << 8, 0xffffff00));
         }
         return b0;

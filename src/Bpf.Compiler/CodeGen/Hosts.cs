@@ -11,17 +11,20 @@ internal static class Hosts
         ? And(op(DirQualifier.Src), op(DirQualifier.Dst))
         : Or(op(DirQualifier.Src), op(DirQualifier.Dst));
 
-    private static void CheckAddressDirection(CodeGenContext cx, DirQualifier dir)
+    private static bool CheckAddressDirection(CodeGenContext cx, DirQualifier dir)
     {
         var error = cx.Head ? QualifierNames.HeadWirelessOnly(dir) : QualifierNames.Wireless80211Only(dir, "addresses other than 802.11 MAC addresses");
-        if (error != null)
-            cx.Fail(FilterErrorKind.InvalidQualifier, error);
+        if (error == null)
+            return true;
+        cx.Fail(FilterErrorKind.InvalidQualifier, error);
+        return false;
     }
 
     /// <summary>(address &amp; mask) at the source/destination offsets of a protocol carried in <paramref name="llProto"/>.</summary>
     private static Cond HostOp(CodeGenContext cx, uint addr, uint mask, DirQualifier dir, uint llProto, uint srcOff, uint dstOff)
     {
-        CheckAddressDirection(cx, dir);
+        if (!CheckAddressDirection(cx, dir))
+            return CodeGenContext.Placeholder;
         if (dir is DirQualifier.And or DirQualifier.Or or DirQualifier.Default)
             return BothDirections(dir, d => HostOp(cx, addr, mask, d, llProto, srcOff, dstOff));
         var offset = dir == DirQualifier.Src ? srcOff : dstOff;
@@ -31,7 +34,8 @@ internal static class Hosts
 
     private static Cond HostOp6(CodeGenContext cx, uint[] addr, uint[] mask, DirQualifier dir, uint srcOff, uint dstOff)
     {
-        CheckAddressDirection(cx, dir);
+        if (!CheckAddressDirection(cx, dir))
+            return CodeGenContext.Placeholder;
         if (dir is DirQualifier.And or DirQualifier.Or or DirQualifier.Default)
             return BothDirections(dir, d => HostOp6(cx, addr, mask, d, srcOff, dstOff));
         var offset = dir == DirQualifier.Src ? srcOff : dstOff;
@@ -77,7 +81,8 @@ internal static class Hosts
     public static Cond HeadHost(CodeGenContext cx, uint[] addrs, uint[] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false,
         string? context = null)
     {
-        CheckAddressDirection(cx, dir);
+        if (!CheckAddressDirection(cx, dir))
+            return CodeGenContext.Placeholder;
         uint llProto, srcOff, dstOff;
         switch (proto)
         {
@@ -114,7 +119,8 @@ internal static class Hosts
     /// <summary>The head's gen_host6: one IPv6 link-layer test, then any of the addresses.</summary>
     public static Cond HeadHost6(CodeGenContext cx, uint[][] addrs, uint[][] masks, ProtoQualifier proto, DirQualifier dir, AddrQualifier type, bool not = false)
     {
-        CheckAddressDirection(cx, dir);
+        if (!CheckAddressDirection(cx, dir))
+            return CodeGenContext.Placeholder;
         if (proto is not (ProtoQualifier.Default or ProtoQualifier.IPv6))
             return Host6(cx, addrs[0], masks[0], proto, dir, type);
         var linkProto = cx.LinkProto(EtherType.IPv6);
@@ -256,7 +262,8 @@ internal static class Hosts
             case DirQualifier.Default:
                 return BothDirections(dir, d => DecnetHostOp(cx, addr, d));
             default:
-                CheckAddressDirection(cx, dir);
+                if (!CheckAddressDirection(cx, dir))
+                    return CodeGenContext.Placeholder;
                 return cx.Refuse(FilterErrorKind.InvalidQualifier, "syntax error in filter expression");
         }
         // DECnet addresses are little-endian on the wire.

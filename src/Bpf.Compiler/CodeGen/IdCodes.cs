@@ -44,7 +44,8 @@ internal static class IdCodes
                 if (cx.Names?.LookupPort(name) is not { } found)
                     return cx.Refuse(FilterErrorKind.UnknownName, $"unknown port '{name}'");
                 var proto = CheckPortProto(cx, q.Proto, found.Protocol, $"port '{name}'");
-                CheckPortNumber(cx, found.Port);
+                if (cx.Failed || !CheckPortNumber(cx, found.Port))
+                    return CodeGenContext.Placeholder;
                 return Ports.AnyFamily(cx, (uint)found.Port, proto, q.Dir);
             }
             case AddrQualifier.PortRange:
@@ -54,8 +55,8 @@ internal static class IdCodes
                 if ((cx.Head ? HeadPortRange(cx, name) : ParsePortRange(cx, name)) is not (var p1, var p2, var realProto))
                     return cx.Refuse(FilterErrorKind.UnknownName, $"unknown port in range '{name}'");
                 var proto = CheckPortProto(cx, q.Proto, realProto, $"port in range '{name}'");
-                CheckPortNumber(cx, p1);
-                CheckPortNumber(cx, p2);
+                if (cx.Failed || !CheckPortNumber(cx, p1) || !CheckPortNumber(cx, p2))
+                    return CodeGenContext.Placeholder;
                 return Ports.AnyFamilyRange(cx, (uint)p1, (uint)p2, proto, q.Dir);
             }
             case AddrQualifier.Gateway:
@@ -82,11 +83,12 @@ internal static class IdCodes
         }
     }
 
-    private static void CheckPortNumber(CodeGenContext cx, int port)
+    private static bool CheckPortNumber(CodeGenContext cx, int port)
     {
-        if (port < 0)
-            cx.Fail(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
-        NumericIds.PortRange(cx, (uint)port);
+        if (port >= 0)
+            return NumericIds.PortRange(cx, (uint)port);
+        cx.Fail(FilterErrorKind.ValueOutOfRange, $"illegal port number {port} < 0");
+        return false;
     }
 
     // A service known only for another transport than the one asked for is an error.

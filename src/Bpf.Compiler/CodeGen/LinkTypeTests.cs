@@ -110,7 +110,8 @@ internal static class LinkTypeTests
             return strategy(cx, proto);
         if (cx.OffLinkType.ConstantPart != AbsOffset.NotSet)
         {
-            cx.AssertMax("EtherType", proto, 0xffff);
+            if (!cx.AssertMax("EtherType", proto, 0xffff))
+                return CodeGenContext.Placeholder;
             return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);
         }
         if (cx.Head)
@@ -158,19 +159,22 @@ internal static class LinkTypeTests
                 if (proto <= EtherType.Mtu)
                 {
                     // An LLC SAP: check the DSAP of 802.3 frames.
-                    cx.AssertMax("LLC DSAP", proto, 255);
+                    if (!cx.AssertMax("LLC DSAP", proto, 255))
+                        return CodeGenContext.Placeholder;
                     b0 = Not(cx.CmpGt(OffsetBase.LinkType, 0, Opcodes.H, EtherType.Mtu));
                     b1 = cx.Cmp(OffsetBase.LinkType, 2, Opcodes.B, proto);
                     return And(b0, b1);
                 }
-                cx.AssertMax("EtherType", proto, 0xffff);
+                if (!cx.AssertMax("EtherType", proto, 0xffff))
+                    return CodeGenContext.Placeholder;
                 return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);
         }
     }
 
     private static Cond CiscoHdlc(CodeGenContext cx, uint proto)
     {
-        cx.AssertMax("HDLC protocol", proto, 0xffff);
+        if (!cx.AssertMax("HDLC protocol", proto, 0xffff))
+            return CodeGenContext.Placeholder;
         if (proto == Llc.SapIsoNs)
             proto = (proto << 8) | Llc.SapIsoNs;
         return cx.Cmp(OffsetBase.LinkType, 0, Opcodes.H, proto);

@@ -32,7 +32,8 @@ internal static class LlcTests
             case EtherType.Atalk:
                 return cx.Snap(0x080007, EtherType.Atalk);
             default:
-                cx.AssertMax(proto <= EtherType.Mtu ? "LLC DSAP" : "EtherType", proto, proto <= EtherType.Mtu ? 255u : 0xffff);
+                if (!cx.AssertMax(proto <= EtherType.Mtu ? "LLC DSAP" : "EtherType", proto, proto <= EtherType.Mtu ? 255u : 0xffff))
+                    return CodeGenContext.Placeholder;
                 return proto <= EtherType.Mtu
                     ? cx.Cmp(OffsetBase.Llc, 0, Opcodes.B, proto)
                     : cx.Cmp(OffsetBase.Llc, 6, Opcodes.H, proto);

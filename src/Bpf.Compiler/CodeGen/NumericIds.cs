@@ -97,13 +97,15 @@ internal static class NumericIds
             case AddrQualifier.Port:
             {
                 var ipProto = PortProto(cx, proto, "port");
-                PortRange(cx, v);
+                if (!PortRange(cx, v))
+                    return CodeGenContext.Placeholder;
                 return Ports.AnyFamily(cx, v, ipProto, q.Dir);
             }
             case AddrQualifier.PortRange:
             {
                 var ipProto = PortProto(cx, proto, "portrange");
-                PortRange(cx, v);
+                if (!PortRange(cx, v))
+                    return CodeGenContext.Placeholder;
                 return Ports.AnyFamilyRange(cx, v, v, ipProto, q.Dir);
             }
             case AddrQualifier.Gateway:
@@ -179,11 +181,13 @@ internal static class NumericIds
         return Hosts.Host(cx, n, m, q.Proto, q.Dir, q.Addr, "net <IPv4 prefix>");
     }
 
-    /// <summary>A port number above 65535 is an error, in each version's words.</summary>
-    internal static void PortRange(CodeGenContext cx, uint port)
+    /// <summary>A port number above 65535 is refused (false, recorded), in each version's words.</summary>
+    internal static bool PortRange(CodeGenContext cx, uint port)
     {
-        if (port > 65535)
-            cx.Fail(FilterErrorKind.ValueOutOfRange, cx.Head ? $"port number {port} greater than maximum 65535" : $"illegal port number {port} > 65535");
+        if (port <= 65535)
+            return true;
+        cx.Fail(FilterErrorKind.ValueOutOfRange, cx.Head ? $"port number {port} greater than maximum 65535" : $"illegal port number {port} > 65535");
+        return false;
     }
 
     /// <summary>An IPv6 address or network (libpcap's gen_mcode6).</summary>

@@ -11,16 +11,19 @@ internal static class PflogFields
     public const uint AfOffset = 1, ActionOffset = 2, ReasonOffset = 3, IfNameOffset = 4, RulesetOffset = 20;
     public const uint RuleNumberOffset = 36, SubruleNumberOffset = 40, NameSize = 16;
 
-    private static void RequirePflog(CodeGenContext cx, string what)
+    private static bool RequirePflog(CodeGenContext cx, string what)
     {
-        if (cx.LinkType != LinkType.PFLOG)
-            cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"{what} supported only on PF linktype");
+        if (cx.LinkType == LinkType.PFLOG)
+            return true;
+        cx.Fail(FilterErrorKind.UnsupportedForLinkType, $"{what} supported only on PF linktype");
+        return false;
     }
 
     /// <summary><c>on eth0</c>.</summary>
     public static Cond IfName(CodeGenContext cx, string name)
     {
-        RequirePflog(cx, "ifname");
+        if (!RequirePflog(cx, "ifname"))
+            return CodeGenContext.Placeholder;
         var bytes = Encoding.UTF8.GetBytes(name);
         if (bytes.Length >= NameSize)
             return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"ifname interface names can only be {NameSize - 1} characters");
@@ -30,7 +33,8 @@ internal static class PflogFields
     /// <summary><c>ruleset name</c>.</summary>
     public static Cond Ruleset(CodeGenContext cx, string name)
     {
-        RequirePflog(cx, "ruleset");
+        if (!RequirePflog(cx, "ruleset"))
+            return CodeGenContext.Placeholder;
         var bytes = Encoding.UTF8.GetBytes(name);
         if (bytes.Length >= NameSize)
             return cx.Refuse(FilterErrorKind.ValueOutOfRange, $"ruleset names can only be {NameSize - 1} characters");
@@ -40,28 +44,32 @@ internal static class PflogFields
     /// <summary><c>rnr n</c>.</summary>
     public static Cond RuleNumber(CodeGenContext cx, uint n)
     {
-        RequirePflog(cx, "rnr");
+        if (!RequirePflog(cx, "rnr"))
+            return CodeGenContext.Placeholder;
         return cx.Cmp(OffsetBase.LinkHeader, RuleNumberOffset, Opcodes.W, n);
     }
 
     /// <summary><c>srnr n</c>.</summary>
     public static Cond SubruleNumber(CodeGenContext cx, uint n)
     {
-        RequirePflog(cx, "srnr");
+        if (!RequirePflog(cx, "srnr"))
+            return CodeGenContext.Placeholder;
         return cx.Cmp(OffsetBase.LinkHeader, SubruleNumberOffset, Opcodes.W, n);
     }
 
     /// <summary><c>reason n</c>.</summary>
     public static Cond Reason(CodeGenContext cx, int reason)
     {
-        RequirePflog(cx, "reason");
+        if (!RequirePflog(cx, "reason"))
+            return CodeGenContext.Placeholder;
         return cx.Cmp(OffsetBase.LinkHeader, ReasonOffset, Opcodes.B, (uint)reason);
     }
 
     /// <summary><c>action pass</c>.</summary>
     public static Cond Action(CodeGenContext cx, int action)
     {
-        RequirePflog(cx, "action");
+        if (!RequirePflog(cx, "action"))
+            return CodeGenContext.Placeholder;
         return cx.Cmp(OffsetBase.LinkHeader, ActionOffset, Opcodes.B, (uint)action);
     }
 }

@@ -24,7 +24,8 @@ internal static class Protochain
         {
             case ProtoQualifier.IP:
             case ProtoQualifier.IPv6:
-                cx.AssertMax("protocol number", v, 255);
+                if (!cx.AssertMax("protocol number", v, 255))
+                    return CodeGenContext.Placeholder;
                 break;
             case ProtoQualifier.Default:
                 var b0d = Generate(cx, v, ProtoQualifier.IP);

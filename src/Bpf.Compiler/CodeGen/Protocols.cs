@@ -28,19 +28,22 @@ internal static class Protocols
             case ProtoQualifier.Link:
                 return cx.LinkProto(v);
             case ProtoQualifier.IP:
-                cx.AssertMax("protocol number", v, 255);
+                if (!cx.AssertMax("protocol number", v, 255))
+                    return CodeGenContext.Placeholder;
                 b0 = cx.LinkProto(EtherType.IP);
                 return And(b0, cx.Cmp(OffsetBase.LinkPayload, 9, Opcodes.B, v));
             case ProtoQualifier.IPv6:
                 // The next header, or the one after a fragment header.
-                cx.AssertMax("protocol number", v, 255);
+                if (!cx.AssertMax("protocol number", v, 255))
+                    return CodeGenContext.Placeholder;
                 b0 = cx.LinkProto(EtherType.IPv6);
                 b2 = cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, IpProto.Fragment);
                 b1 = And(b2, cx.Cmp(OffsetBase.LinkPayload, 40, Opcodes.B, v));
                 b1 = Or(cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, v), b1);
                 return And(b0, b1);
             case ProtoQualifier.Iso:
-                cx.AssertMax("ISO protocol", v, 255);
+                if (!cx.AssertMax("ISO protocol", v, 255))
+                    return CodeGenContext.Placeholder;
                 switch (cx.LinkType)
                 {
                     case LinkType.FRELAY:
@@ -54,7 +57,8 @@ internal static class Protocols
                         return And(b0, cx.Cmp(OffsetBase.LinkPayloadNoSnap, 0, Opcodes.B, v));
                 }
             case ProtoQualifier.Isis:
-                cx.AssertMax("IS-IS PDU type", v, 0x1f);
+                if (!cx.AssertMax("IS-IS PDU type", v, 0x1f))
+                    return CodeGenContext.Placeholder;
                 b0 = Proto(cx, IsoNlpid.Isis, ProtoQualifier.Iso, DirQualifier.Default);
                 if (!cx.Head)
                     return And(b0, cx.Cmp(OffsetBase.LinkPayloadNoSnap, 4, Opcodes.B, v));
