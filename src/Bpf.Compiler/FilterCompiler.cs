@@ -101,7 +101,8 @@ public static class FilterCompiler
         // The generator recurses over the tree: a deeply nested one is retried on a large stack.
         var (root, optimizerDisabled, refusal) = StackGuard.Run((ast, codeGenOptions), static input =>
         {
-            var graph = CodeGenerator.TryGenerate(input.ast, input.codeGenOptions, out var disabled, out var refusal);
+            // The graph dies with this compile (the program is copied out): its objects serve the thread's next one.
+            var graph = CodeGenerator.TryGenerate(input.ast, input.codeGenOptions, ownsGraph: true, out var disabled, out var refusal);
             return (graph, disabled, refusal);
         }, positionForError: 0);
         if (root is null)

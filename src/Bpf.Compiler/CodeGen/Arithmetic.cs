@@ -25,29 +25,29 @@ internal sealed class Arth(List<Stmt> stmts, int regNo)
 /// <summary>Arithmetic, packet-data loads and relations (libpcap's gen_load, gen_arth, gen_relation...).</summary>
 internal static class Arithmetic
 {
-    private static Stmt ToX(Arth a) => new(Opcodes.Ldx | Opcodes.Mem, (uint)a.RegNo);
-    private static Stmt ToA(Arth a) => new(Opcodes.Ld | Opcodes.Mem, (uint)a.RegNo);
+    private static Stmt ToX(CodeGenContext cx, Arth a) => cx.NewStmt(Opcodes.Ldx | Opcodes.Mem, (uint)a.RegNo);
+    private static Stmt ToA(CodeGenContext cx, Arth a) => cx.NewStmt(Opcodes.Ld | Opcodes.Mem, (uint)a.RegNo);
 
     /// <summary>A constant.</summary>
     public static Arth LoadImmediate(CodeGenContext cx, uint value)
     {
         var reg = cx.AllocReg();
-        return new Arth([new Stmt(Opcodes.Ld | Opcodes.Imm, value), new Stmt(Opcodes.St, (uint)reg)], reg);
+        return new Arth([cx.NewStmt(Opcodes.Ld | Opcodes.Imm, value), cx.NewStmt(Opcodes.St, (uint)reg)], reg);
     }
 
     /// <summary><c>len</c>: the wire length.</summary>
     public static Arth LoadLength(CodeGenContext cx)
     {
         var reg = cx.AllocReg();
-        return new Arth([new Stmt(Opcodes.Ld | Opcodes.Len), new Stmt(Opcodes.St, (uint)reg)], reg);
+        return new Arth([cx.NewStmt(Opcodes.Ld | Opcodes.Len), cx.NewStmt(Opcodes.St, (uint)reg)], reg);
     }
 
     /// <summary><c>-a</c>.</summary>
-    public static Arth Negate(Arth a)
+    public static Arth Negate(CodeGenContext cx, Arth a)
     {
-        a.Stmts.Add(ToA(a));
-        a.Stmts.Add(new Stmt(Opcodes.Alu | Opcodes.Neg));
-        a.Stmts.Add(new Stmt(Opcodes.St, (uint)a.RegNo));
+        a.Stmts.Add(ToA(cx, a));
+        a.Stmts.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Neg));
+        a.Stmts.Add(cx.NewStmt(Opcodes.St, (uint)a.RegNo));
         return a;
     }
 
@@ -87,13 +87,13 @@ internal static class Arithmetic
             return a0;
         }
         a0.Stmts.AddRange(a1.Stmts);
-        a0.Stmts.Add(ToX(a1));
-        a0.Stmts.Add(ToA(a0));
-        a0.Stmts.Add(new Stmt((ushort)(Opcodes.Alu | Opcodes.X | code)));
+        a0.Stmts.Add(ToX(cx, a1));
+        a0.Stmts.Add(ToA(cx, a0));
+        a0.Stmts.Add(cx.NewStmt((ushort)(Opcodes.Alu | Opcodes.X | code)));
         cx.FreeReg(a0.RegNo);
         cx.FreeReg(a1.RegNo);
         a0.RegNo = cx.AllocReg();
-        a0.Stmts.Add(new Stmt(Opcodes.St, (uint)a0.RegNo));
+        a0.Stmts.Add(cx.NewStmt(Opcodes.St, (uint)a0.RegNo));
         return a0;
     }
 
@@ -106,15 +106,15 @@ internal static class Arithmetic
         if (cx.Head)
             return HeadRelation(cx, jtype, a0, a1, reversed);
         Cond b;
-        var tail = new List<Stmt> { ToX(a1), ToA(a0) };
+        var tail = new List<Stmt> { ToX(cx, a1), ToA(cx, a0) };
         if (jtype == Opcodes.Jeq)
         {
             // Equality compares A - X with zero.
-            tail.Add(new Stmt(Opcodes.Alu | Opcodes.Sub | Opcodes.X));
-            b = Flow.Jump(jtype, 0);
+            tail.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Sub | Opcodes.X));
+            b = Flow.Jump(cx, jtype, 0);
         }
         else
-            b = NewBlock((ushort)(Opcodes.Jmp | jtype | Opcodes.X));
+            b = NewBlock(cx, (ushort)(Opcodes.Jmp | jtype | Opcodes.X));
         if (reversed)
             Not(b);
         a0.Stmts.AddRange(a1.Stmts);
@@ -136,12 +136,12 @@ internal static class Arithmetic
     /// </summary>
     private static Cond HeadRelation(CodeGenContext cx, ushort jtype, Arth a0, Arth a1, bool reversed)
     {
-        var b = NewBlock((ushort)(Opcodes.Jmp | jtype | Opcodes.X));
+        var b = NewBlock(cx, (ushort)(Opcodes.Jmp | jtype | Opcodes.X));
         if (reversed)
             Not(b);
         a0.Stmts.AddRange(a1.Stmts);
-        a0.Stmts.Add(ToX(a1));
-        a0.Stmts.Add(ToA(a0));
+        a0.Stmts.Add(ToX(cx, a1));
+        a0.Stmts.Add(ToA(cx, a0));
         b.Block.Stmts.AddRange(a0.Stmts);
         cx.FreeReg(a0.RegNo);
         cx.FreeReg(a1.RegNo);
@@ -177,12 +177,12 @@ internal static class Arithmetic
                     cx.Fail(FilterErrorKind.UnsupportedForLinkType, "radio information not present in capture");
                     return inst;
                 }
-                inst.Stmts.Add(ToX(inst));
-                inst.Stmts.Add(new Stmt(ldInd));
+                inst.Stmts.Add(ToX(cx, inst));
+                inst.Stmts.Add(cx.NewStmt(ldInd));
                 break;
             case ProtoQualifier.Link:
                 inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkHdr, inst));
-                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkHdr.ConstantPart));
+                inst.Stmts.Add(cx.NewStmt(ldInd, cx.OffLinkHdr.ConstantPart));
                 break;
             case ProtoQualifier.IP:
             case ProtoQualifier.Arp:
@@ -196,7 +196,7 @@ internal static class Arithmetic
             case ProtoQualifier.IPv6:
             {
                 inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
-                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
+                inst.Stmts.Add(cx.NewStmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
                 var b = Protocols.Abbreviation(cx, proto);
                 inst.Checks = inst.Checks != null ? And(inst.Checks.Value, b) : b;
                 break;
@@ -212,10 +212,10 @@ internal static class Arithmetic
             case ProtoQualifier.Carp:
             {
                 var s = cx.LoadXIpHeaderLength();
-                s.Add(ToA(inst));
-                s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
-                s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
-                s.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
+                s.Add(ToA(cx, inst));
+                s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+                s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
+                s.Add(cx.NewStmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl));
                 inst.Stmts.AddRange(s);
                 if (cx.Head)
                 {
@@ -245,7 +245,7 @@ internal static class Arithmetic
                 b = cx.Cmp(OffsetBase.LinkPayload, 6, Opcodes.B, IpProto.IcmpV6);
                 inst.Checks = And(inst.Checks.Value, b);
                 inst.Stmts.AddRange(IndexPlusOffset(cx, cx.OffLinkPl, inst));
-                inst.Stmts.Add(new Stmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl + 40));
+                inst.Stmts.Add(cx.NewStmt(ldInd, cx.OffLinkPl.ConstantPart + cx.OffNl + 40));
                 break;
             }
             default:
@@ -254,7 +254,7 @@ internal static class Arithmetic
                 return inst;
         }
         inst.RegNo = regno;
-        inst.Stmts.Add(new Stmt(Opcodes.St, (uint)regno));
+        inst.Stmts.Add(cx.NewStmt(Opcodes.St, (uint)regno));
         return inst;
     }
 
@@ -263,10 +263,10 @@ internal static class Arithmetic
     {
         var s = cx.VariablePart(off);
         if (s == null)
-            return [ToX(inst)];
-        s.Add(ToA(inst));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
-        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+            return [ToX(cx, inst)];
+        s.Add(ToA(cx, inst));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+        s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
         return s;
     }
 }
@@ -283,10 +283,10 @@ internal static class Relations
     };
 
     /// <summary><c>greater N</c>: wire length &gt;= N.</summary>
-    public static Cond Greater(uint n) => Flow.Jump(Opcodes.Jge, n, Loads.S(Opcodes.Ld | Opcodes.Len));
+    public static Cond Greater(CodeGenContext cx, uint n) => Flow.Jump(cx, Opcodes.Jge, n, cx.S(Opcodes.Ld | Opcodes.Len));
 
     /// <summary><c>less N</c>: wire length &lt;= N.</summary>
-    public static Cond Less(uint n) => Not(Flow.Jump(Opcodes.Jgt, n, Loads.S(Opcodes.Ld | Opcodes.Len)));
+    public static Cond Less(CodeGenContext cx, uint n) => Not(Flow.Jump(cx, Opcodes.Jgt, n, cx.S(Opcodes.Ld | Opcodes.Len)));
 
     /// <summary><c>byte I op V</c> (libpcap's gen_byteop).</summary>
     public static Cond ByteOp(CodeGenContext cx, ByteOperator op, uint idx, uint val)
@@ -306,10 +306,10 @@ internal static class Relations
                 // 1.10 applied the operation to whatever A held and tested that against zero; the head
                 // loads the byte first ("byte 5 & 1" tests the byte).
                 var alu = op == ByteOperator.Or ? Opcodes.Or : Opcodes.And;
-                var stmts = Loads.S((ushort)(Opcodes.Alu | alu | Opcodes.K), val);
+                var stmts = cx.S((ushort)(Opcodes.Alu | alu | Opcodes.K), val);
                 if (cx.Head)
                     stmts = [.. cx.LoadA(OffsetBase.LinkHeader, idx, Opcodes.B), .. stmts];
-                return Not(Flow.Jump(Opcodes.Jeq, 0, stmts));
+                return Not(Flow.Jump(cx, Opcodes.Jeq, 0, stmts));
         }
     }
 }

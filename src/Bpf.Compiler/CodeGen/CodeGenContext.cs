@@ -1,3 +1,4 @@
+using Bpf.Compiler.Ir;
 using Bpf.Compiler.Syntax;
 
 using Bpf.Vm;
@@ -34,15 +35,28 @@ internal sealed class CodeGenContext
     private readonly AbsOffset _outermostStore;
     private readonly AbsOffset _prevStore;
 
-    /// <summary>A context as the constructor makes it: this thread's returned one, reset, else a new one.</summary>
+    /// <summary>
+    /// A context as the constructor makes it: this thread's returned one, reset, else a new one. With
+    /// <paramref name="ownsGraph"/> the compile takes its graph's objects from the context's arena, which
+    /// hands the same objects to the thread's next such compile: only for a caller whose graph is dead
+    /// by then (<see cref="FilterCompiler"/>, which copies the program out).
+    /// </summary>
     /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for.</exception>
-    public static CodeGenContext Rent(CodeGenOptions options)
+    public static CodeGenContext Rent(CodeGenOptions options, bool ownsGraph = false)
     {
         var cx = t_free;
         if (cx is null)
-            return new CodeGenContext(options);
-        t_free = null;
-        cx.Init(options);
+            cx = new CodeGenContext(options);
+        else
+        {
+            t_free = null;
+            cx.Init(options);
+        }
+        if (ownsGraph)
+        {
+            cx._arena.Reset();
+            cx.Arena = cx._arena;
+        }
         return cx;
     }
 
@@ -67,6 +81,7 @@ internal sealed class CodeGenContext
         Netmask = options.Netmask;
         Position = 0;
         Failure = null;
+        Arena = null;
         NoOptimize = false;
         OutermostLinkType = PrevLinkType = LinkType = options.LinkType;
         OffLinkHdr.Clear();
@@ -273,7 +288,25 @@ internal sealed class CodeGenContext
     /// What a refused generator returns in place of its test: a block of its own, so that the and/or/not
     /// the walk still applies while it unwinds has something to link; the graph is dropped.
     /// </summary>
-    public static Cond Placeholder => Flow.Jump(Opcodes.Jeq, 0);
+    public static Cond Placeholder => new(new Block(new Stmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 0)));
+
+    /// <summary>
+    /// Where this compile's blocks, statements and lists come from: the context's own arena when the
+    /// caller owns the graph to the end of its compile (<see cref="Rent(CodeGenOptions, bool)"/>), else null (new objects).
+    /// </summary>
+    public IrArena? Arena { get; private set; }
+
+    // The arena a renting compile that owns its graph uses; kept with the context for the thread's next one.
+    private readonly IrArena _arena = new();
+
+    /// <summary>A statement, from the arena when there is one.</summary>
+    public Stmt NewStmt(ushort code, uint k = 0) => Arena is { } arena ? arena.Stmt(code, k) : new Stmt(code, k);
+
+    /// <summary>An empty statement list, from the arena when there is one.</summary>
+    public List<Stmt> NewList() => Arena is { } arena ? arena.List() : new List<Stmt>(2);
+
+    /// <summary>A block, from the arena when there is one.</summary>
+    public Block NewBlock(Stmt branch, List<Stmt> stmts) => Arena is { } arena ? arena.Block(branch, stmts) : new Block(branch, stmts);
 
     /// <summary>
     /// A primitive the current link type cannot filter: the head's one wording (its fail_kw_on_dlt,

@@ -22,25 +22,27 @@ internal static class CodeGenerator
     /// </summary>
     /// <exception cref="FilterCompileException">The expression cannot be compiled for the link type.</exception>
     public static Block Generate(FilterExpression root, CodeGenOptions options, out bool optimizerDisabled) =>
-        TryGenerate(root, options, out optimizerDisabled, out var error) ?? throw error!;
+        TryGenerate(root, options, ownsGraph: false, out optimizerDisabled, out var error) ?? throw error!;
 
     /// <summary>
     /// Generates the graph, or returns null with the refusal in <paramref name="error"/>: the generator's
-    /// refusals are recorded on its context, not thrown (see <see cref="CodeGenContext.Failure"/>).
+    /// refusals are recorded on its context, not thrown (see <see cref="CodeGenContext.Failure"/>). With
+    /// <paramref name="ownsGraph"/> the graph is built from objects the thread's next such call reuses
+    /// (<see cref="IrArena"/>): the caller must be done with it by then.
     /// </summary>
     /// <exception cref="FilterCompileException">The link type is not one libpcap can compile for, or the expression needs more than 16 scratch registers.</exception>
-    public static Block? TryGenerate(FilterExpression root, CodeGenOptions options, out bool optimizerDisabled, out FilterCompileException? error)
+    public static Block? TryGenerate(FilterExpression root, CodeGenOptions options, bool ownsGraph, out bool optimizerDisabled, out FilterCompileException? error)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(options);
         // The thread's context of the last compile, reset (handed back below; a compile that throws just drops it).
-        var cx = CodeGenContext.Rent(options);
+        var cx = CodeGenContext.Rent(options, ownsGraph);
         optimizerDisabled = false;
         error = null;
         cx.Position = root.Position;
         if (root is EmptyExpression)
         {
-            var accept = Return(cx.Snaplen);
+            var accept = Return(cx, cx.Snaplen);
             cx.Return();
             return accept;
         }
@@ -64,9 +66,9 @@ internal static class CodeGenerator
         var ppi = VariableHeaders.PpiDltCheck(cx);
         if (ppi != null)
             p = And(ppi.Value, p);
-        Backpatch(p.Block, Return(cx.Snaplen));
+        Backpatch(p.Block, Return(cx, cx.Snaplen));
         p.Block.Sense = !p.Block.Sense;
-        Backpatch(p.Block, Return(0));
+        Backpatch(p.Block, Return(cx, 0));
         optimizerDisabled = cx.NoOptimize;
         cx.Return();
         return p.Head;
@@ -145,9 +147,9 @@ internal static class CodeGenerator
             case MulticastExpression m:
                 return MacAddresses.Multicast(cx, m.Proto);
             case LessExpression l:
-                return Relations.Less(l.Length);
+                return Relations.Less(cx, l.Length);
             case GreaterExpression g:
-                return Relations.Greater(g.Length);
+                return Relations.Greater(cx, g.Length);
             case ByteExpression b:
                 return Relations.ByteOp(cx, b.Operator, b.Offset, b.Value);
             case InboundExpression i:
@@ -226,7 +228,7 @@ internal static class CodeGenerator
             case NegateArith n:
             {
                 var a = Arith(cx, n.Operand);
-                return Arithmetic.Negate(a);
+                return Arithmetic.Negate(cx, a);
             }
             case BinaryArith b:
             {

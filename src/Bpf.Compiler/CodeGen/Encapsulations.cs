@@ -37,7 +37,7 @@ internal static class Encapsulations
 
     /// <summary>The head's gen_just_after_mpls_stack: the previous label has its bottom-of-stack bit set (jset).</summary>
     private static Cond JustAfterMplsStack(CodeGenContext cx) =>
-        Loads.JSet(cx.LoadA(OffsetBase.PrevMplsHeader, 2, Opcodes.B), 0x01);
+        Loads.JSet(cx, cx.LoadA(OffsetBase.PrevMplsHeader, 2, Opcodes.B), 0x01);
 
     private static Cond VlanTpidTest(CodeGenContext cx)
     {
@@ -68,21 +68,21 @@ internal static class Encapsulations
         off.IsVariable = true;
         if (off.Reg == -1)
             off.Reg = cx.AllocReg();
-        s.Add(new Stmt(Opcodes.Ld | Opcodes.Mem, (uint)off.Reg));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, v));
-        s.Add(new Stmt(Opcodes.St, (uint)off.Reg));
+        s.Add(cx.NewStmt(Opcodes.Ld | Opcodes.Mem, (uint)off.Reg));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, v));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)off.Reg));
     }
 
     // The kernel strips the outer tag into metadata; a tag still in the packet shifts the offsets at run time.
     private static Cond VlanWithKernelMetadata(CodeGenContext cx, uint? vlan)
     {
-        var present = Flow.Jump(Opcodes.Jeq, 1,
-            Loads.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent));
+        var present = Flow.Jump(cx, Opcodes.Jeq, 1,
+            cx.S(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent));
         var tpid = VlanTpidTest(cx);
         Cond? vid = vlan.HasValue ? VlanVidTest(cx, vlan.Value) : null;
 
         cx.IsVlanVlOffset = true;
-        var shift = new List<Stmt>();
+        var shift = cx.NewList();
         VariableOffsetAdd(cx, cx.OffLinkPl, 4, shift);
         VariableOffsetAdd(cx, cx.OffLinkType, 4, shift);
         tpid.Head.Stmts.InsertRange(0, shift);
@@ -95,10 +95,10 @@ internal static class Encapsulations
             var s = new List<Stmt> { new(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTagPresent) };
             var jeq = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, 1) { FalseTarget = original.Count > 0 ? original[0] : null };
             s.Add(jeq);
-            var tag = new Stmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTag);
+            var tag = cx.NewStmt(Opcodes.Ld | Opcodes.B | Opcodes.Abs, LinuxAncillary.AdOffset + LinuxAncillary.VlanTag);
             s.Add(tag);
             jeq.TrueTarget = tag;
-            s.Add(new Stmt(Opcodes.Jmp | Opcodes.Ja, (uint)(original.Count - 1)));
+            s.Add(cx.NewStmt(Opcodes.Jmp | Opcodes.Ja, (uint)(original.Count - 1)));
             s.AddRange(original);
             original.Clear();
             original.AddRange(s);
@@ -242,20 +242,20 @@ internal static class Encapsulations
         // IPv4: A = X = the UDP header offset.
         var b0 = check(() => Ports.Port(cx, udpPort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv4);
         var s = cx.LoadXIpHeaderLength();
-        s.Add(new Stmt(Opcodes.Misc | Opcodes.Txa));
-        var b4 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+        s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Txa));
+        var b4 = And(b0, Flow.NewBlock(cx, Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
         // IPv6: the fixed 40-byte header.
         b0 = check(() => Ports.Port6(cx, udpPort, (int)IpProto.Udp, Syntax.DirQualifier.Dst), OffsetBase.TransportIPv6);
         s = cx.VariablePart(cx.OffLinkPl);
         if (s != null)
         {
-            s.Add(new Stmt(Opcodes.Ld | Opcodes.Imm, 40));
-            s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+            s.Add(cx.NewStmt(Opcodes.Ld | Opcodes.Imm, 40));
+            s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
         }
         else
-            s = Loads.S(Opcodes.Ld | Opcodes.Imm, 40);
-        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
-        var b6 = And(b0, Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+            s = cx.S(Opcodes.Ld | Opcodes.Imm, 40);
+        s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
+        var b6 = And(b0, Flow.NewBlock(cx, Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
         b0 = Or(b4, b6);
 
         var b1 = Flow.Prepend(offsets(cx), Loads.True(cx));
@@ -273,14 +273,14 @@ internal static class Encapsulations
             new(Opcodes.Alu | Opcodes.Add | Opcodes.K, VxlanHeaderLength),
         };
         cx.PushLinkHeader(LinkType.EN10MB, true, 0, cx.AllocReg());
-        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
         cx.OffLinkType.SetVariable(cx.AllocReg());
-        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
-        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
+        s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
         cx.OffLinkPl.SetVariable(cx.AllocReg());
-        s.Add(new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg));
+        s.Add(cx.NewStmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg));
         cx.OffNl = 0;
         return s;
     }
@@ -295,28 +295,28 @@ internal static class Encapsulations
             new(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2),
         };
         cx.OffLinkType.SetVariable(cx.AllocReg());
-        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
-        s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0x3f));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Mul | Opcodes.K, 4));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 8));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(cx.NewStmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, 0));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0x3f));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Mul | Opcodes.K, 4));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 8));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
         cx.PushLinkHeader(LinkType.EN10MB, true, 0, cx.AllocReg());
-        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)cx.OffLinkHdr.Reg));
         cx.NoOptimize = true;
-        s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.H, 2));
-        s.Add(new Stmt(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg));
+        s.Add(cx.NewStmt(Opcodes.Ld | Opcodes.Ind | Opcodes.H, 2));
+        s.Add(cx.NewStmt(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg));
         var proto = new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, EtherType.Teb);
         s.Add(proto);
-        var txa = new Stmt(Opcodes.Misc | Opcodes.Txa);
+        var txa = cx.NewStmt(Opcodes.Misc | Opcodes.Txa);
         s.Add(txa);
         proto.TrueTarget = txa;
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
-        s.Add(new Stmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
-        s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
-        s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 12));
+        s.Add(cx.NewStmt(Opcodes.St, (uint)cx.OffLinkType.Reg));
+        s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.K, 2));
+        s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
         cx.OffLinkPl.SetVariable(cx.AllocReg());
-        var stx = new Stmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg);
+        var stx = cx.NewStmt(Opcodes.Stx, (uint)cx.OffLinkPl.Reg);
         s.Add(stx);
         proto.FalseTarget = stx;
         cx.OffNl = 0;
@@ -330,6 +330,6 @@ internal static class Encapsulations
             new(Opcodes.Ld | Opcodes.Mem, (uint)cx.OffLinkHdr.Reg),
             new(Opcodes.Ldx | Opcodes.Mem, (uint)cx.OffLinkPl.Reg),
         };
-        return Not(Flow.NewBlock(Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
+        return Not(Flow.NewBlock(cx, Opcodes.Jmp | Opcodes.Jeq | Opcodes.X, 0, s));
     }
 }

@@ -15,15 +15,15 @@ internal static class Flow
     /// <paramref name="stmts"/>: the block takes the list itself (every caller builds a fresh one and
     /// hands it over), as libpcap's new_block takes the slist.
     /// </summary>
-    public static Cond NewBlock(ushort code, uint k = 0, List<Stmt>? stmts = null) =>
-        new(stmts is null ? new Block(new Stmt(code, k)) : new Block(new Stmt(code, k), stmts));
+    public static Cond NewBlock(CodeGenContext cx, ushort code, uint k = 0, List<Stmt>? stmts = null) =>
+        new(cx.NewBlock(cx.NewStmt(code, k), stmts ?? cx.NewList()));
 
     /// <summary>A conditional jump block (<c>JMP(code)</c>) comparing A with <paramref name="k"/>.</summary>
-    public static Cond Jump(ushort test, uint k, List<Stmt>? stmts = null) =>
-        NewBlock((ushort)(Opcodes.Jmp | test | Opcodes.K), k, stmts);
+    public static Cond Jump(CodeGenContext cx, ushort test, uint k, List<Stmt>? stmts = null) =>
+        NewBlock(cx, (ushort)(Opcodes.Jmp | test | Opcodes.K), k, stmts);
 
     /// <summary>A block returning <paramref name="value"/>.</summary>
-    public static Block Return(uint value) => new(new Stmt(Opcodes.Ret | Opcodes.K, value));
+    public static Block Return(CodeGenContext cx, uint value) => cx.NewBlock(cx.NewStmt(Opcodes.Ret | Opcodes.K, value), cx.NewList());
 
     /// <summary>Points every exit on the list starting at <paramref name="list"/> at <paramref name="target"/>.</summary>
     public static void Backpatch(Block? list, Block target)

@@ -74,7 +74,7 @@ internal static class LlcTests
     public static Cond IFrame(CodeGenContext cx)
     {
         var b0 = IsLlc(cx);
-        var b1 = Not(Loads.JSet(cx.LoadA(OffsetBase.Llc, 2, Opcodes.B), 0x01));
+        var b1 = Not(Loads.JSet(cx, cx.LoadA(OffsetBase.Llc, 2, Opcodes.B), 0x01));
         return And(b0, b1);
     }
 

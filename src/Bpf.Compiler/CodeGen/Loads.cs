@@ -11,7 +11,12 @@ namespace Bpf.Compiler.CodeGen;
 internal static class Loads
 {
     /// <summary>One statement as a statement list.</summary>
-    public static List<Stmt> S(ushort code, uint k = 0) => new(2) { new Stmt(code, k) };
+    public static List<Stmt> S(this CodeGenContext cx, ushort code, uint k = 0)
+    {
+        var list = cx.NewList();
+        list.Add(cx.NewStmt(code, k));
+        return list;
+    }
 
     /// <summary>
     /// <c>ldx M[reg]</c> loading the variable part of <paramref name="off"/> into X, allocating the
@@ -23,7 +28,7 @@ internal static class Loads
             return null;
         if (off.Reg == -1)
             off.Reg = cx.AllocReg();
-        return S(Opcodes.Ldx | Opcodes.Mem, (uint)off.Reg);
+        return cx.S(Opcodes.Ldx | Opcodes.Mem, (uint)off.Reg);
     }
 
     /// <summary>Loads <paramref name="size"/> bytes at <paramref name="offset"/> past <paramref name="abs"/> into A.</summary>
@@ -32,10 +37,10 @@ internal static class Loads
         var s = cx.VariablePart(abs);
         if (s != null)
         {
-            s.Add(new Stmt((ushort)(Opcodes.Ld | Opcodes.Ind | size), abs.ConstantPart + offset));
+            s.Add(cx.NewStmt((ushort)(Opcodes.Ld | Opcodes.Ind | size), abs.ConstantPart + offset));
             return s;
         }
-        return S((ushort)(Opcodes.Ld | Opcodes.Abs | size), abs.ConstantPart + offset);
+        return cx.S((ushort)(Opcodes.Ld | Opcodes.Abs | size), abs.ConstantPart + offset);
     }
 
     /// <summary>Loads a field relative to <paramref name="rel"/> into A (libpcap's gen_load_a).</summary>
@@ -44,7 +49,7 @@ internal static class Loads
         switch (rel)
         {
             case OffsetBase.Packet:
-                return S((ushort)(Opcodes.Ld | Opcodes.Abs | size), offset);
+                return cx.S((ushort)(Opcodes.Ld | Opcodes.Abs | size), offset);
             case OffsetBase.LinkHeader:
                 return cx.LoadAbsOffsetRel(cx.OffLinkHdr, offset, size);
             case OffsetBase.PrevLinkHeader:
@@ -61,7 +66,7 @@ internal static class Loads
                 return cx.LoadAbsOffsetRel(cx.OffLinkType, offset, size);
             case OffsetBase.TransportIPv4:
                 var s = cx.LoadXIpHeaderLength();
-                s.Add(new Stmt((ushort)(Opcodes.Ld | Opcodes.Ind | size), cx.OffLinkPl.ConstantPart + cx.OffNl + offset));
+                s.Add(cx.NewStmt((ushort)(Opcodes.Ld | Opcodes.Ind | size), cx.OffLinkPl.ConstantPart + cx.OffNl + offset));
                 return s;
             case OffsetBase.TransportIPv6:
                 return cx.LoadAbsOffsetRel(cx.OffLinkPl, cx.OffNl + 40 + offset, size);
@@ -77,14 +82,14 @@ internal static class Loads
         if (s != null)
         {
             // X holds the variable payload offset: add 4 * IHL to it.
-            s.Add(new Stmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, cx.OffLinkPl.ConstantPart + cx.OffNl));
-            s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0xf));
-            s.Add(new Stmt(Opcodes.Alu | Opcodes.Lsh | Opcodes.K, 2));
-            s.Add(new Stmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
-            s.Add(new Stmt(Opcodes.Misc | Opcodes.Tax));
+            s.Add(cx.NewStmt(Opcodes.Ld | Opcodes.Ind | Opcodes.B, cx.OffLinkPl.ConstantPart + cx.OffNl));
+            s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.And | Opcodes.K, 0xf));
+            s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Lsh | Opcodes.K, 2));
+            s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.Add | Opcodes.X));
+            s.Add(cx.NewStmt(Opcodes.Misc | Opcodes.Tax));
             return s;
         }
-        return S(Opcodes.Ldx | Opcodes.Msh | Opcodes.B, cx.OffLinkPl.ConstantPart + cx.OffNl);
+        return cx.S(Opcodes.Ldx | Opcodes.Msh | Opcodes.B, cx.OffLinkPl.ConstantPart + cx.OffNl);
     }
 
     /// <summary>
@@ -95,8 +100,8 @@ internal static class Loads
     {
         var s = cx.LoadA(rel, offset, size);
         if (mask != 0xffffffff)
-            s.Add(new Stmt(Opcodes.Alu | Opcodes.And | Opcodes.K, mask));
-        var b = Flow.Jump(jtype, v, s);
+            s.Add(cx.NewStmt(Opcodes.Alu | Opcodes.And | Opcodes.K, mask));
+        var b = Flow.Jump(cx, jtype, v, s);
         // 1.10 reverses only > and >=, so "vpi != 1" (reverse of =) meant "vpi == 1"; the head
         // reverses every test.
         if (reverse && (!cx.Options.V1_10 || jtype == Opcodes.Jgt || jtype == Opcodes.Jge))
@@ -157,23 +162,13 @@ internal static class Loads
         return b ?? throw new ArgumentException("empty comparison", nameof(v));
     }
 
-    /// <summary>A test that is always <paramref name="result"/>: <c>ld #r; jeq #0</c> (libpcap's gen_uncond).</summary>
-    public static Cond Uncond(bool result) =>
-        Flow.Jump(Opcodes.Jeq, 0, S(Opcodes.Ld | Opcodes.Imm, result ? 0u : 1u));
-
-    /// <summary>Always true (never folded by and/or: libpcap 1.10's gen_true).</summary>
-    public static Cond True() => Uncond(true);
-
-    /// <summary>Always false (never folded by and/or: libpcap 1.10's gen_false).</summary>
-    public static Cond False() => Uncond(false);
-
     /// <summary>
-    /// A constant test of the compiled-for libpcap: the head marks it so and/or/not fold it away;
-    /// 1.10 links its block in like any other test.
+    /// A test that is always <paramref name="result"/>: <c>ld #r; jeq #0</c> (libpcap's gen_uncond). The head
+    /// marks it so and/or/not fold it away; 1.10 links its block in like any other test.
     /// </summary>
     public static Cond Uncond(CodeGenContext cx, bool result)
     {
-        var b = Uncond(result);
+        var b = Flow.Jump(cx, Opcodes.Jeq, 0, cx.S(Opcodes.Ld | Opcodes.Imm, result ? 0u : 1u));
         if (!cx.Options.V1_10)
             b.Meaning = result ? CondMeaning.True : CondMeaning.False;
         return b;
@@ -186,5 +181,5 @@ internal static class Loads
     public static Cond False(CodeGenContext cx) => Uncond(cx, false);
 
     /// <summary>A jump block on A's current value, after <paramref name="stmts"/>.</summary>
-    public static Cond JSet(List<Stmt> stmts, uint bits) => Flow.Jump(Opcodes.Jset, bits, stmts);
+    public static Cond JSet(CodeGenContext cx, List<Stmt> stmts, uint bits) => Flow.Jump(cx, Opcodes.Jset, bits, stmts);
 }

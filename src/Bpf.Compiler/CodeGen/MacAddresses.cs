@@ -182,10 +182,10 @@ internal static class MacAddresses
     }
 
     private static Cond GroupBit(CodeGenContext cx, uint offset) =>
-        Loads.JSet(cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), 1);
+        Loads.JSet(cx, cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), 1);
 
     private static Cond FcJSet(CodeGenContext cx, uint offset, uint bits) =>
-        Loads.JSet(cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), bits);
+        Loads.JSet(cx, cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), bits);
 
     /// <summary><c>[ether|ip|ip6] multicast</c>.</summary>
     public static Cond Multicast(CodeGenContext cx, ProtoQualifier proto)

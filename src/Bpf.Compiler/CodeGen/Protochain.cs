@@ -38,7 +38,7 @@ internal static class Protochain
         cx.NoOptimize = true;
 
         var nl = cx.OffLinkPl.ConstantPart + cx.OffNl;
-        var s = new List<Stmt>();
+        var s = cx.NewList();
         Cond b0;
         if (proto == ProtoQualifier.IP)
         {
@@ -114,7 +114,7 @@ internal static class Protochain
         fix4.FalseTarget = end;
         fix5.TrueTarget = end;
 
-        var b = Flow.Jump(Opcodes.Jeq, v, s);
+        var b = Flow.Jump(cx, Opcodes.Jeq, v, s);
         cx.FreeReg(reg2);
         return And(b0, b);
     }

@@ -163,7 +163,7 @@ internal static class Protocols
 
     /// <summary>Not a non-first IPv4 fragment (fragment offset zero).</summary>
     public static Cond NotFragment(CodeGenContext cx) =>
-        Not(Loads.JSet(cx.LoadA(OffsetBase.LinkPayload, 6, Opcodes.H), 0x1fff));
+        Not(Loads.JSet(cx, cx.LoadA(OffsetBase.LinkPayload, 6, Opcodes.H), 0x1fff));
 
     /// <summary>
     /// A protocol name for <c>proto</c>/<c>protochain</c> (libpcap's lookup_proto); -1 when the qualifier takes no

@@ -53,8 +53,8 @@ internal static class VariableHeaders
 
     /// <summary>For PPI: the per-packet DLT must be 802.11 (little-endian 105 at offset 4).</summary>
     public static Cond? PpiDltCheck(CodeGenContext cx) => cx.LinkType == LinkType.PPI
-        ? Flow.Jump(Opcodes.Jeq, System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)LinkType.IEEE802_11),
-            Loads.S(Opcodes.Ld | Opcodes.W | Opcodes.Abs, 4))
+        ? Flow.Jump(cx, Opcodes.Jeq, System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)LinkType.IEEE802_11),
+            cx.S(Opcodes.Ld | Opcodes.W | Opcodes.Abs, 4))
         : null;
 
     // pflog: the header length byte, rounded up to a multiple of 4.

@@ -8,7 +8,7 @@ namespace Bpf.Compiler.CodeGen;
 internal static class WirelessFields
 {
     private static Cond FcJSet(CodeGenContext cx, uint offset, uint bits) =>
-        Loads.JSet(cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), bits);
+        Loads.JSet(cx, cx.LoadA(OffsetBase.LinkHeader, offset, Opcodes.B), bits);
 
     /// <summary>A data frame: frame-control bit 0x08 set and 0x04 clear.</summary>
     public static Cond DataFrameCheck(CodeGenContext cx)

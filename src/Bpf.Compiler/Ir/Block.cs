@@ -23,12 +23,26 @@ internal sealed class Block
         Stmts = stmts;
     }
 
+    /// <summary>Makes this block what <see cref="Block(Stmt, List{Stmt})"/> makes (a code generator's arena reuses it).</summary>
+    public void Reinitialize(Stmt branch, List<Stmt> stmts)
+    {
+        Id = 0;
+        Stmts = stmts;
+        Branch = branch;
+        True = null;
+        False = null;
+        Sense = false;
+        Head = null;
+        Meaning = default;
+        WalkMark = 0;
+    }
+
     /// <summary>A number unique within one graph (assigned by whoever numbers the graph).</summary>
     public int Id { get; set; }
 
     /// <summary>The statements before the branch.</summary>
     /// <remarks>Set by the constructors (an initializer would also run in the one given a list, and allocate a list for nothing).</remarks>
-    public List<Stmt> Stmts { get; }
+    public List<Stmt> Stmts { get; private set; }
 
     /// <summary>The final conditional jump (class JMP) or return (class RET).</summary>
     public Stmt Branch { get; set; }

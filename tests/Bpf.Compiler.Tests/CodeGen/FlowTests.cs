@@ -9,13 +9,20 @@ namespace Bpf.Compiler.Tests.CodeGen;
 public class FlowTests
 {
     // A leaf test is a "jeq #id" block; a run decides each leaf by a bit of the input.
-    private static Cond Leaf(uint id) => Flow.Jump(Opcodes.Jeq, id);
+    private static Cond Leaf(uint id) => Flow.Jump(Cx, Opcodes.Jeq, id);
+
+    // A context without an arena (as every caller but FilterCompiler's): each block is a new object.
+    private static readonly CodeGenContext Cx = new(new CodeGenOptions(LinkType.EN10MB, 262144, 0xffffffff, false));
+    private static readonly CodeGenContext Cx110 = new(new CodeGenOptions(LinkType.EN10MB, 262144, 0xffffffff, false)
+    {
+        Compatibility = LibpcapCompatibility.V1_10,
+    });
 
     private static bool Run(Cond c, uint bits)
     {
-        Flow.Backpatch(c.Block, Flow.Return(1));
+        Flow.Backpatch(c.Block, Flow.Return(Cx, 1));
         c.Block.Sense = !c.Block.Sense;
-        Flow.Backpatch(c.Block, Flow.Return(0));
+        Flow.Backpatch(c.Block, Flow.Return(Cx, 0));
         var b = c.Head;
         var steps = 0;
         while (!b.IsReturn)
@@ -61,8 +68,8 @@ public class FlowTests
     public void Uncond_TrueAndFalse()
     {
         // "ld #0; jeq #0" always jumps true, "ld #1; jeq #0" always false.
-        var t = Loads.True().Block;
-        var f = Loads.False().Block;
+        var t = Loads.True(Cx110).Block;
+        var f = Loads.False(Cx110).Block;
         Assert.Equal(Opcodes.Ld | Opcodes.Imm, t.Stmts[0].Code);
         Assert.Equal(0u, t.Stmts[0].K);
         Assert.Equal(1u, f.Stmts[0].K);
