@@ -22,17 +22,16 @@ namespace Bpf.Compiler.Optimizer;
 /// </remarks>
 internal static class BlockInterning
 {
-    /// <summary>The most blocks whose arrays a thread keeps for the next compile.</summary>
+    /// <summary>The most blocks whose arrays a workspace keeps for the next compile.</summary>
     private const int PooledBlocks = 1 << 14;
 
-    [ThreadStatic]
-    private static Workspace? t_workspace;
-
-    /// <summary>Redirects every edge between reachable blocks into a duplicate block to its representative.</summary>
-    public static void Run(Block root)
+    /// <summary>
+    /// Redirects every edge between reachable blocks into a duplicate block to its representative,
+    /// with the tables of <paramref name="workspace"/>.
+    /// </summary>
+    public static void Run(Block root, OptimizerWorkspace workspace)
     {
-        var ws = t_workspace ?? new Workspace();
-        t_workspace = null;
+        var ws = workspace.Interning;
         var order = GraphWalk.PostOrder(root, ws.Order);
         var maxId = 0;
         foreach (var b in order)
@@ -60,19 +59,21 @@ internal static class BlockInterning
             }
         }
 
-        ws.Release(order.Count);
-        if (order.Count <= PooledBlocks)
+        var blocks = order.Count;
+        ws.Release(blocks);
+        order.Clear();
+        if (blocks > PooledBlocks)
         {
-            order.Clear();
-            t_workspace = ws;
+            // A huge graph's arrays are not kept.
+            workspace.Interning = new Workspace();
         }
     }
 
     /// <summary>
     /// The classes of one sweep: an open-addressing table over (statements without NOPs, branch,
-    /// successor classes), arrays indexed by class; reused by the next sweep on the thread.
+    /// successor classes), arrays indexed by class; reused by the next sweep in the same <see cref="OptimizerWorkspace"/>.
     /// </summary>
-    private sealed class Workspace
+    internal sealed class Workspace
     {
         public List<Block> Order { get; } = [];
 

@@ -34,9 +34,21 @@ internal static class BlockOptimizer
     /// <exception cref="FilterCompileException">The graph would pass <paramref name="memoryBudget"/> (kind TooComplex).</exception>
     public static Block Optimize(Block root, bool libpcapOnly = false, long memoryBudget = long.MaxValue)
     {
-        // One list for the walks of this compile: this thread's when free (handed back at the end).
-        var blocks = t_walk ?? [];
-        t_walk = null;
+        // The thread's lists, tables and block states: one thread-static read per compile.
+        var workspace = OptimizerWorkspace.Take();
+        try
+        {
+            return Optimize(root, libpcapOnly, memoryBudget, workspace);
+        }
+        finally
+        {
+            workspace.Return();
+        }
+    }
+
+    private static Block Optimize(Block root, bool libpcapOnly, long memoryBudget, OptimizerWorkspace workspace)
+    {
+        var blocks = workspace.Walk;
         GraphWalk.PreOrder(root, blocks);
         if (HasInBlockJumps(blocks))
         {
@@ -44,7 +56,7 @@ internal static class BlockOptimizer
         }
 
         FlowGraph.CheckMemory(blocks.Count, memoryBudget);
-        var graph = new FlowGraph(root, blocks) { Head = !libpcapOnly };
+        var graph = new FlowGraph(root, blocks, workspace) { Head = !libpcapOnly };
         OptimizerLoop.Run(graph, doStmts: false);
 
         // The statement loop's first pass starts from the branch loop's last, which changed nothing: when
@@ -56,7 +68,7 @@ internal static class BlockOptimizer
         }
 
         graph.Release();
-        BlockInterning.Run(root);
+        BlockInterning.Run(root, workspace);
         var newRoot = RootCleanup.Run(root);
         if (libpcapOnly)
         {
@@ -68,7 +80,7 @@ internal static class BlockOptimizer
             // a root's loads would change results on truncated packets.) Numbered afresh in
             // depth-first order first, as a new flow graph would number them.
             Number(blocks);
-            BlockInterning.Run(newRoot);
+            BlockInterning.Run(newRoot, workspace);
             GraphWalk.PreOrder(newRoot, blocks);
         }
 
@@ -80,20 +92,8 @@ internal static class BlockOptimizer
             RemoveNops(b.Stmts);
         }
 
-        if (blocks.Count <= PooledBlocks)
-        {
-            blocks.Clear();
-            t_walk = blocks;
-        }
-
         return newRoot;
     }
-
-    /// <summary>The most blocks whose walk list a thread keeps for its next compile.</summary>
-    private const int PooledBlocks = 4096;
-
-    [ThreadStatic]
-    private static List<Block>? t_walk;
 
     /// <summary>Removes the deleted statements, the others kept in order (RemoveAll without a delegate call per statement).</summary>
     private static void RemoveNops(List<Stmt> stmts)

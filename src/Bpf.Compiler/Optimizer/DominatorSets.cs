@@ -16,15 +16,12 @@ namespace Bpf.Compiler.Optimizer;
 /// for the true edge of block i (edge id i), of the second for its false edge (edge id n + i), so walking
 /// the first word's bits and then the second's visits the dominating edges in id order. A set never
 /// computed (a block or edge not levelled this pass, a return's) stays all ones, libpcap's initial set.
-/// One per thread, used by one graph at a time (compiles do not nest).
+/// One per <see cref="OptimizerWorkspace"/>, used by one graph at a time.
 /// </remarks>
 internal sealed class DominatorSets
 {
     /// <summary>The most blocks a graph may have for its dominators to fit a word.</summary>
     public const int MaxBlocks = 64;
-
-    [ThreadStatic]
-    private static DominatorSets? t_sets;
 
     // By block id. The meets are the intersections of the sets of a block's predecessors (blocks) and
     // in-edges (edges, two words each) gathered so far.
@@ -33,9 +30,6 @@ internal sealed class DominatorSets
     private readonly ulong[] _blockMeet = new ulong[MaxBlocks];
     private readonly ulong[] _edgeMeet = new ulong[2 * MaxBlocks];
     private int _n;
-
-    /// <summary>This thread's sets.</summary>
-    public static DominatorSets ForThread() => t_sets ??= new DominatorSets();
 
     /// <summary>
     /// Both kinds of sets of the levelled jump blocks of <paramref name="graph"/> (at most

@@ -77,8 +77,8 @@ internal static class Dominators
         if (graph.Blocks.Length <= DominatorSets.MaxBlocks)
         {
             // Most filters: bit sets, as libpcap keeps them.
-            // This thread's sets, fetched once per graph (a thread-static read is not free).
-            var sets = graph.DominatorSets ?? DominatorSets.ForThread();
+            // The workspace's sets, fetched once per graph.
+            var sets = graph.DominatorSets ?? graph.Workspace.DominatorSets;
             sets.Find(graph);
             graph.DominatorSets = sets;
             return;

@@ -11,16 +11,20 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal sealed class FlowGraph
 {
-    /// <summary>Numbers the blocks reachable from <paramref name="root"/> and allocates their state.</summary>
+    /// <summary>Numbers the blocks reachable from <paramref name="root"/> and allocates their state (in a workspace of its own).</summary>
     public FlowGraph(Block root)
-        : this(root, GraphWalk.PreOrder(root))
+        : this(root, GraphWalk.PreOrder(root), new OptimizerWorkspace())
     {
     }
 
-    /// <summary>As <see cref="FlowGraph(Block)"/>, given <paramref name="order"/>, the blocks reachable from <paramref name="root"/> in pre-order.</summary>
-    public FlowGraph(Block root, List<Block> order)
+    /// <summary>
+    /// As <see cref="FlowGraph(Block)"/>, given <paramref name="order"/>, the blocks reachable from
+    /// <paramref name="root"/> in pre-order, with the states, arrays and tables of <paramref name="workspace"/>.
+    /// </summary>
+    public FlowGraph(Block root, List<Block> order, OptimizerWorkspace workspace)
     {
         Root = root;
+        Workspace = workspace;
         for (var i = 0; i < order.Count; i++)
         {
             order[i].Id = i;
@@ -28,20 +32,11 @@ internal sealed class FlowGraph
 
         var n = order.Count;
 
-        // This thread's arrays and block states when free (see Release), else new ones.
-        var ws = t_workspace;
-        if (ws is not null && n <= PooledBlocks)
-        {
-            t_workspace = null;
-            ws.Prepare(n);
-            _workspace = ws;
-        }
-        else
-        {
-            ws = new Workspace();
-            ws.Prepare(n);
-            _workspace = n <= PooledBlocks ? ws : null;
-        }
+        // The workspace's arrays and block states, unless the graph is too big for them to be kept.
+        var ws = n <= PooledBlocks ? workspace.Graph : new Storage();
+        ws.Prepare(n);
+        _storage = n <= PooledBlocks ? ws : null;
+        Values = workspace.Values;
 
         // Every entry of both is set below.
         (Blocks, Edges) = ws.ArraysOfSize(n);
@@ -76,35 +71,34 @@ internal sealed class FlowGraph
     /// <summary>The most blocks whose states and arrays a thread keeps for its next compile.</summary>
     private const int PooledBlocks = 1024;
 
-    [ThreadStatic]
-    private static Workspace? t_workspace;
+    private Storage? _storage;
 
-    private Workspace? _workspace;
+    /// <summary>Where the graph's states, arrays and tables come from.</summary>
+    public OptimizerWorkspace Workspace { get; }
 
     /// <summary>
-    /// Hands this graph's block states and arrays to the next graph built on this thread. The graph
-    /// must not be used afterwards. (A graph never released just leaves them to the collector.)
+    /// Leaves this graph's block states and arrays to the next graph built in its workspace, which
+    /// keep no block of this one alive. The graph must not be used afterwards.
     /// </summary>
     public void Release()
     {
-        if (_workspace is { } ws)
+        if (_storage is { } ws)
         {
-            _workspace = null;
+            _storage = null;
             foreach (var state in Blocks)
             {
                 state.Detach();
             }
 
             ws.WalkOrder.Clear();
-            t_workspace = ws;
         }
     }
 
     /// <summary>
-    /// What a flow graph allocates per block, kept across compiles on one thread: at most one graph
-    /// uses it at a time (taken in the constructor, given back by <see cref="Release"/>).
+    /// What a flow graph allocates per block, kept across compiles in an <see cref="OptimizerWorkspace"/>:
+    /// one graph uses it at a time (the one built in the workspace, until <see cref="Release"/>).
     /// </summary>
-    private sealed class Workspace
+    internal sealed class Storage
     {
         public BlockState?[] States { get; private set; } = [];
 
@@ -317,7 +311,7 @@ internal sealed class FlowGraph
     public int MaxLevel => this[Root].Level;
 
     /// <summary>The value numbers of the current <see cref="OptimizerLoop.OptimizeBlocks"/> sweep.</summary>
-    public ValueTable Values { get; set; } = ValueTable.ForThread();
+    public ValueTable Values { get; set; }
 
     /// <summary>
     /// Optimize as the head libpcap does where its optimizer differs from 1.10.3's (the

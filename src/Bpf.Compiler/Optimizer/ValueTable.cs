@@ -19,11 +19,8 @@ internal sealed class ValueTable
 
     private const int InitialCapacity = 64;
 
-    /// <summary>The most values a per-thread table (<see cref="ForThread"/>) keeps its arrays for.</summary>
+    /// <summary>The most values a reused table (<see cref="Reuse"/>) keeps its arrays for.</summary>
     private const int PooledCapacity = 1 << 14;
-
-    [ThreadStatic]
-    private static ValueTable? t_table;
 
     // By value number: the key (code, v0, v1) and whether it is a known constant (then v0), together
     // so that a probe reads one cache line.
@@ -38,16 +35,15 @@ internal sealed class ValueTable
     private int _count = 1;
 
     /// <summary>
-    /// This thread's table, reset: every compile on the thread reuses it (compiles do not nest, and
-    /// each pass resets it again).
+    /// <paramref name="table"/> reset, for the next compile (compiles reusing one do not overlap, and each
+    /// pass resets it again); a new table when there is none or when a huge graph grew it.
     /// </summary>
-    public static ValueTable ForThread()
+    public static ValueTable Reuse(ValueTable? table)
     {
-        var table = t_table;
         if (table is null || table._entries.Length > PooledCapacity)
         {
             // A huge graph's table is not kept alive after its compile.
-            table = t_table = new ValueTable();
+            return new ValueTable();
         }
 
         table.Reset();
