@@ -52,10 +52,22 @@ internal static class BlockInterning
         var representative = ws.Representative;
         foreach (var b in order)
         {
-            if (b.True is not null)
+            // Most successors are their class's representative already: written only when not (a
+            // reference store costs a write barrier).
+            if (b.True is { } t)
             {
-                b.True = representative[classOf[b.True.Id]];
-                b.False = representative[classOf[b.False!.Id]];
+                var f = b.False!;
+                var rt = representative[classOf[t.Id]];
+                var rf = representative[classOf[f.Id]];
+                if (rt != t)
+                {
+                    b.True = rt;
+                }
+
+                if (rf != f)
+                {
+                    b.False = rf;
+                }
             }
         }
 

@@ -99,8 +99,15 @@ internal static class BlockOptimizer
     private static void RemoveNops(List<Stmt> stmts)
     {
         var span = CollectionsMarshal.AsSpan(stmts);
+
+        // The statements before the first NOP stay where they are (not rewritten: a write barrier each).
         var kept = 0;
-        for (var i = 0; i < span.Length; i++)
+        while (kept < span.Length && span[kept].Code != Stmt.Nop)
+        {
+            kept++;
+        }
+
+        for (var i = kept + 1; i < span.Length; i++)
         {
             if (span[i].Code != Stmt.Nop)
             {

@@ -14,16 +14,16 @@ internal sealed class BlockState
     public BlockState(Block block, int blockCount)
     {
         Block = block;
-        True = new Edge(block.Id, block, this, isTrue: true);
-        False = new Edge(blockCount + block.Id, block, this, isTrue: false);
+        True = new Edge(block.Id, this, isTrue: true);
+        False = new Edge(blockCount + block.Id, this, isTrue: false);
     }
 
     /// <summary>Makes this the fresh state of <paramref name="block"/> in a graph of <paramref name="blockCount"/> blocks (reuse across compiles).</summary>
     public void Reset(Block block, int blockCount)
     {
         Block = block;
-        True.Reset(block.Id, block);
-        False.Reset(blockCount + block.Id, block);
+        True.Reset(block.Id);
+        False.Reset(blockCount + block.Id);
         Level = 0;
         InEdges = null;
         Array.Clear(ExitValues);

@@ -9,13 +9,16 @@ namespace Bpf.Compiler.Optimizer;
 /// the false edge id n + i, libpcap's order, in which jump threading tries an edge's dominators.
 /// The successor lives in the block itself (<see cref="Block.True"/> / <see cref="Block.False"/>).
 /// </summary>
-internal sealed class Edge(int id, Block from, BlockState owner, bool isTrue)
+internal sealed class Edge(int id, BlockState owner, bool isTrue)
 {
     /// <summary>The edge number (its node in <see cref="FlowGraph.EdgeDominators"/>).</summary>
     public int Id { get; private set; } = id;
 
-    /// <summary>The block the edge leaves (libpcap: <c>pred</c>).</summary>
-    public Block From { get; private set; } = from;
+    /// <summary>
+    /// The block the edge leaves (libpcap: <c>pred</c>): its owner's block, read through the owner so
+    /// that reusing the state for another block writes one reference, not three.
+    /// </summary>
+    public Block From => Owner.Block;
 
     /// <summary>The state of <see cref="From"/> (whose edge this is for as long as the state lives).</summary>
     public BlockState Owner { get; } = owner;
@@ -46,15 +49,13 @@ internal sealed class Edge(int id, Block from, BlockState owner, bool isTrue)
     /// <summary>Lets go of the graph (a pooled edge must not keep its last compile's blocks alive).</summary>
     public void Detach()
     {
-        From = null!;
         NextIn = null;
     }
 
-    /// <summary>Makes this edge number <paramref name="id"/> leaving <paramref name="from"/> (a block state reused across compiles).</summary>
-    public void Reset(int id, Block from)
+    /// <summary>Makes this edge number <paramref name="id"/> (its owner reused for another block, across compiles).</summary>
+    public void Reset(int id)
     {
         Id = id;
-        From = from;
         NextIn = null;
     }
 }

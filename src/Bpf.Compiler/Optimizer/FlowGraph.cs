@@ -38,8 +38,8 @@ internal sealed class FlowGraph
         _storage = n <= PooledBlocks ? ws : null;
         Values = workspace.Values;
 
-        // Every entry of both is set below.
-        (Blocks, Edges) = ws.ArraysOfSize(n);
+        // Filled below when new (a kept array of this size already holds these states and edges).
+        (Blocks, Edges, var fill) = ws.ArraysOfSize(n);
 
         EdgeCodes = ws.EdgeCodes;
         ExitA = ws.ExitA;
@@ -62,9 +62,12 @@ internal sealed class FlowGraph
                 state.Reset(order[i], n);
             }
 
-            Blocks[i] = state;
-            Edges[state.True.Id] = state.True;
-            Edges[state.False.Id] = state.False;
+            if (fill)
+            {
+                Blocks[i] = state;
+                Edges[state.True.Id] = state.True;
+                Edges[state.False.Id] = state.False;
+            }
         }
     }
 
@@ -116,17 +119,32 @@ internal sealed class FlowGraph
 
         public BlockState[] ByLevel { get; private set; } = [];
 
-        // By block count (below SizedArrays): the exact-size Blocks and Edges arrays of the last graph
-        // of that size (the passes read their lengths), refilled by the next one: two arrays fewer per
-        // compile (they were ~5% of a compile's bytes). They point only at this workspace's states and edges.
+        // By block count (below SizedArrays): the exact-size Blocks and Edges arrays of the first graph
+        // of that size (the passes read their lengths), reused by the next ones: two arrays fewer per
+        // compile (they were ~5% of a compile's bytes). They point only at this storage's states and
+        // edges, which stay at their indices (States only grows), so once filled they need no refill.
         private const int SizedArrays = 128;
         private readonly BlockState[]?[] _blocksOfSize = new BlockState[]?[SizedArrays];
         private readonly Edge[]?[] _edgesOfSize = new Edge[]?[SizedArrays];
 
-        /// <summary>A <c>Blocks</c> array of <paramref name="n"/> entries and an <c>Edges</c> array of 2n, to be filled.</summary>
-        public (BlockState[] Blocks, Edge[] Edges) ArraysOfSize(int n) => n < SizedArrays
-            ? (_blocksOfSize[n] ??= new BlockState[n], _edgesOfSize[n] ??= new Edge[2 * n])
-            : (new BlockState[n], new Edge[2 * n]);
+        /// <summary>
+        /// A <c>Blocks</c> array of <paramref name="n"/> entries and an <c>Edges</c> array of 2n, and whether
+        /// they are new, to be filled with the first n states and their edges (else they already hold them).
+        /// </summary>
+        public (BlockState[] Blocks, Edge[] Edges, bool Fill) ArraysOfSize(int n)
+        {
+            if (n >= SizedArrays)
+            {
+                return (new BlockState[n], new Edge[2 * n], true);
+            }
+
+            if (_blocksOfSize[n] is { } blocks)
+            {
+                return (blocks, _edgesOfSize[n]!, false);
+            }
+
+            return (_blocksOfSize[n] = new BlockState[n], _edgesOfSize[n] = new Edge[2 * n], true);
+        }
 
         public int[] LevelStart { get; private set; } = [];
 
