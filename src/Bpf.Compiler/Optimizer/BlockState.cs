@@ -32,6 +32,9 @@ internal sealed class BlockState
         KilledBeforeUse = 0;
         LiveIn = 0;
         LiveOut = 0;
+        Version = 0;
+        LocalVersion = -1;
+        CleanVersion = -1;
     }
 
     /// <summary>The block.</summary>
@@ -84,4 +87,25 @@ internal sealed class BlockState
 
     /// <summary>Atoms live on exit (libpcap: <c>out_use</c>).</summary>
     public int LiveOut { get; set; }
+
+    /// <summary>
+    /// Moves on whenever the block's statements or branch may have changed (<see cref="BlockValues"/>
+    /// watches <see cref="FlowGraph.Edits"/>): what was computed from them at an equal version still holds.
+    /// </summary>
+    public int Version { get; set; }
+
+    /// <summary>The <see cref="Version"/> <see cref="Defined"/>, <see cref="KilledBeforeUse"/> and <see cref="LocalUse"/> were computed at, or -1.</summary>
+    public int LocalVersion { get; set; } = -1;
+
+    /// <summary>The atoms used before any definition in the block (the local part of <see cref="LiveIn"/>).</summary>
+    public int LocalUse { get; set; }
+
+    /// <summary>
+    /// The <see cref="Version"/> at which <see cref="DeadStores"/> last found nothing to remove, with
+    /// <see cref="CleanLiveOut"/> as the live set on exit, or -1: with both unchanged it would find nothing again.
+    /// </summary>
+    public int CleanVersion { get; set; } = -1;
+
+    /// <summary>The live set on exit when <see cref="DeadStores"/> last found nothing (see <see cref="CleanVersion"/>).</summary>
+    public int CleanLiveOut { get; set; }
 }

@@ -18,6 +18,8 @@ internal static class BlockValues
     /// <summary>Optimizes one block; statements are rewritten only when <paramref name="doStmts"/>.</summary>
     public static void Run(FlowGraph graph, BlockState b, bool doStmts)
     {
+        // Every rewrite below counts in graph.Edits: a count that moved means the statements may have.
+        var edits = graph.Edits;
         InheritValues(b);
         var aval = b.ExitValues[Atoms.A];
         var xval = b.ExitValues[Atoms.X];
@@ -51,7 +53,29 @@ internal static class BlockValues
         else
         {
             Peephole.Run(graph, b);
-            DeadStores.Run(graph, b);
+            if (graph.Edits != edits)
+            {
+                b.Version++;
+                edits = graph.Edits;
+            }
+
+            // Dead stores depend on the statements and the live set on exit alone: when both are as
+            // they were the last time none was found, none would be now (skipped for most blocks after
+            // the first pass).
+            if (b.CleanVersion != b.Version || b.CleanLiveOut != b.LiveOut)
+            {
+                DeadStores.Run(graph, b);
+                if (graph.Edits == edits)
+                {
+                    b.CleanVersion = b.Version;
+                    b.CleanLiveOut = b.LiveOut;
+                }
+            }
+        }
+
+        if (graph.Edits != edits)
+        {
+            b.Version++;
         }
 
         var branch = b.Block.Branch;

@@ -370,7 +370,26 @@ internal sealed class FlowGraph
     /// Set by the changes libpcap does not count as progress (a <c>jset #0</c> made unconditional,
     /// a jump on a constant X rewritten to one on k): the graph changed although <see cref="Done"/> stayed set.
     /// </summary>
-    public bool SilentChange { get; set; }
+    public bool SilentChange
+    {
+        get => _silentChange;
+        set
+        {
+            _silentChange = value;
+            Edits++;
+        }
+    }
+
+    private bool _silentChange;
+
+    /// <summary>
+    /// Counts the calls that may come with a change to a statement or branch: <see cref="Changed"/>,
+    /// <see cref="Rewrites"/> answering true and setting <see cref="SilentChange"/> (every rewrite of the
+    /// passes makes one of them, as libpcap's count its changes). <see cref="BlockValues"/>, where all
+    /// rewrites happen, compares it before and after a block to know whether the block's statements
+    /// may differ (<see cref="BlockState.Version"/>).
+    /// </summary>
+    public int Edits { get; private set; }
 
     /// <summary>
     /// True when the last pass of <see cref="OptimizerLoop.Run"/> changed nothing at all, so its levels,
@@ -393,6 +412,11 @@ internal sealed class FlowGraph
     public bool Rewrites(bool alter)
     {
         RewritesPending |= !alter;
+        if (alter)
+        {
+            Edits++;
+        }
+
         return alter;
     }
 
@@ -401,5 +425,6 @@ internal sealed class FlowGraph
     {
         NonBranchMovementPerformed = true;
         Done = false;
+        Edits++;
     }
 }

@@ -57,6 +57,13 @@ internal static class UseDef
     /// <summary>The local sets of one block (the branch counts as a use only for jumps, as in libpcap).</summary>
     public static void ComputeLocal(BlockState b)
     {
+        // The statements are as they were when last computed (most blocks of a pass after the first).
+        if (b.LocalVersion == b.Version)
+        {
+            b.LiveIn = b.LocalUse;
+            return;
+        }
+
         int def = 0, use = 0, killed = 0;
         foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
         {
@@ -85,7 +92,9 @@ internal static class UseDef
 
         b.Defined = def;
         b.KilledBeforeUse = killed;
+        b.LocalUse = use;
         b.LiveIn = use;
+        b.LocalVersion = b.Version;
     }
 
     private static int Uses(int atom, int def)
