@@ -25,7 +25,6 @@ internal sealed class BlockState
         True.Reset(block.Id);
         False.Reset(blockCount + block.Id);
         Level = 0;
-        InEdges = null;
         Array.Clear(ExitValues);
         BranchOperandValue = 0;
         Defined = 0;
@@ -47,9 +46,6 @@ internal sealed class BlockState
     public void Detach()
     {
         Block = null!;
-        True.Detach();
-        False.Detach();
-        InEdges = null;
     }
 
     /// <summary>Distance from the leaves: 0 for returns, 1 + the deeper successor's level otherwise.</summary>
@@ -60,9 +56,6 @@ internal sealed class BlockState
 
     /// <summary>The outgoing false edge.</summary>
     public Edge False { get; }
-
-    /// <summary>The first edge entering this block; the rest follow <see cref="Edge.NextIn"/>.</summary>
-    public Edge? InEdges { get; set; }
 
     /// <summary>
     /// Length of <see cref="ExitValues"/>: the atoms rounded up to whole 256-bit vectors, the slots

@@ -20,7 +20,7 @@ internal static class BlockValues
     {
         // Every rewrite below counts in graph.Edits: a count that moved means the statements may have.
         var edits = graph.Edits;
-        InheritValues(b);
+        InheritValues(graph, b);
         var aval = b.ExitValues[Atoms.A];
         var xval = b.ExitValues[Atoms.X];
         foreach (var s in CollectionsMarshal.AsSpan(b.Block.Stmts))
@@ -90,11 +90,13 @@ internal static class BlockValues
     /// array is <see cref="BlockState.ValueSlots"/> long, the slots past the atoms always 0 (unknown)
     /// in every block, so they stay 0. (Element by element this was 3% of an accepted compile.)
     /// </summary>
-    private static void InheritValues(BlockState b)
+    private static void InheritValues(FlowGraph graph, BlockState b)
     {
         ref var values = ref MemoryMarshal.GetArrayDataReference(b.ExitValues);
-        var first = b.InEdges;
-        if (first is null)
+        var blocks = graph.Blocks;
+        var next = graph.NextIn;
+        var first = graph.FirstIn[b.Block.Id];
+        if (first < 0)
         {
             Vector256<uint>.Zero.StoreUnsafe(ref values);
             Vector256<uint>.Zero.StoreUnsafe(ref values, 8);
@@ -102,13 +104,13 @@ internal static class BlockValues
             return;
         }
 
-        ref var from = ref MemoryMarshal.GetArrayDataReference(first.Owner.ExitValues);
+        ref var from = ref MemoryMarshal.GetArrayDataReference(blocks[graph.FromId(first)].ExitValues);
         var v0 = Vector256.LoadUnsafe(ref from);
         var v1 = Vector256.LoadUnsafe(ref from, 8);
         var v2 = Vector256.LoadUnsafe(ref from, 16);
-        for (var p = first.NextIn; p is not null; p = p.NextIn)
+        for (var p = next[first]; p >= 0; p = next[p])
         {
-            ref var other = ref MemoryMarshal.GetArrayDataReference(p.Owner.ExitValues);
+            ref var other = ref MemoryMarshal.GetArrayDataReference(blocks[graph.FromId(p)].ExitValues);
             v0 &= Vector256.Equals(v0, Vector256.LoadUnsafe(ref other));
             v1 &= Vector256.Equals(v1, Vector256.LoadUnsafe(ref other, 8));
             v2 &= Vector256.Equals(v2, Vector256.LoadUnsafe(ref other, 16));

@@ -98,10 +98,12 @@ internal sealed class ChainRuns
         Kill(other, sameOwner);
         if (diffOwner is null)
         {
-            for (Edge? e = top.InEdges; e is not null; e = e.NextIn)
+            var graph = _graph;
+            for (var e = graph.FirstIn[top.Block.Id]; e >= 0; e = graph.NextIn[e])
             {
-                Kill(chain, e.From);
-                Kill(other, e.From);
+                var from = graph.Blocks[graph.FromId(e)].Block;
+                Kill(chain, from);
+                Kill(other, from);
             }
 
             return;

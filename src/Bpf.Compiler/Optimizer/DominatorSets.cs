@@ -47,10 +47,7 @@ internal sealed class DominatorSets
         edges.Fill(ulong.MaxValue);
         blockMeet.Fill(ulong.MaxValue);
         edgeMeet.Fill(ulong.MaxValue);
-        foreach (var b in graph.Blocks)
-        {
-            b.InEdges = null;
-        }
+        InEdges.Clear(graph);
 
         var root = graph.Root;
         for (var level = graph.MaxLevel; level > 0; level--)

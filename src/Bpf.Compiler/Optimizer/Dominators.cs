@@ -94,10 +94,7 @@ internal static class Dominators
         var edgeMeet = graph.Scratch2;
         Array.Fill(blockMeet, DominatorTree.Absent, 0, n);
         Array.Fill(edgeMeet, DominatorTree.Absent, 0, n);
-        foreach (var b in graph.Blocks)
-        {
-            b.InEdges = null;
-        }
+        InEdges.Clear(graph);
 
         var root = graph.Root;
         for (var level = graph.MaxLevel; level > 0; level--)

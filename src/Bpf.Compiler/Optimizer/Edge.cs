@@ -43,19 +43,9 @@ internal sealed class Edge(int id, BlockState owner, bool isTrue)
         }
     }
 
-    /// <summary>The next edge entering the same successor (libpcap's in-edge list link).</summary>
-    public Edge? NextIn { get; set; }
-
-    /// <summary>Lets go of the graph (a pooled edge must not keep its last compile's blocks alive).</summary>
-    public void Detach()
-    {
-        NextIn = null;
-    }
-
     /// <summary>Makes this edge number <paramref name="id"/> (its owner reused for another block, across compiles).</summary>
     public void Reset(int id)
     {
         Id = id;
-        NextIn = null;
     }
 }

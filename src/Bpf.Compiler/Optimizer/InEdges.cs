@@ -8,13 +8,10 @@ namespace Bpf.Compiler.Optimizer;
 /// </summary>
 internal static class InEdges
 {
-    /// <summary>Rebuilds <see cref="BlockState.InEdges"/> of all blocks.</summary>
+    /// <summary>Rebuilds the in-edge lists of all blocks (<see cref="FlowGraph.FirstIn"/>).</summary>
     public static void Find(FlowGraph graph)
     {
-        foreach (var b in graph.Blocks)
-        {
-            b.InEdges = null;
-        }
+        Clear(graph);
 
         for (var level = graph.MaxLevel; level > 0; level--)
         {
@@ -28,20 +25,23 @@ internal static class InEdges
         graph.InEdgesLinked();
     }
 
+    /// <summary>Empties every block's in-edge list.</summary>
+    public static void Clear(FlowGraph graph) => Array.Fill(graph.FirstIn, -1, 0, graph.Blocks.Length);
+
     /// <summary>Puts <paramref name="edge"/> at the front of its successor's in-edge list.</summary>
     public static void Link(FlowGraph graph, Edge edge)
     {
-        var child = graph[edge.To!];
-        edge.NextIn = child.InEdges;
-        child.InEdges = edge;
+        var child = edge.To!.Id;
+        graph.NextIn[edge.Id] = graph.FirstIn[child];
+        graph.FirstIn[child] = edge.Id;
     }
 
     /// <summary>The edges entering <paramref name="b"/>, first to last.</summary>
-    public static IEnumerable<Edge> Of(BlockState b)
+    public static IEnumerable<Edge> Of(FlowGraph graph, BlockState b)
     {
-        for (Edge? e = b.InEdges; e is not null; e = e.NextIn)
+        for (var e = graph.FirstIn[b.Block.Id]; e >= 0; e = graph.NextIn[e])
         {
-            yield return e;
+            yield return graph.Edges[e];
         }
     }
 }

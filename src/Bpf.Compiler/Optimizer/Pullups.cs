@@ -22,22 +22,24 @@ internal static class Pullups
         // Every predecessor must leave the same A value (ExitA: the flat copy of every block's A on
         // exit). Asked once for both forms: the "or" pullup moves no in-edge of b from its list and
         // changes no value.
-        var first = b.InEdges;
-        if (first is null)
+        var firstId = graph.FirstIn[b.Block.Id];
+        if (firstId < 0)
         {
             return;
         }
 
         var exitA = graph.ExitA;
-        var val = exitA[first.From.Id];
-        for (Edge? e = first.NextIn; e is not null; e = e.NextIn)
+        var next = graph.NextIn;
+        var val = exitA[graph.FromId(firstId)];
+        for (var e = next[firstId]; e >= 0; e = next[e])
         {
-            if (exitA[e.From.Id] != val)
+            if (exitA[graph.FromId(e)] != val)
             {
                 return;
             }
         }
 
+        var first = graph.Edges[firstId];
         Pull(graph, runs, b, first, val, shared: true);
         Pull(graph, runs, b, first, val, shared: false);
     }
@@ -104,9 +106,10 @@ internal static class Pullups
         Set(pull, !shared, diff.Target);
         if (atTop)
         {
-            for (Edge? e = b.InEdges; e is not null; e = e.NextIn)
+            for (var e = graph.FirstIn[b.Block.Id]; e >= 0; e = graph.NextIn[e])
             {
-                Set(e.From, e.From.True == b.Block, pull);
+                var from = graph.Blocks[graph.FromId(e)].Block;
+                Set(from, from.True == b.Block, pull);
             }
         }
         else
