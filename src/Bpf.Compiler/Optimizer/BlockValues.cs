@@ -50,8 +50,10 @@ internal static class BlockValues
                 graph.Changed();
             }
         }
-        else
+        else if (b.Block.Stmts.Count != 0)
         {
+            // (A block without statements has nothing for either pass to rewrite: no call. Most blocks
+            // of the corpus's graphs are tests of a value already loaded.)
             Peephole.Run(graph, b);
             if (graph.Edits != edits)
             {
