@@ -56,7 +56,7 @@ internal static class BlockOptimizer
         }
 
         FlowGraph.CheckMemory(blocks.Count, memoryBudget);
-        var graph = new FlowGraph(root, blocks, workspace) { Head = !libpcapOnly };
+        var graph = FlowGraph.Build(root, blocks, workspace, head: !libpcapOnly);
         OptimizerLoop.Run(graph, doStmts: false);
 
         // The statement loop's first pass starts from the branch loop's last, which changed nothing: when

@@ -71,6 +71,9 @@ internal sealed class OptimizerWorkspace
 
     private DominatorSets? _dominatorSets;
 
+    /// <summary>The flow graph object <see cref="FlowGraph.Build"/> reuses for small graphs.</summary>
+    public FlowGraph? ReusableGraph { get; set; }
+
     /// <summary>Block interning's tables.</summary>
     public BlockInterning.Workspace Interning { get; set; } = new();
 }
