@@ -121,16 +121,24 @@ internal static class FilterParser
     public static FilterExpression? TryParse(string text, out FilterCompileException? error)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = Lexer.Tokenize(text);
-        (var tree, error) = StackGuard.Run(tokens, static tokens =>
+        var tokens = Lexer.TokenizeRented(text);
+        try
         {
-            var fast = PredictiveParser.TryParse(tokens, out var syntaxError);
-            // A syntax error the predictive parser words exactly as the grammar would (see its
-            // SyntaxErrorAt): reported without running the grammar, whose failed alternatives and
-            // expected sets cost 10-30 us for a 2-token expression.
-            return syntaxError is not null ? (null, syntaxError) : (QualifierBinder.Bind(fast ?? ParseTree(tokens)), (FilterCompileException?)null);
-        }, 0);
-        return tree;
+            (var tree, error) = StackGuard.Run(tokens, static tokens =>
+            {
+                var fast = PredictiveParser.TryParse(tokens, out var syntaxError);
+                // A syntax error the predictive parser words exactly as the grammar would (see its
+                // SyntaxErrorAt): reported without running the grammar, whose failed alternatives and
+                // expected sets cost 10-30 us for a 2-token expression.
+                return syntaxError is not null ? (null, syntaxError) : (QualifierBinder.Bind(fast ?? ParseTree(tokens)), (FilterCompileException?)null);
+            }, 0);
+            return tree;
+        }
+        finally
+        {
+            // The tree and any error hold the tokens' strings and positions, never the list.
+            Lexer.Return(tokens);
+        }
     }
 
     /// <summary>The combinator grammar alone: the unbound tree of <paramref name="tokens"/> (no predictive parser, no binding).</summary>
