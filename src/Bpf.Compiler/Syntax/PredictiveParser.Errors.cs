@@ -6,7 +6,7 @@ namespace Bpf.Compiler.Syntax;
 /// of the error (<see cref="SyntaxErrorAt"/>). Apart from the grammar walk in PredictiveParser.cs so
 /// that each file is one idea: there, which rule comes next; here, how a refusal is worded.
 /// </summary>
-internal sealed partial class PredictiveParser
+internal partial struct PredictiveParser
 {
     // The grammar's labels, in the order its alternatives examine a token in each state the fast
     // error path knows (Tok.Match records them; SyntaxErrors names the first eight). PredictiveParserTests

@@ -7,7 +7,7 @@ namespace Bpf.Compiler.Syntax;
 /// so that each file is one idea: there, which rule comes next; here, these primitives' shapes, whose
 /// nodes the grammar's own builders make.
 /// </summary>
-internal sealed partial class PredictiveParser
+internal partial struct PredictiveParser
 {
     private static readonly Dictionary<string, AtmAbbreviation> s_atmTypes = PrimitiveSyntax.AtmTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
     private static readonly Dictionary<string, AtmAbbreviation> s_atmMultiTypes = PrimitiveSyntax.AtmMultiTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);

@@ -15,7 +15,11 @@ namespace Bpf.Compiler.Syntax;
 /// Why: the combinators' failed alternatives (every term is first tried as a relation, ids as
 /// relations and terms) cost more than libpcap's whole pcap_compile for a typical expression.
 /// </summary>
-internal sealed partial class PredictiveParser
+/// <remarks>
+/// A struct, the one parse's local that its methods update in place: as a class it was an object
+/// per compile for state that lives only as long as <see cref="TryParse(List{Token}, out FilterCompileException?)"/>.
+/// </remarks>
+internal partial struct PredictiveParser
 {
     // Deeper nesting goes to the combinator grammar, which has the stack guard.
     private const int MaxDepth = 100;
