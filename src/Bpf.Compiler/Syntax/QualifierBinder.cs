@@ -26,8 +26,13 @@ internal static class QualifierBinder
 
     private static (FilterExpression Node, Qualifiers Result) BindExpr(FilterExpression node, Qualifiers inherited)
     {
-        // The and/or chain is a left-deep spine as long as the expression: walk it without recursion.
-        // Made for an and/or chain only: a lone term (the usual parenthesized or whole expression) needs none.
+        // The and/or chain is a left-deep spine as long as the expression: a short one (nearly every
+        // expression's) by recursion, a longer one without (a Stack was two objects per and/or expression).
+        var length = 0;
+        for (var n = node; n is AndExpression or OrExpression && length <= RecursiveChainLength; length++)
+            n = n is AndExpression a ? a.Left : ((OrExpression)n).Left;
+        if (length <= RecursiveChainLength)
+            return BindShortChain(node, inherited);
         Stack<FilterExpression>? spine = null;
         while (node is AndExpression or OrExpression)
         {
@@ -43,6 +48,31 @@ internal static class QualifierBinder
             q = next;
         }
         return (result, q);
+    }
+
+    /// <summary>The longest and/or chain bound by recursion (a frame per operator).</summary>
+    private const int RecursiveChainLength = 64;
+
+    // The spine's terms left to right, as the loop of BindExpr binds them.
+    private static (FilterExpression Node, Qualifiers Result) BindShortChain(FilterExpression node, Qualifiers inherited)
+    {
+        switch (node)
+        {
+            case AndExpression and:
+            {
+                var (left, q) = BindShortChain(and.Left, inherited);
+                var (right, next) = BindElement(and.Right, q);
+                return (new AndExpression(left, right, and.Position), next);
+            }
+            case OrExpression or:
+            {
+                var (left, q) = BindShortChain(or.Left, inherited);
+                var (right, next) = BindElement(or.Right, q);
+                return (new OrExpression(left, right, or.Position), next);
+            }
+            default:
+                return BindTerm(node, inherited);
+        }
     }
 
     private static (FilterExpression Node, Qualifiers Result) BindElement(FilterExpression node, Qualifiers inherited) =>
