@@ -46,26 +46,30 @@ internal static class Linearizer
     /// <inheritdoc cref="ToProgram" path="/exception"/>
     public static Instruction[] Linearize(Block root, int position = 0) => [.. ToProgram(root, position).Instructions];
 
-    // This thread's layout arrays when free, else new ones (handed back by Return when not huge).
+    // This thread's layout arrays (kept there while in use: a layout is never re-entered on a thread,
+    // and one left behind by an exception is reset by the next PostOrder), dropped by Return when huge.
     private static Layout Lay(Block root)
     {
-        var layout = t_layout ?? new Layout();
-        t_layout = null;
+        var layout = t_layout ??= new Layout();
         PostOrder(root, layout.Order);
         layout.Prepare();
-        while (layout.Place() && layout.MarkLongBranches())
+        // Every branch goes forward (a successor is laid out after its block) and no further than the
+        // program's length: a program of at most MaxShortProgram instructions has no long branch.
+        while (layout.Place() > MaxShortProgram && layout.MarkLongBranches())
         {
         }
         return layout;
     }
 
+    /// <summary>The longest program whose every branch is in range (a branch reaches at most length - 2 ahead).</summary>
+    private const int MaxShortProgram = 257;
+
     private static void Return(Layout layout)
     {
         if (layout.Order.Count <= PooledBlocks && layout.Output.Length <= 4 * PooledBlocks)
-        {
             layout.Order.Clear();
-            t_layout = layout;
-        }
+        else
+            t_layout = null;
     }
 
     /// <summary>The most blocks whose layout arrays a thread keeps for its next compile.</summary>
@@ -167,11 +171,11 @@ internal static class Linearizer
                 Array.Clear(LongTrue, 0, n);
                 Array.Clear(LongFalse, 0, n);
             }
-            for (var i = 0; i < n; i++)
-                order[i].WalkMark = -(i + 1);
+            // In post-order a block's successors come before it: their positions are parked by then.
             for (var i = 0; i < n; i++)
             {
                 var b = order[i];
+                b.WalkMark = -(i + 1);
                 Length[i] = StatementCount(b);
                 TrueIndex[i] = b.True == null ? -1 : (int)(-b.True.WalkMark - 1);
                 FalseIndex[i] = b.False == null ? -1 : (int)(-b.False.WalkMark - 1);
@@ -180,8 +184,8 @@ internal static class Linearizer
 
         public int Size(int i) => Length[i] + 1 + (LongTrue[i] ? 1 : 0) + (LongFalse[i] ? 1 : 0);
 
-        // libpcap's count_stmts and the offsets convert_code_r assigns; always true (loop helper).
-        public bool Place()
+        // libpcap's count_stmts and the offsets convert_code_r assigns; the program's length.
+        public int Place()
         {
             Count = 0;
             for (var i = 0; i < Order.Count; i++)
@@ -192,7 +196,7 @@ internal static class Linearizer
                 tail -= Size(i);
                 Offset[i] = tail;
             }
-            return true;
+            return Count;
         }
 
         // Unsigned, as in libpcap: a target behind the branch counts as out of range.
