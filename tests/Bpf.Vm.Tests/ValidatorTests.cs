@@ -18,6 +18,21 @@ public class ValidatorTests
         Prop.ForAll(ProgramGen.Mixed.ToArbitrary(), program =>
             BpfValidator.Validate(program, ValidationProfile.Libpcap).IsValid == Libpcap.Validate(program.AsSpan()));
 
+    [Fact]
+    public void LibpcapIsValid_EveryOpcode_AgreesWithCheck()
+    {
+        // IsValid (every compile's check) reads a table of rules; Check words the diagnostics: the two must agree.
+        foreach (var k in new uint[] { 0, 1, 15, 16, 0xffffffff })
+            foreach (var (jt, jf) in new (byte, byte)[] { (0, 0), (0, 1), (1, 0), (2, 2) })
+                for (var code = 0; code <= ushort.MaxValue; code++)
+                {
+                    Instruction[] program = [J((ushort)code, k, jt, jf), RetK, RetK];
+                    var diagnostics = new List<ValidationDiagnostic>();
+                    LibpcapRules.Check(program, diagnostics);
+                    Assert.True(LibpcapRules.IsValid(program) == (diagnostics.Count == 0), $"code 0x{code:x}, k {k}, jt {jt}, jf {jf}");
+                }
+    }
+
     [KernelProperty(MaxTest = 3000)]
     public Property Validate_KernelProfile_AgreesWithSoAttachFilter() =>
         Prop.ForAll(ProgramGen.Mixed.Where(p => p.Count > 0).ToArbitrary(), program =>
