@@ -15,6 +15,12 @@ internal static class Ipv6Shape
         int end = pos;
         while (end < text.Length && (char.IsAsciiHexDigit(text[end]) || text[end] is ':' or '.' or 'x' or 'X'))
             end++;
+        // Without a '::' a match is eight groups (seven colons) or six and an IPv4 tail (six): a run
+        // with neither has no match at any length (a MAC address, the '6:2' of ip[6:2]), and each
+        // length tried costs a split of the text.
+        var run = text.AsSpan(pos, end - pos);
+        if (run.Count(':') < 6 && !run.Contains("::", StringComparison.Ordinal))
+            return 0;
         for (int length = end - pos; length >= 2; length--)
             if (Matches(text.AsSpan(pos, length)))
                 return length;
