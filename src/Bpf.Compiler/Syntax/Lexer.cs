@@ -183,6 +183,8 @@ internal static partial class Lexer
             if (Keywords.NamedNumbersBySpan.TryGetValue(span, out var name, out var value))
                 return (new Token(TokenKind.Num, name, value, pos), best);
         }
+        if (bestRule == Rule.Number && SmallDecimal(text.AsSpan(pos, best)) is { } small)
+            return (new Token(TokenKind.Num, small.Text, small.Value, pos), best);
         var word = text.Substring(pos, best);
         var token = bestRule switch
         {
@@ -320,6 +322,30 @@ internal static partial class Lexer
                 return true;
         return false;
     }
+
+    /// <summary>
+    /// A decimal number below 1000 without leading zeros (a port, an offset, a protocol number) with
+    /// its text shared from a table: the text is the token's as <see cref="ToNumber"/> would give it,
+    /// and most expressions' numbers then allocate nothing. Null for any other number.
+    /// </summary>
+    private static (string Text, uint Value)? SmallDecimal(ReadOnlySpan<char> digits)
+    {
+        if (digits.Length > 3 || (digits.Length > 1 && digits[0] == '0'))
+            return null;
+        uint value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+                return null;
+            value = value * 10 + (uint)(c - '0');
+        }
+        // Filled on first use; threads racing on a slot store equal strings.
+        var table = s_smallNumbers;
+        var text = table[value] ??= value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (text, value);
+    }
+
+    private static readonly string?[] s_smallNumbers = new string?[1000];
 
     /// <summary>libpcap's stou: decimal, 0x hex or 0 octal, with its overflow and digit errors.</summary>
     internal static Token ToNumber(string word, int pos)
