@@ -512,19 +512,31 @@ internal partial struct PredictiveParser
         var first = Signed();
         if (first is not { } firstSigned)
             return null;
+        // The first operator and operand are kept aside: the list is made only for a second operator.
+        ((ArithOperator Operator, int Position) Op, (IEnumerable<Token> Minus, ArithExpression Operand) Signed) second = default;
+        var operators = 0;
         List<((ArithOperator Operator, int Position) Op, (IEnumerable<Token> Minus, ArithExpression Operand) Signed)>? rest = null;
         while (Peek.Kind == TokenKind.Punct && BinaryOperator(Peek.Text) is { } binary)
         {
             var op = Advance();
             if (Signed() is not { } signed)
                 return null;
-            (rest ??= []).Add(((binary, op.Position), signed));
+            if (operators++ == 0)
+                second = ((binary, op.Position), signed);
+            else
+                (rest ??= [second]).Add(((binary, op.Position), signed));
         }
         _depth--;
-        // A lone operand (the usual ip[0] or 2): the fold would return it as it is, after allocating its stacks.
-        if (rest is null && firstSigned.Minus is ICollection<Token> { Count: 0 })
-            return firstSigned.Operand;
-        return ArithSyntax.Fold(firstSigned, rest ?? []);
+        // A lone operand (the usual ip[0] or 2), or two around one operator without signs (tcp[13] & 2):
+        // the fold would give the operand or the one BinaryArith, after allocating its stacks and list.
+        if (firstSigned.Minus is ICollection<Token> { Count: 0 })
+        {
+            if (operators == 0)
+                return firstSigned.Operand;
+            if (operators == 1 && second.Signed.Minus is ICollection<Token> { Count: 0 })
+                return new BinaryArith(second.Op.Operator, firstSigned.Operand, second.Signed.Operand!, second.Op.Position);
+        }
+        return ArithSyntax.Fold(firstSigned, rest ?? (operators == 1 ? [second] : []));
     }
 
     private (IEnumerable<Token> Minus, ArithExpression Operand)? Signed()
