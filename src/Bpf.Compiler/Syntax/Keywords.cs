@@ -5,8 +5,23 @@ namespace Bpf.Compiler.Syntax;
 /// <summary>The fixed words of libpcap's scanner.l: keywords (with their aliases) and named numbers.</summary>
 internal static class Keywords
 {
+    /// <summary>Spelling -> canonical keyword and its number (1-based, see <see cref="Canonical"/>). Aliases map to the token flex returns.</summary>
+    private static readonly Dictionary<string, (string Canonical, uint Id)> s_words = BuildWords(out s_canonical);
+
+    private static readonly string[] s_canonical;
+
     /// <summary>Spelling -> canonical keyword. Aliases map to the name of the token flex returns.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Words = BuildWords();
+    public static readonly IReadOnlyDictionary<string, string> Words = s_words.ToDictionary(e => e.Key, e => e.Value.Canonical, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The canonical keywords; a keyword token's <see cref="Token.Number"/> is its index here plus one
+    /// (0 for a keyword token made otherwise: '&amp;&amp;' and '||'), so the parser finds a keyword's
+    /// roles by index instead of a string look-up per table.
+    /// </summary>
+    public static IReadOnlyList<string> Canonical => s_canonical;
+
+    /// <summary>The number <see cref="Token.Number"/> carries for <paramref name="canonical"/>, or 0 when it is no keyword.</summary>
+    public static uint IdOf(string canonical) => s_words.TryGetValue(canonical, out var word) && word.Canonical == canonical ? word.Id : 0;
 
     /// <summary>Named constants the scanner turns into NUM tokens (<c>icmptype</c>, <c>tcp-syn</c>, ...).</summary>
     public static readonly IReadOnlyDictionary<string, uint> NamedNumbers = new Dictionary<string, uint>(StringComparer.Ordinal)
@@ -34,15 +49,15 @@ internal static class Keywords
         ["tcp-ack"] = 0x10, ["tcp-urg"] = 0x20, ["tcp-ece"] = 0x40, ["tcp-cwr"] = 0x80,
     };
 
-    /// <summary><see cref="Words"/> looked up by the scanned text itself, without making a string of it first.</summary>
-    public static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan =
-        ((Dictionary<string, string>)Words).GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <summary>The keywords (canonical text and number) looked up by the scanned text itself, without making a string of it first.</summary>
+    public static readonly Dictionary<string, (string Canonical, uint Id)>.AlternateLookup<ReadOnlySpan<char>> WordsBySpan =
+        s_words.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary><see cref="NamedNumbers"/> looked up by the scanned text (the out key is the table's own string).</summary>
     public static readonly Dictionary<string, uint>.AlternateLookup<ReadOnlySpan<char>> NamedNumbersBySpan =
         ((Dictionary<string, uint>)NamedNumbers).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    private static Dictionary<string, string> BuildWords()
+    private static Dictionary<string, (string Canonical, uint Id)> BuildWords(out string[] canonical)
     {
         // Each line: canonical token, then its other spellings (scanner.l's alternations).
         string[] table =
@@ -62,12 +77,14 @@ internal static class Keywords
             "fisu", "lssu lsu", "msu", "hfisu", "hlssu", "hmsu",
             "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls",
         ];
-        var words = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in table)
+        var words = new Dictionary<string, (string Canonical, uint Id)>(StringComparer.Ordinal);
+        canonical = new string[table.Length];
+        for (var i = 0; i < table.Length; i++)
         {
-            var spellings = line.Split(' ');
+            var spellings = table[i].Split(' ');
+            canonical[i] = spellings[0];
             foreach (var spelling in spellings)
-                words.Add(spelling, spellings[0]);
+                words.Add(spelling, (spellings[0], (uint)i + 1));
         }
         return words;
     }

@@ -179,7 +179,7 @@ internal static partial class Lexer
             if (span.SequenceEqual("not"))
                 return (new Token(TokenKind.Punct, "!", 0, pos), best);
             if (Keywords.WordsBySpan.TryGetValue(span, out var keyword))
-                return (new Token(TokenKind.Keyword, keyword, 0, pos), best);
+                return (new Token(TokenKind.Keyword, keyword.Canonical, keyword.Id, pos), best);
             if (Keywords.NamedNumbersBySpan.TryGetValue(span, out var name, out var value))
                 return (new Token(TokenKind.Num, name, value, pos), best);
         }

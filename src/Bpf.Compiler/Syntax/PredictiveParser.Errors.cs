@@ -100,7 +100,7 @@ internal partial struct PredictiveParser
     private static bool MayStartOperand(Token t) => t.Kind switch
     {
         TokenKind.Num => true,
-        TokenKind.Keyword => t.Text == "len" || s_protoNames.ContainsKey(t.Text),
+        TokenKind.Keyword => t.Text == "len" || KeywordRoles.Of(t).Proto is not null,
         TokenKind.Punct => t.Text is "-" or "(",
         _ => false,
     };

@@ -24,11 +24,6 @@ internal partial struct PredictiveParser
     // Deeper nesting goes to the combinator grammar, which has the stack guard.
     private const int MaxDepth = 100;
 
-    private static readonly Dictionary<string, ProtoQualifier> s_protoNames = GrammarTables.ProtoNames.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, DirQualifier> s_directions = GrammarTables.Directions.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, AddrQualifier> s_addressTypes = GrammarTables.AddressTypes.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-    private static readonly Dictionary<string, AddrQualifier> s_protocolQualifiers = GrammarTables.ProtocolQualifiers.ToDictionary(e => e.Name, e => e.Value, StringComparer.Ordinal);
-
     private static readonly Qualifiers Unbound = Qualifiers.Undefined;
 
     private readonly List<Token> _tokens;
@@ -194,7 +189,9 @@ internal partial struct PredictiveParser
 
     private FilterExpression? KeywordTerm(Token t)
     {
-        bool isProto = s_protoNames.TryGetValue(t.Text, out var proto);
+        var protoRole = KeywordRoles.Of(t).Proto;
+        bool isProto = protoRole is not null;
+        var proto = protoRole.GetValueOrDefault();
         var next = PeekAt(1);
         // 2. head id: [pname] (dqual [aqual] | aqual | proto | protochain | gateway) id.
         if (IsHeadStart(t) || (isProto && IsHeadStart(next)))
@@ -283,23 +280,22 @@ internal partial struct PredictiveParser
         }
     }
 
-    private static bool IsHeadStart(Token t) =>
-        t.Kind == TokenKind.Keyword
-        && (t.Text is "src" or "dst" || s_directions.ContainsKey(t.Text) || s_addressTypes.ContainsKey(t.Text) || s_protocolQualifiers.ContainsKey(t.Text));
+    private static bool IsHeadStart(Token t) => KeywordRoles.Of(t).StartsHead;
 
     /// <summary><c>head</c>, once <see cref="IsHeadStart"/> has said one starts here (after an optional protocol).</summary>
     private Qualifiers Head()
     {
         var proto = ProtoQualifier.Default;
-        if (s_protoNames.TryGetValue(Peek.Text, out var p))
+        if (KeywordRoles.Of(Peek).Proto is { } p)
         {
             proto = p;
             Advance();
         }
         var t = Advance();
-        if (s_protocolQualifiers.TryGetValue(t.Text, out var alone))
+        ref readonly var roles = ref KeywordRoles.Of(t);
+        if (roles.ProtocolQualifier is { } alone)
             return new Qualifiers(proto, default, alone);
-        if (s_addressTypes.TryGetValue(t.Text, out var addr))
+        if (roles.AddressType is { } addr)
             return new Qualifiers(proto, default, addr);
         DirQualifier dir;
         if (t.Text is "src" or "dst")
@@ -323,10 +319,10 @@ internal partial struct PredictiveParser
         }
         else
         {
-            dir = s_directions[t.Text];
+            dir = roles.Direction ?? throw new System.Diagnostics.UnreachableException($"'{t.Text}' starts no head");
         }
         var a = AddrQualifier.Default;
-        if (Peek.Kind == TokenKind.Keyword && s_addressTypes.TryGetValue(Peek.Text, out var after))
+        if (KeywordRoles.Of(Peek).AddressType is { } after)
         {
             a = after;
             Advance();
@@ -478,7 +474,7 @@ internal partial struct PredictiveParser
     private bool MayStartArithmetic(Token t) => t.Kind switch
     {
         TokenKind.Num => true,
-        TokenKind.Keyword => t.Text == "len" || (s_protoNames.ContainsKey(t.Text) && IsPunct(PeekAt(1), "[")),
+        TokenKind.Keyword => t.Text == "len" || (KeywordRoles.Of(t).Proto is not null && IsPunct(PeekAt(1), "[")),
         TokenKind.Punct => t.Text == "-" || (t.Text == "(" && t.Number != 0),
         _ => false,
     };
@@ -566,7 +562,7 @@ internal partial struct PredictiveParser
             Advance();
             return new LengthArith(t.Position);
         }
-        if (t.Kind == TokenKind.Keyword && s_protoNames.TryGetValue(t.Text, out var proto))
+        if (KeywordRoles.Of(t).Proto is { } proto)
         {
             // proto '[' arth [':' NUM] ']'
             Advance();

@@ -33,7 +33,7 @@ internal enum TokenKind
 /// <summary>A scanned token.</summary>
 /// <param name="Kind">What the token is.</param>
 /// <param name="Text">The id text (without a leading <c>\</c>), the keyword's canonical spelling, the punctuation, or a scanner error message.</param>
-/// <param name="Number">The value of a <see cref="TokenKind.Num"/>.</param>
+/// <param name="Number">The value of a <see cref="TokenKind.Num"/>; a keyword's number in <see cref="Keywords.Canonical"/>; 1 on a '(' that opens an arithmetic group.</param>
 /// <param name="Position">Offset of the token in the expression.</param>
 internal readonly record struct Token(TokenKind Kind, string Text, uint Number, int Position)
 {
