@@ -78,4 +78,23 @@ public sealed class LexerTests
         Assert.Equal([TokenKind.Keyword, TokenKind.Num, TokenKind.LexError], tokens.Select(t => t.Kind));
         Assert.Equal(7, tokens[^1].Position);
     }
+
+    [Fact]
+    public void HidLength_EqualsScannerPatternRegex()
+    {
+        // scanner.l's {N}\.{N}(\.{N}(\.{N})?)? as the lexer once matched it, hex alternative of N first.
+        const string N = "(?:0[xX][0-9A-Fa-f]+|[0-9]+)";
+        var pattern = new System.Text.RegularExpressions.Regex(@"\G(?:" + N + @"\." + N + @"(?:\." + N + @"(?:\." + N + ")?)?)");
+        var random = new Random(12);
+        const string alphabet = "0123456789afxX..z";
+        for (var i = 0; i < 20000; i++)
+        {
+            var text = new string(Enumerable.Range(0, random.Next(1, 16)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
+            for (var pos = 0; pos < text.Length; pos++)
+            {
+                var match = pattern.Match(text, pos);
+                Assert.True((match.Success ? match.Length : 0) == Lexer.HidLength(text, pos), $"'{text}' at {pos}");
+            }
+        }
+    }
 }
