@@ -44,10 +44,6 @@ internal static partial class Lexer
     private static partial Regex EscapedIdPattern();
 
     private static Regex s_aid => AidPattern();
-    // Made on first use, not by the class constructor: that would build every MAC pattern (and load the
-    // regex engine) on the first compile, which seldom meets a MAC address.
-    private static Regex[]? s_macPatterns;
-    private static Regex[] s_mac => s_macPatterns ??= [MacColons(), MacDashes(), MacDots(), MacDottedQuads(), MacHex()];
     private static Regex s_bogusEther => BogusEtherPattern();
     private static Regex s_escapedId => EscapedIdPattern();
     private static readonly string[] s_operators = [">=", "<=", "!=", "==", "<<", ">>", "&&", "||"];
@@ -139,9 +135,7 @@ internal static partial class Lexer
             Consider(Rule.Aid, MatchLength(s_aid, text, pos));
         if (char.IsAsciiHexDigit(first))
         {
-            if (HexRunMayBeMac(text, pos))
-                foreach (var mac in s_mac)
-                    Consider(Rule.Mac, MatchLength(mac, text, pos));
+            Consider(Rule.Mac, MacLength(text, pos));
             if (char.IsAsciiDigit(first))
             {
                 int number = NumberLength(text, pos);
@@ -316,25 +310,34 @@ internal static partial class Lexer
     }
 
     /// <summary>
-    /// Whether one of the MAC patterns can match: each starts with one or two hex digits and a ':',
-    /// '-' or '.', or four hex digits and a '.', or is twelve hex digits.
+    /// The length of the MAC pattern that matches at <paramref name="pos"/> (a hex digit there), or 0.
+    /// Each pattern starts with its own shape (one or two hex digits and a ':', '-' or '.'; four and a
+    /// '.'; twelve), so at most one can match: only that one is run, and only when its window holds
+    /// the separators it needs (a dotted IPv4 address, with three dots, was run through all five).
     /// </summary>
-    private static bool HexRunMayBeMac(string text, int pos)
+    private static int MacLength(string text, int pos)
     {
         int end = pos;
         while (end < text.Length && end - pos < 12 && char.IsAsciiHexDigit(text[end]))
             end++;
         int digits = end - pos;
         if (digits == 12)
-            return true;
+            return MatchLength(MacHex(), text, pos);
         if (end == text.Length)
-            return false;
-        return text[end] switch
+            return 0;
+        char separator = text[end];
+        var (pattern, separators) = separator switch
         {
-            ':' or '-' => digits <= 2,
-            '.' => digits <= 2 || digits == 4,
-            _ => false,
+            ':' when digits <= 2 => (MacColons(), 5),
+            '-' when digits <= 2 => (MacDashes(), 5),
+            '.' when digits <= 2 => (MacDots(), 5),
+            '.' when digits == 4 => (MacDottedQuads(), 2),
+            _ => ((Regex?)null, 0),
         };
+        // Six groups of at most two digits span at most 17 characters, three of four 14.
+        return pattern is not null && text.AsSpan(pos, Math.Min(17, text.Length - pos)).Count(separator) >= separators
+            ? MatchLength(pattern, text, pos)
+            : 0;
     }
 
     private static bool MayBeIpv6(string text, int pos)
