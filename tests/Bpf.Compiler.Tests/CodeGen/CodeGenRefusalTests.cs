@@ -14,6 +14,8 @@ public class CodeGenRefusalTests
     [InlineData(LinkType.EN10MB, "net 10.0.0.1/40", FilterErrorKind.ValueOutOfRange)]
     [InlineData(LinkType.EN10MB, "ip[0:3] = 1", FilterErrorKind.ValueOutOfRange)] // an arithmetic load
     [InlineData(LinkType.EN10MB, "ip[0] / 0 = 1", FilterErrorKind.ValueOutOfRange)]
+    [InlineData(LinkType.EN10MB, "tcp[0:3] = 1", FilterErrorKind.ValueOutOfRange)] // a refused operand of a relation
+    [InlineData(LinkType.EN10MB, "1 = tcp[0:3] + 2", FilterErrorKind.ValueOutOfRange)]
     [InlineData(LinkType.EN10MB, "proto bogusname", FilterErrorKind.UnknownName)] // a lookup returning a number
     [InlineData(LinkType.EN10MB, "portrange 1-", FilterErrorKind.Syntax)] // 1.10: an unknown port name
     [InlineData(LinkType.RAW, "vlan", FilterErrorKind.UnsupportedForLinkType)]
