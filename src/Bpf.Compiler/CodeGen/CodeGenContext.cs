@@ -264,11 +264,7 @@ internal sealed class CodeGenContext
     public void Fail(FilterCompileException error) => Failure ??= error;
 
     /// <summary>Records a refusal at the current position unless one came first.</summary>
-    public void Fail(FilterErrorKind kind, string message)
-    {
-        if (Failure is null)
-            Failure = Error(kind, message);
-    }
+    public void Fail(FilterErrorKind kind, string message) => Failure ??= Error(kind, message);
 
     /// <summary>Records <paramref name="error"/> (unless a refusal came first) and returns a placeholder test.</summary>
     public Cond Refuse(FilterCompileException error)
