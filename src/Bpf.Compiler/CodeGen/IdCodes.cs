@@ -120,23 +120,24 @@ internal static class IdCodes
     private static (int, int, int) HeadPortRange(CodeGenContext cx, string name)
     {
         var hyphen = name.IndexOf('-');
-        var error = hyphen < 0 ? "contains no hyphen"
-            : name.IndexOf('-', hyphen + 1) >= 0 ? "contains more than one hyphen"
-            : hyphen == 0 ? "has no starting port"
-            : null;
-        if (error is null)
-        {
-            var (p1, proto1) = HeadStringToPort(cx, name[..hyphen]);
-            if (cx.Failed)
-                return (0, 0, Ports.AnyTransport);
-            if (hyphen < name.Length - 1)
-            {
-                var (p2, proto2) = HeadStringToPort(cx, name[(hyphen + 1)..]);
-                return ((int)Math.Min(p1, int.MaxValue), (int)Math.Min(p2, int.MaxValue), proto1 == proto2 ? proto1 : Ports.AnyTransport);
-            }
-            error = "has no ending port";
-        }
-        cx.Fail(FilterErrorKind.Syntax, $"port range '{name}' {error}");
+        if (hyphen < 0)
+            return RefusedRange(cx, name, "contains no hyphen");
+        if (name.IndexOf('-', hyphen + 1) >= 0)
+            return RefusedRange(cx, name, "contains more than one hyphen");
+        if (hyphen == 0)
+            return RefusedRange(cx, name, "has no starting port");
+        var (p1, proto1) = HeadStringToPort(cx, name[..hyphen]);
+        if (cx.Failed)
+            return (0, 0, Ports.AnyTransport);
+        if (hyphen == name.Length - 1)
+            return RefusedRange(cx, name, "has no ending port");
+        var (p2, proto2) = HeadStringToPort(cx, name[(hyphen + 1)..]);
+        return ((int)Math.Min(p1, int.MaxValue), (int)Math.Min(p2, int.MaxValue), proto1 == proto2 ? proto1 : Ports.AnyTransport);
+    }
+
+    private static (int, int, int) RefusedRange(CodeGenContext cx, string name, string why)
+    {
+        cx.Fail(FilterErrorKind.Syntax, $"port range '{name}' {why}");
         return (0, 0, Ports.AnyTransport);
     }
 
