@@ -14,8 +14,6 @@ internal static class Protochain
 {
     private static Stmt St(ushort code, uint k = 0) => new(code, k);
 
-    private static JumpStmt Jump(ushort code, uint k) => new(code, k);
-
     /// <summary>Generates the loop for <paramref name="proto"/> (IP, IPv6, or both when Default).</summary>
     public static Cond Generate(CodeGenContext cx, uint v, ProtoQualifier proto)
     {
@@ -54,8 +52,8 @@ internal static class Protochain
         }
         // s[0] of libpcap is a dummy, so its indices are ours plus one; "again" is the loop head.
         var again = s.Count + 1;
-        var fix5 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, v));
-        var fix2 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.None));
+        var fix5 = Add(s, new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, v));
+        var fix2 = Add(s, new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.None));
         fix5.FalseTarget = fix2;
         JumpStmt? fix3 = null;
         if (proto == ProtoQualifier.IPv6)
@@ -64,7 +62,7 @@ internal static class Protochain
             var v6 = new List<JumpStmt>();
             foreach (var ext in new[] { IpProto.HopOpts, IpProto.DstOpts, IpProto.Routing, IpProto.Fragment })
             {
-                var j = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, ext));
+                var j = Add(s, new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, ext));
                 if (v6.Count == 0)
                     fix2.FalseTarget = j;
                 else
@@ -91,7 +89,7 @@ internal static class Protochain
             fix2.FalseTarget = nop;
         }
         // AH: skip it (its length is in 4-byte units, plus 2) and loop.
-        var fix4 = Add(s, Jump(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.Ah));
+        var fix4 = Add(s, new JumpStmt(Opcodes.Jmp | Opcodes.Jeq | Opcodes.K, IpProto.Ah));
         if (fix3 != null)
             fix3.FalseTarget = fix4;
         // 1.10 copied X to A first, which the load overwrites; the head starts with the load.
